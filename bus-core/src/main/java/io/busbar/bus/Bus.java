@@ -1,0 +1,28 @@
+package io.busbar.bus;
+
+/**
+ * A durable, partitioned bus. The embedded implementation keeps everything in one data directory of this JVM
+ * ({@link #open(BusConfig)}); other implementations (e.g. on an Apache Kafka cluster) offer the same interface,
+ * so pipelines written against it run unchanged on either.
+ *
+ * <p>Thread-safe. Producers are shared; a consumer belongs to one thread at a time, as in Kafka.
+ */
+public interface Bus extends AutoCloseable {
+
+    /** Opens (creating if needed, recovering after a crash) the embedded bus on {@code config.dataDir()}. */
+    static Bus open(BusConfig config) {
+        return io.busbar.bus.embedded.EmbeddedBus.open(config);
+    }
+
+    /** The bus's shared, thread-safe producer. Closed with the bus. */
+    BusProducer producer();
+
+    /** A new consumer; the caller closes it. */
+    BusConsumer consumer(ConsumerConfig config);
+
+    BusAdmin admin();
+
+    /** Stops producers and consumers, flushes and fsyncs every partition and writes the clean-shutdown marker. */
+    @Override
+    void close();
+}

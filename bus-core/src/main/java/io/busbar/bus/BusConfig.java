@@ -1,0 +1,65 @@
+package io.busbar.bus;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of an embedded bus. Immutable; build with {@link #builder(Path)}.
+ *
+ * @param dataDir                 where partitions, checkpoints and metadata live (locked while the bus is open)
+ * @param durability              when an append counts as durable (default {@link Durability#FSYNC} with group commit)
+ * @param flushIntervalMs         fsync period for {@link Durability#INTERVAL}
+ * @param autoCreateTopics        create a topic on first produce or subscribe
+ * @param defaultPartitions       partitions of an auto-created topic
+ * @param defaultTopicConfig      settings of a topic created without overrides
+ * @param offsetsRetentionMs      committed offsets of a group empty for longer than this expire ({@code offsets.retention.minutes} in Kafka)
+ * @param retentionCheckIntervalMs how often retention and compaction run
+ */
+public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
+                        int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
+                        long retentionCheckIntervalMs) {
+
+    public BusConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(defaultTopicConfig, "defaultTopicConfig");
+        if (defaultPartitions < 1) {
+            throw new InvalidConfigException("busbar.topics.default.partitions = " + defaultPartitions + " is invalid: use at least 1");
+        }
+        if (flushIntervalMs < 1) {
+            throw new InvalidConfigException("busbar.flush.interval.ms = " + flushIntervalMs + " is invalid: use at least 1");
+        }
+    }
+
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    public static final class Builder {
+        private final Path dataDir;
+        private Durability durability = Durability.FSYNC;
+        private long flushIntervalMs = 1000;
+        private boolean autoCreateTopics = true;
+        private int defaultPartitions = 1;
+        private TopicConfig defaultTopicConfig = TopicConfig.DEFAULT;
+        private long offsetsRetentionMs = 7L * 24 * 3600 * 1000;
+        private long retentionCheckIntervalMs = 60_000;
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder durability(Durability v) { durability = v; return this; }
+        public Builder flushIntervalMs(long v) { flushIntervalMs = v; return this; }
+        public Builder autoCreateTopics(boolean v) { autoCreateTopics = v; return this; }
+        public Builder defaultPartitions(int v) { defaultPartitions = v; return this; }
+        public Builder defaultTopicConfig(TopicConfig v) { defaultTopicConfig = v; return this; }
+        public Builder offsetsRetentionMs(long v) { offsetsRetentionMs = v; return this; }
+        public Builder retentionCheckIntervalMs(long v) { retentionCheckIntervalMs = v; return this; }
+
+        public BusConfig build() {
+            return new BusConfig(dataDir, durability, flushIntervalMs, autoCreateTopics, defaultPartitions,
+                    defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs);
+        }
+    }
+}
