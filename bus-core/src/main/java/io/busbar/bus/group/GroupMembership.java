@@ -1,0 +1,56 @@
+package io.busbar.bus.group;
+
+import io.busbar.bus.CommittedOffset;
+import io.busbar.bus.RebalanceListener;
+import io.busbar.bus.TopicPartition;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * The group side of one in-process consumer (what Kafka's ConsumerCoordinator is to KafkaConsumer): joins the group,
+ * runs the leader's assignment, heartbeats, calls the rebalance listener and commits offsets.
+ *
+ * <p>Used only from the consumer's thread (not thread-safe), except that heartbeats may run on a thread of its own.
+ */
+public interface GroupMembership extends AutoCloseable {
+
+    /** The consumer's fetch state, told which partitions it gained or lost. */
+    interface AssignmentTarget {
+        void partitionsAdded(Collection<TopicPartition> partitions);
+
+        void partitionsRemoved(Collection<TopicPartition> partitions);
+    }
+
+    /** Sets the subscription (topics, or a pattern when {@code pattern} is non-null); the next poll (re)joins. */
+    void subscribe(Collection<String> topics, Pattern pattern, RebalanceListener listener, AssignmentTarget target);
+
+    /** Leaves the group; the target loses every partition. */
+    void unsubscribe();
+
+    /**
+     * Runs the protocol (join, sync, heartbeat, rebalance callbacks) without blocking longer than
+     * {@code maxBlock}. Called at the start of every consumer poll; also counts as "the consumer polled" for
+     * max.poll.interval.ms.
+     */
+    void poll(Duration maxBlock);
+
+    /** Partitions currently owned by this member. */
+    Set<TopicPartition> assignment();
+
+    /** @throws io.busbar.bus.CommitFailedException when this member is stale or out of the group */
+    void commitSync(Map<TopicPartition, CommittedOffset> offsets);
+
+    void commitAsync(Map<TopicPartition, CommittedOffset> offsets,
+                     BiConsumer<Map<TopicPartition, CommittedOffset>, Throwable> callback);
+
+    Map<TopicPartition, CommittedOffset> committed(Set<TopicPartition> partitions);
+
+    /** Leaves the group (a rebalance starts at once, without waiting for the session timeout). */
+    @Override
+    void close();
+}
