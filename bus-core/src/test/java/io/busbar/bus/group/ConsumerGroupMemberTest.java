@@ -8,7 +8,9 @@ import io.busbar.bus.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,13 +27,15 @@ import static org.awaitility.Awaitility.await;
 
 /** In-process members driven by polling threads, against a coordinator with no bus around it. */
 class ConsumerGroupMemberTest {
+    @TempDir
+    Path dir;
     private TestGroupContext context;
     private GroupCoordinator coordinator;
     private final List<PollingMember> members = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        context = new TestGroupContext(new InMemoryPartitionLog(new TopicPartition("__consumer_offsets", 0))).topic("orders", 6);
+        context = new TestGroupContext(TestGroupContext.openOffsetsLog(dir)).topic("orders", 6);
         coordinator = new GroupCoordinator(context, new GroupCoordinatorConfig(60_000, 1000, 0, 100, 60_000));
         coordinator.start();
     }
@@ -40,6 +44,7 @@ class ConsumerGroupMemberTest {
     void stop() {
         members.forEach(PollingMember::close);
         coordinator.close();
+        context.offsetsLog().close();
     }
 
     /** One consumer: a thread that polls the membership, and the partitions the membership gave it. */
