@@ -24,6 +24,14 @@ public interface GroupMembership extends AutoCloseable {
         void partitionsAdded(Collection<TopicPartition> partitions);
 
         void partitionsRemoved(Collection<TopicPartition> partitions);
+
+        /**
+         * The consumer's position (next offset to return) in each owned partition it has started reading; what
+         * auto-commit ({@code enable.auto.commit}) commits. Called on the consumer's thread.
+         */
+        default Map<TopicPartition, Long> positions() {
+            return Map.of();
+        }
     }
 
     /** Sets the subscription (topics, or a pattern when {@code pattern} is non-null); the next poll (re)joins. */
@@ -38,6 +46,10 @@ public interface GroupMembership extends AutoCloseable {
      * max.poll.interval.ms.
      */
     void poll(Duration maxBlock);
+
+    /** Makes a {@link #poll} blocked on the group protocol return early. Safe from any thread. */
+    default void wakeup() {
+    }
 
     /** Partitions currently owned by this member. */
     Set<TopicPartition> assignment();
