@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * One JDBC source instance: reads new rows in batches, publishes them as JSON records and, once every record of a
@@ -41,11 +42,19 @@ public final class JdbcSourceTask {
     private final JdbcSourceConfig config;
     private final BusProducer producer;
     private final PositionStore positions;
+    private final LongSupplier clock;
     private SourceQuery query;
     private SourcePosition position;
 
     public JdbcSourceTask(DataSource dataSource, JdbcDialect dialect, JdbcSourceConfig config, BusProducer producer,
                           PositionStore positions) {
+        this(dataSource, dialect, config, producer, positions, System::currentTimeMillis);
+    }
+
+    /** With a clock for "now" in timestamp+incrementing mode (tests move it to show the delay at work). */
+    JdbcSourceTask(DataSource dataSource, JdbcDialect dialect, JdbcSourceConfig config, BusProducer producer,
+                   PositionStore positions, LongSupplier clock) {
+        this.clock = clock;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.config = config.validate();
@@ -75,7 +84,7 @@ public final class JdbcSourceTask {
 
     /** Reads one batch (bulk: the whole table, in durable chunks), publishes it, then stores the position. */
     private int publishBatch() throws SQLException {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         try (Connection connection = dataSource.getConnection()) {
             if (query == null) {
                 query = SourceQuery.resolve(connection, dialect, config);
