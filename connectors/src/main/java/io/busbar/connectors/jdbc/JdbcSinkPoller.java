@@ -47,7 +47,10 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        if (!backoff.ready(System.currentTimeMillis())) {
+        long now = System.currentTimeMillis();
+        if (!backoff.ready(now)) {
+            // the scheduler re-arms every millisecond (the topic poll is what waits): wait out the backoff here
+            Thread.sleep(Math.min(200, Math.max(1, backoff.remainingMs(now))));
             exchange.setRouteStop(true);
             return;
         }

@@ -22,6 +22,10 @@ final class RetryBackoff {
         return nowMs >= nextAttemptAt;
     }
 
+    long remainingMs(long nowMs) {
+        return Math.max(0, nextAttemptAt - nowMs);
+    }
+
     /** Records a failure; returns the delay until the next attempt. */
     long failed(long nowMs) {
         failures++;
