@@ -24,6 +24,14 @@ public interface GroupMembership extends AutoCloseable {
         void partitionsAdded(Collection<TopicPartition> partitions);
 
         void partitionsRemoved(Collection<TopicPartition> partitions);
+
+        /**
+         * The consumer's position (next offset to return) in each owned partition it has started reading; what
+         * auto-commit ({@code enable.auto.commit}) commits. Called on the consumer's thread.
+         */
+        default Map<TopicPartition, Long> positions() {
+            return Map.of();
+        }
     }
 
     /** Sets the subscription (topics, or a pattern when {@code pattern} is non-null); the next poll (re)joins. */
