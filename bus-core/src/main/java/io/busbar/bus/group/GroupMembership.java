@@ -47,6 +47,10 @@ public interface GroupMembership extends AutoCloseable {
      */
     void poll(Duration maxBlock);
 
+    /** Makes a {@link #poll} blocked on the group protocol return early. Safe from any thread. */
+    default void wakeup() {
+    }
+
     /** Partitions currently owned by this member. */
     Set<TopicPartition> assignment();
 

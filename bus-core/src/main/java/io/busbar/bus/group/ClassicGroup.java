@@ -1,0 +1,435 @@
+package io.busbar.bus.group;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The state machine of one classic Kafka group: members, generations and the join / sync / heartbeat / leave
+ * protocol (see {@link GroupState} for the transitions).
+ *
+ * <p>Not thread-safe: every method runs under the group's monitor ({@code synchronized (group)}). Responses are not
+ * completed under the lock: they are queued and {@link #drainCompletions()} hands them to the caller to run after
+ * it releases the lock, so a dependent of a future never runs inside a group's lock.
+ */
+final class ClassicGroup {
+    final String groupId;
+    private final long initialRebalanceDelayMs;
+    private GroupState state = GroupState.EMPTY;
+    private int generationId;
+    private String protocolType;
+    private String protocolName;
+    private String leaderId;
+    private final Map<String, GroupMember> members = new LinkedHashMap<>();
+    /** Ids handed out with MEMBER_ID_REQUIRED, with the time by which the member must rejoin with it. */
+    private final Map<String, Long> pendingMemberIds = new HashMap<>();
+    /** The join phase completes once every member has rejoined and this time has come ... */
+    private long joinNotBeforeMs;
+    /** ... or at this time, removing whoever has not rejoined. */
+    private long joinDeadlineMs;
+    /** In CompletingRebalance: members that have not sent SyncGroup by then are removed. */
+    private long syncDeadlineMs;
+    /** Whether the current join phase started from Empty (then it waits initialRebalanceDelayMs for more members). */
+    private boolean initialRebalance;
+    private long emptySinceMs;
+    private final List<Runnable> completions = new ArrayList<>();
+
+    ClassicGroup(String groupId, long initialRebalanceDelayMs, long nowMs) {
+        this.groupId = groupId;
+        this.initialRebalanceDelayMs = initialRebalanceDelayMs;
+        this.emptySinceMs = nowMs;
+    }
+
+    GroupState state() {
+        return state;
+    }
+
+    int generationId() {
+        return generationId;
+    }
+
+    boolean hasMembers() {
+        return !members.isEmpty();
+    }
+
+    long emptySinceMs() {
+        return emptySinceMs;
+    }
+
+    // ---- JoinGroup ----
+
+    void join(JoinGroupRequest request, CompletableFuture<JoinGroupResult> response, long nowMs) {
+        String memberId = request.memberId();
+        if (state == GroupState.DEAD) {
+            respond(response, JoinGroupResult.error(GroupError.COORDINATOR_NOT_AVAILABLE, memberId));
+            return;
+        }
+        if (request.protocolType() == null || request.protocolType().isEmpty() || request.protocols().isEmpty()
+                || !acceptsProtocols(request, memberId)) {
+            respond(response, JoinGroupResult.error(GroupError.INCONSISTENT_GROUP_PROTOCOL, memberId));
+            return;
+        }
+        if (memberId.isEmpty()) {
+            String newId = (request.clientId() == null || request.clientId().isEmpty() ? "member" : request.clientId())
+                    + "-" + UUID.randomUUID();
+            if (request.requireKnownMemberId()) {
+                pendingMemberIds.put(newId, nowMs + request.sessionTimeoutMs());
+                respond(response, JoinGroupResult.error(GroupError.MEMBER_ID_REQUIRED, newId));
+            } else {
+                addMemberAndRebalance(newId, request, response, nowMs);
+            }
+            return;
+        }
+        if (pendingMemberIds.remove(memberId) != null) {
+            addMemberAndRebalance(memberId, request, response, nowMs);
+            return;
+        }
+        GroupMember member = members.get(memberId);
+        if (member == null) {
+            respond(response, JoinGroupResult.error(GroupError.UNKNOWN_MEMBER_ID, memberId));
+            return;
+        }
+        switch (state) {
+            case PREPARING_REBALANCE -> updateMemberAndRebalance(member, request, response, nowMs);
+            case COMPLETING_REBALANCE -> {
+                if (member.sameProtocols(request.protocols())) {
+                    // A retried join: the member lost our response; send it again.
+                    respond(response, joinResult(member));
+                } else {
+                    updateMemberAndRebalance(member, request, response, nowMs);
+                }
+            }
+            case STABLE -> {
+                if (memberId.equals(leaderId) || !member.sameProtocols(request.protocols())) {
+                    updateMemberAndRebalance(member, request, response, nowMs);
+                } else {
+                    member.touch(nowMs);
+                    respond(response, joinResult(member));
+                }
+            }
+            default -> respond(response, JoinGroupResult.error(GroupError.UNKNOWN_MEMBER_ID, memberId));
+        }
+    }
+
+    /** A joining member must speak the group's protocol type and share at least one protocol with every other member. */
+    private boolean acceptsProtocols(JoinGroupRequest request, String joiningMemberId) {
+        boolean othersPresent = members.keySet().stream().anyMatch(id -> !id.equals(joiningMemberId));
+        if (!othersPresent) {
+            return true;
+        }
+        if (!request.protocolType().equals(protocolType)) {
+            return false;
+        }
+        for (JoinGroupRequest.Protocol p : request.protocols()) {
+            boolean all = members.values().stream().filter(m -> !m.memberId.equals(joiningMemberId)).allMatch(m -> m.supports(p.name()));
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addMemberAndRebalance(String memberId, JoinGroupRequest request,
+                                       CompletableFuture<JoinGroupResult> response, long nowMs) {
+        GroupMember member = new GroupMember(memberId, request, nowMs);
+        member.awaitingJoin = response;
+        members.put(memberId, member);
+        if (protocolType == null) {
+            protocolType = request.protocolType();
+        }
+        if (state != GroupState.PREPARING_REBALANCE) {
+            prepareRebalance(nowMs);
+        }
+        joinDeadlineMs = Math.max(joinDeadlineMs, nowMs + member.rebalanceTimeoutMs);
+        if (initialRebalance) {
+            // The group's first members: each newcomer gives the others a little more time, up to the rebalance timeout.
+            joinNotBeforeMs = Math.min(nowMs + initialRebalanceDelayMs, joinDeadlineMs);
+        }
+        maybeCompleteJoin(nowMs);
+    }
+
+    private void updateMemberAndRebalance(GroupMember member, JoinGroupRequest request,
+                                          CompletableFuture<JoinGroupResult> response, long nowMs) {
+        member.protocols = request.protocols();
+        if (member.awaitingJoin != null) {
+            respond(member.awaitingJoin, JoinGroupResult.error(GroupError.REBALANCE_IN_PROGRESS, member.memberId));
+        }
+        member.awaitingJoin = response;
+        member.touch(nowMs);
+        if (state != GroupState.PREPARING_REBALANCE) {
+            prepareRebalance(nowMs);
+        }
+        maybeCompleteJoin(nowMs);
+    }
+
+    private void prepareRebalance(long nowMs) {
+        if (state == GroupState.COMPLETING_REBALANCE) {
+            for (GroupMember m : members.values()) {
+                m.assignment = GroupMember.noBytes();
+                if (m.awaitingSync != null) {
+                    respond(m.awaitingSync, SyncGroupResult.error(GroupError.REBALANCE_IN_PROGRESS));
+                    m.awaitingSync = null;
+                }
+            }
+        }
+        initialRebalance = state == GroupState.EMPTY;
+        state = GroupState.PREPARING_REBALANCE;
+        int rebalanceTimeout = members.values().stream().mapToInt(m -> m.rebalanceTimeoutMs).max().orElse(0);
+        joinDeadlineMs = nowMs + rebalanceTimeout;
+        joinNotBeforeMs = initialRebalance ? Math.min(nowMs + initialRebalanceDelayMs, joinDeadlineMs) : nowMs;
+    }
+
+    /** Ends the join phase when everyone has rejoined, or at the rebalance timeout without those who have not. */
+    private void maybeCompleteJoin(long nowMs) {
+        if (state != GroupState.PREPARING_REBALANCE) {
+            return;
+        }
+        boolean allJoined = members.values().stream().allMatch(m -> m.awaitingJoin != null);
+        boolean timedOut = nowMs >= joinDeadlineMs;
+        if (!(allJoined && nowMs >= joinNotBeforeMs) && !timedOut) {
+            return;
+        }
+        members.values().removeIf(m -> m.awaitingJoin == null);
+        generationId++;
+        if (members.isEmpty()) {
+            becomeEmpty(nowMs);
+            return;
+        }
+        protocolName = selectProtocol();
+        if (leaderId == null || !members.containsKey(leaderId)) {
+            leaderId = members.keySet().iterator().next();
+        }
+        state = GroupState.COMPLETING_REBALANCE;
+        syncDeadlineMs = nowMs + members.values().stream().mapToInt(m -> m.rebalanceTimeoutMs).max().orElse(0);
+        for (GroupMember m : members.values()) {
+            respond(m.awaitingJoin, joinResult(m));
+            m.awaitingJoin = null;
+            m.touch(nowMs);
+        }
+    }
+
+    private void becomeEmpty(long nowMs) {
+        state = GroupState.EMPTY;
+        protocolName = null;
+        protocolType = null;
+        leaderId = null;
+        emptySinceMs = nowMs;
+    }
+
+    /** Kafka's rule: among the protocols every member supports, the one most members prefer. */
+    private String selectProtocol() {
+        Set<String> candidates = new HashSet<>();
+        members.values().iterator().next().protocols.forEach(p -> candidates.add(p.name()));
+        members.values().forEach(m -> candidates.removeIf(c -> !m.supports(c)));
+        Map<String, Integer> votes = new LinkedHashMap<>();
+        for (GroupMember m : members.values()) {
+            votes.merge(m.vote(candidates), 1, Integer::sum);
+        }
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private JoinGroupResult joinResult(GroupMember member) {
+        List<JoinGroupResult.Member> list = new ArrayList<>();
+        if (member.memberId.equals(leaderId)) {
+            for (GroupMember m : members.values()) {
+                list.add(new JoinGroupResult.Member(m.memberId, m.metadata(protocolName)));
+            }
+        }
+        return new JoinGroupResult(GroupError.NONE, generationId, protocolType, protocolName, leaderId, member.memberId, list);
+    }
+
+    // ---- SyncGroup ----
+
+    void sync(int generation, String memberId, String type, String name, Map<String, byte[]> assignments,
+              CompletableFuture<SyncGroupResult> response, long nowMs) {
+        GroupError error = validateMember(generation, memberId);
+        if (error == GroupError.NONE && (type != null && !type.equals(protocolType) || name != null && !name.equals(protocolName))) {
+            error = GroupError.INCONSISTENT_GROUP_PROTOCOL;
+        }
+        if (error != GroupError.NONE) {
+            respond(response, SyncGroupResult.error(error));
+            return;
+        }
+        GroupMember member = members.get(memberId);
+        member.touch(nowMs);
+        switch (state) {
+            case PREPARING_REBALANCE -> respond(response, SyncGroupResult.error(GroupError.REBALANCE_IN_PROGRESS));
+            case STABLE -> respond(response, new SyncGroupResult(GroupError.NONE, protocolType, protocolName, member.assignment));
+            case COMPLETING_REBALANCE -> {
+                member.awaitingSync = response;
+                if (memberId.equals(leaderId)) {
+                    for (GroupMember m : members.values()) {
+                        byte[] a = assignments.get(m.memberId);
+                        m.assignment = a == null ? GroupMember.noBytes() : a;
+                    }
+                    state = GroupState.STABLE;
+                    for (GroupMember m : members.values()) {
+                        if (m.awaitingSync != null) {
+                            respond(m.awaitingSync, new SyncGroupResult(GroupError.NONE, protocolType, protocolName, m.assignment));
+                            m.awaitingSync = null;
+                        }
+                    }
+                }
+            }
+            default -> respond(response, SyncGroupResult.error(GroupError.UNKNOWN_MEMBER_ID));
+        }
+    }
+
+    private GroupError validateMember(int generation, String memberId) {
+        if (state == GroupState.DEAD) {
+            return GroupError.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (!members.containsKey(memberId)) {
+            return GroupError.UNKNOWN_MEMBER_ID;
+        }
+        if (generation != generationId) {
+            return GroupError.ILLEGAL_GENERATION;
+        }
+        return GroupError.NONE;
+    }
+
+    // ---- Heartbeat, LeaveGroup, OffsetCommit checks ----
+
+    GroupError heartbeat(int generation, String memberId, long nowMs) {
+        GroupError error = validateMember(generation, memberId);
+        if (error != GroupError.NONE) {
+            return error;
+        }
+        members.get(memberId).touch(nowMs);
+        return state == GroupState.PREPARING_REBALANCE ? GroupError.REBALANCE_IN_PROGRESS : GroupError.NONE;
+    }
+
+    GroupError leave(String memberId, long nowMs) {
+        if (state == GroupState.DEAD) {
+            return GroupError.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (pendingMemberIds.remove(memberId) != null) {
+            return GroupError.NONE;
+        }
+        GroupMember member = members.get(memberId);
+        if (member == null) {
+            return GroupError.UNKNOWN_MEMBER_ID;
+        }
+        removeMember(member, nowMs);
+        return GroupError.NONE;
+    }
+
+    private void removeMember(GroupMember member, long nowMs) {
+        members.remove(member.memberId);
+        if (member.awaitingJoin != null) {
+            respond(member.awaitingJoin, JoinGroupResult.error(GroupError.UNKNOWN_MEMBER_ID, member.memberId));
+        }
+        if (member.awaitingSync != null) {
+            respond(member.awaitingSync, SyncGroupResult.error(GroupError.UNKNOWN_MEMBER_ID));
+        }
+        if (member.memberId.equals(leaderId)) {
+            leaderId = null;
+        }
+        if (state == GroupState.STABLE || state == GroupState.COMPLETING_REBALANCE) {
+            prepareRebalance(nowMs);
+        }
+        maybeCompleteJoin(nowMs);
+    }
+
+    /**
+     * Kafka's OffsetCommit rules: a standalone commit (generation &lt; 0) is allowed while the group has no members;
+     * otherwise the committer must be a member of the current generation, and not while the group waits for the
+     * leader's assignment.
+     */
+    GroupError validateCommit(int generation, String memberId, long nowMs) {
+        if (state == GroupState.DEAD) {
+            return GroupError.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generation < 0 && state == GroupState.EMPTY) {
+            return GroupError.NONE;
+        }
+        if (state == GroupState.COMPLETING_REBALANCE && members.containsKey(memberId) && generation == generationId) {
+            return GroupError.REBALANCE_IN_PROGRESS;
+        }
+        GroupError error = validateMember(generation, memberId);
+        if (error == GroupError.NONE) {
+            members.get(memberId).touch(nowMs);
+        }
+        return error;
+    }
+
+    // ---- timers ----
+
+    /** Called periodically: expires sessions, pending member ids, and join/sync phases past their deadlines. */
+    void tick(long nowMs) {
+        pendingMemberIds.values().removeIf(deadline -> nowMs >= deadline);
+        if (state == GroupState.COMPLETING_REBALANCE && nowMs >= syncDeadlineMs) {
+            List<GroupMember> late = members.values().stream().filter(m -> m.awaitingSync == null).toList();
+            late.forEach(m -> members.remove(m.memberId));
+            if (late.stream().anyMatch(m -> m.memberId.equals(leaderId))) {
+                leaderId = null;
+            }
+            if (!late.isEmpty()) {
+                prepareRebalance(nowMs);
+            }
+        }
+        for (Iterator<GroupMember> it = new ArrayList<>(members.values()).iterator(); it.hasNext(); ) {
+            GroupMember m = it.next();
+            boolean keptAlive = m.awaitingJoin != null || m.awaitingSync != null;
+            if (!keptAlive && nowMs >= m.sessionDeadlineMs && members.containsKey(m.memberId)) {
+                removeMember(m, nowMs);
+            }
+        }
+        maybeCompleteJoin(nowMs);
+    }
+
+    /** Deletion: refused while the group has members (the caller reports NON_EMPTY_GROUP). */
+    boolean markDeadIfEmpty() {
+        if (state != GroupState.EMPTY && state != GroupState.DEAD) {
+            return false;
+        }
+        state = GroupState.DEAD;
+        return true;
+    }
+
+    /** Coordinator shutdown: every waiting member is told to find the coordinator again. */
+    void shutdown() {
+        for (GroupMember m : members.values()) {
+            if (m.awaitingJoin != null) {
+                respond(m.awaitingJoin, JoinGroupResult.error(GroupError.COORDINATOR_NOT_AVAILABLE, m.memberId));
+                m.awaitingJoin = null;
+            }
+            if (m.awaitingSync != null) {
+                respond(m.awaitingSync, SyncGroupResult.error(GroupError.COORDINATOR_NOT_AVAILABLE));
+                m.awaitingSync = null;
+            }
+        }
+    }
+
+    GroupSnapshot snapshot() {
+        List<GroupSnapshot.Member> list = new ArrayList<>();
+        for (GroupMember m : members.values()) {
+            byte[] metadata = protocolName == null ? GroupMember.noBytes() : m.metadata(protocolName);
+            byte[] assignment = state == GroupState.STABLE ? m.assignment : GroupMember.noBytes();
+            list.add(new GroupSnapshot.Member(m.memberId, m.clientId, m.clientHost, metadata, assignment));
+        }
+        return new GroupSnapshot(groupId, state, protocolType == null ? "" : protocolType,
+                protocolName == null ? "" : protocolName, generationId, leaderId == null ? "" : leaderId, list);
+    }
+
+    private <T> void respond(CompletableFuture<T> future, T value) {
+        completions.add(() -> future.complete(value));
+    }
+
+    /** The responses decided under the lock, to be completed by the caller after releasing it. */
+    List<Runnable> drainCompletions() {
+        if (completions.isEmpty()) {
+            return List.of();
+        }
+        List<Runnable> out = new ArrayList<>(completions);
+        completions.clear();
+        return out;
+    }
+}
