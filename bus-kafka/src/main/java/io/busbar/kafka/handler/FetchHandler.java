@@ -88,6 +88,9 @@ final class FetchHandler implements ApiHandler {
 
     private void attempt(RequestContext context, FetchRequestData request, List<Target> targets, long deadline,
                          CompletableFuture<ApiMessage> answer) {
+        if (answer.isDone()) {
+            return; // cancelled: the connection closed while the fetch waited
+        }
         Attempt a;
         try {
             a = read(request, targets);

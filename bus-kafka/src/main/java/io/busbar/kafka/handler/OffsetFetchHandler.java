@@ -1,9 +1,7 @@
 package io.busbar.kafka.handler;
 
 import io.busbar.bus.CommittedOffset;
-import io.busbar.bus.GroupDescription;
 import io.busbar.bus.TopicPartition;
-import io.busbar.bus.UnknownGroupException;
 import io.busbar.bus.group.GroupCoordinator;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
@@ -78,18 +76,8 @@ final class OffsetFetchHandler implements ApiHandler {
     private Map<String, Map<Integer, CommittedOffset>> fetch(String groupId, Map<String, List<Integer>> wanted) {
         Map<String, Map<Integer, CommittedOffset>> out = new LinkedHashMap<>();
         if (wanted == null) {
-            GroupDescription description;
-            try {
-                description = coordinator.describeGroup(groupId);
-            } catch (UnknownGroupException e) {
-                return out;
-            }
-            for (GroupDescription.PartitionOffsets po : description.offsets()) {
-                if (po.committedOffset() >= 0) {
-                    out.computeIfAbsent(po.partition().topic(), k -> new TreeMap<>()).put(po.partition().partition(),
-                            new CommittedOffset(po.committedOffset(), po.metadata() == null ? "" : po.metadata()));
-                }
-            }
+            coordinator.fetchOffsets(groupId, null).forEach((tp, o) ->
+                    out.computeIfAbsent(tp.topic(), k -> new TreeMap<>()).put(tp.partition(), o));
             return out;
         }
         List<TopicPartition> partitions = new ArrayList<>();

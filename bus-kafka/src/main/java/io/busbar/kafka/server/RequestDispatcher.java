@@ -131,6 +131,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // waiting answers (long-poll fetch, join group) are no longer wanted
+        java.util.List<Pending> waiting = new java.util.ArrayList<>(pending);
+        pending.clear();
+        waiting.forEach(p -> p.answer.cancel(false));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && pending.isEmpty()) {
             LOG.info("Closing idle Kafka connection from {} (busbar.kafka.connections.max.idle.ms)", remote);
