@@ -395,7 +395,8 @@ final class ConsumerGroupMember implements GroupMembership {
 
     private void handleLostMembership() {
         Generation lost = lostFor.getAndSet(null);
-        if (lost != null && lost.equals(generation)) {
+        // During a join or sync the coordinator's responses tell the member where it stands.
+        if (lost != null && lost.equals(generation) && (phase == Phase.STABLE || phase == Phase.UNJOINED)) {
             resetAndRejoin(GroupError.UNKNOWN_MEMBER_ID);
         }
     }
@@ -602,6 +603,10 @@ final class ConsumerGroupMember implements GroupMembership {
             if (target != null) {
                 leave(true, "close");
             }
+        } catch (RuntimeException e) {
+            // Closing must release the member; a failing listener (e.g. a refused commit) is logged, not rethrown.
+            LOG.warn("Consumer '{}' of group '{}' closed with a failing rebalance listener: {}", config.clientId(),
+                    config.groupId(), e.toString());
         } finally {
             closed = true;
             stopHeartbeats();

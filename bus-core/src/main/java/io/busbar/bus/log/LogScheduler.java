@@ -1,0 +1,84 @@
+package io.busbar.bus.log;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The background threads shared by partition logs: group-commit fsyncs, the periodic fsync of
+ * {@link io.busbar.bus.Durability#INTERVAL}, and the delayed deletion of segment files removed by retention or
+ * compaction. An embedded bus creates one and passes it to every log it opens
+ * ({@link PartitionLogs#open(java.nio.file.Path, io.busbar.bus.TopicPartition, io.busbar.bus.TopicConfig, LogOptions, LogScheduler)}),
+ * so a thousand partitions do not mean a thousand threads; close it after the logs.
+ *
+ * <p>Durable futures complete on these threads: callbacks must not block on another append's durability.
+ * Thread-safe.
+ */
+public final class LogScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogScheduler.class);
+    private static final AtomicInteger SCHEDULERS = new AtomicInteger();
+
+    private final ScheduledThreadPoolExecutor executor;
+
+    /** A scheduler with {@code threads} threads (two suit most machines: fsyncs of different partitions overlap). */
+    public LogScheduler(int threads) {
+        int id = SCHEDULERS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "busbar-log-" + id + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        executor = new ScheduledThreadPoolExecutor(threads, factory);
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    public LogScheduler() {
+        this(2);
+    }
+
+    void execute(Runnable task) {
+        executor.execute(guarded(task));
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+        return executor.schedule(guarded(task), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodMs) {
+        return executor.scheduleAtFixedRate(guarded(task), periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    boolean isShutdown() {
+        return executor.isShutdown();
+    }
+
+    /** Stops the threads; delayed tasks that have not started are dropped (logs do their own cleanup at close). */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Log scheduler threads did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("Log background task failed", t);
+            }
+        };
+    }
+}

@@ -1,0 +1,346 @@
+package io.busbar.bus.log;
+
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.FileRecords;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.Records;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One segment of a partition log: the records file ({@code <base>.log}, whole v2 batches back to back) with its
+ * sparse offset and time indexes. Offsets in a segment strictly increase and are at least its base offset; gaps
+ * appear only after compaction.
+ *
+ * <p>Thread-safety: one appender at a time (the log's append lock), reads concurrently with it. Reads are bounded
+ * by a position the caller got from the high watermark, so they never see a batch still being written.
+ */
+final class LogSegment {
+    private final Path dir;
+    private final long baseOffset;
+    private final FileRecords records;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+    private int bytesSinceLastIndexEntry;
+    private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+    private long offsetOfMaxTimestamp;
+    private volatile long nextOffset;
+    /** Start of the segment's age for {@code segment.ms}. */
+    private final long rollBaseTimeMs;
+    /** Index files on disk match the in-memory indexes (the segment is closed for appends and they were written). */
+    private volatile boolean indexesPersisted;
+    /** Size of the records file at the last fsync, -1 when unknown. */
+    private volatile int flushedSize = -1;
+
+    private LogSegment(Path dir, long baseOffset, FileRecords records, int indexIntervalBytes, long rollBaseTimeMs) {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.records = records;
+        this.offsetIndex = new OffsetIndex(baseOffset);
+        this.timeIndex = new TimeIndex(baseOffset);
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.nextOffset = baseOffset;
+        this.rollBaseTimeMs = rollBaseTimeMs;
+    }
+
+    /** Creates an empty segment file (the caller fsyncs the directory). */
+    static LogSegment create(Path dir, long baseOffset, int indexIntervalBytes, long nowMs) throws IOException {
+        Path file = LogFiles.logFile(dir, baseOffset);
+        Files.deleteIfExists(LogFiles.offsetIndexFile(dir, baseOffset));
+        Files.deleteIfExists(LogFiles.timeIndexFile(dir, baseOffset));
+        FileRecords records = FileRecords.open(file.toFile(), true, false, 0, false);
+        return new LogSegment(dir, baseOffset, records, indexIntervalBytes, nowMs);
+    }
+
+    /** Creates an empty {@code <base>.log.cleaned} file for the compacted copy of the segment at {@code baseOffset}. */
+    static LogSegment createCleaned(Path dir, long baseOffset, int indexIntervalBytes, long rollBaseTimeMs) throws IOException {
+        Path file = dir.resolve(LogFiles.logFile(dir, baseOffset).getFileName() + LogFiles.CLEANED_SUFFIX);
+        Files.deleteIfExists(file);
+        FileRecords records = FileRecords.open(file.toFile(), true, false, 0, false);
+        return new LogSegment(dir, baseOffset, records, indexIntervalBytes, rollBaseTimeMs);
+    }
+
+    /** Opens an existing segment file without reading it; the loader then loads or rebuilds its indexes. */
+    static LogSegment open(Path dir, long baseOffset, int indexIntervalBytes, long nowMs) throws IOException {
+        FileRecords records = FileRecords.open(LogFiles.logFile(dir, baseOffset).toFile(), true, true, 0, false);
+        return new LogSegment(dir, baseOffset, records, indexIntervalBytes, nowMs);
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Offset after the last batch; the base offset when empty. */
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    int size() {
+        return records.sizeInBytes();
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    long rollBaseTimeMs() {
+        return rollBaseTimeMs;
+    }
+
+    Path file() {
+        return records.file().toPath();
+    }
+
+    FileRecords records() {
+        return records;
+    }
+
+    /** Whether {@code offset} fits the 32-bit relative offsets of the indexes. */
+    boolean canHoldOffset(long offset) {
+        return offset - baseOffset <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Appends batches that already carry their final offsets (called under the log's append lock). Indexes and
+     * offsets move only after the write succeeded; on failure the caller truncates back to the previous size.
+     */
+    void append(MemoryRecords batches) throws IOException {
+        int position = records.sizeInBytes();
+        records.append(batches);
+        for (RecordBatch batch : batches.batches()) {
+            if (batch.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = batch.maxTimestamp();
+                offsetOfMaxTimestamp = batch.lastOffset();
+            }
+            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+                offsetIndex.append(batch.lastOffset(), position);
+                timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+                bytesSinceLastIndexEntry = 0;
+            }
+            position += batch.sizeInBytes();
+            bytesSinceLastIndexEntry += batch.sizeInBytes();
+            nextOffset = batch.lastOffset() + 1;
+        }
+    }
+
+    /** Undoes a failed append: drops the bytes from {@code size} on (indexes were not yet touched). */
+    void truncateTo(int size) throws IOException {
+        records.truncateTo(size);
+    }
+
+    /**
+     * Whole batches starting with the one holding {@code startOffset} (or the first after it, across a compaction
+     * gap), up to {@code maxBytes} but at least one batch when {@code minOneBatch}, ending before {@code maxPosition}.
+     * Null when no batch at or after {@code startOffset} lies before {@code maxPosition}.
+     */
+    Records read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+        int from = offsetIndex.lookup(startOffset);
+        int start = -1;
+        int end = -1;
+        for (FileChannelRecordBatch batch : records.batchesFrom(from)) {
+            int position = batch.position();
+            if (position >= maxPosition) {
+                break;
+            }
+            if (start < 0) {
+                if (batch.lastOffset() < startOffset) {
+                    continue;
+                }
+                start = position;
+            }
+            int batchEnd = position + batch.sizeInBytes();
+            if (batchEnd - start > maxBytes && (end >= 0 || !minOneBatch)) {
+                break;
+            }
+            end = batchEnd;
+        }
+        if (start < 0) {
+            return null;
+        }
+        if (end < 0) {
+            return MemoryRecords.EMPTY;
+        }
+        return records.slice(start, end - start);
+    }
+
+    /** The first record at or after {@code timestamp} and at or after {@code startOffset}, or null. */
+    FileRecords.TimestampAndOffset findOffsetByTimestamp(long timestamp, long startOffset) {
+        long from = Math.max(timeIndex.lookup(timestamp), startOffset);
+        int position = offsetIndex.lookup(from);
+        return records.searchForTimestamp(timestamp, position, startOffset);
+    }
+
+    /**
+     * Called when the segment stops being active: records the entry for its largest timestamp so the time index
+     * ends with the segment's newest timestamp.
+     */
+    void onBecomeInactive() {
+        if (maxTimestamp >= 0) {
+            timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+        }
+    }
+
+    /** fsyncs the records file (unless nothing was written since the last time) and, for an inactive segment, writes and fsyncs its index files (once). */
+    void flush(boolean inactive) throws IOException {
+        int size = records.sizeInBytes();
+        if (size != flushedSize) {
+            records.flush();
+            flushedSize = size;
+        }
+        if (inactive && !indexesPersisted) {
+            writeIndexes();
+        }
+    }
+
+    private void writeIndexes() throws IOException {
+        offsetIndex.writeTo(LogFiles.offsetIndexFile(dir, baseOffset));
+        timeIndex.writeTo(LogFiles.timeIndexFile(dir, baseOffset));
+        indexesPersisted = true;
+    }
+
+    /**
+     * Loads the index files of a segment the loader trusts (below the recovery point or after a clean shutdown),
+     * rebuilding them from the records when they are missing or fail the sanity check, and finds the next offset.
+     * Returns null when the index files were good, else the result of the rebuilding scan.
+     */
+    RecoveryScan loadTrusted() throws IOException {
+        int size = records.sizeInBytes();
+        boolean offsetsOk = offsetIndex.loadFrom(LogFiles.offsetIndexFile(dir, baseOffset), Math.max(size, 1));
+        if (!offsetsOk && size > 0) {
+            return recover();
+        }
+        long last = baseOffset - 1;
+        for (FileChannelRecordBatch batch : records.batchesFrom(offsetIndex.lastPosition())) {
+            last = batch.lastOffset();
+        }
+        nextOffset = size == 0 ? baseOffset : last + 1;
+        bytesSinceLastIndexEntry = size - offsetIndex.lastPosition();
+        boolean timesOk = timeIndex.loadFrom(LogFiles.timeIndexFile(dir, baseOffset), nextOffset);
+        if (!timesOk || (timeIndex.entries() == 0 && size > 0)) {
+            return recover();
+        }
+        maxTimestamp = timeIndex.lastTimestamp();
+        offsetOfMaxTimestamp = timeIndex.lookup(maxTimestamp + 1);
+        indexesPersisted = true;
+        return null;
+    }
+
+    /**
+     * Rebuilds the indexes by reading every batch and checking its CRC, stopping at the first batch that fails.
+     * Does not truncate: the loader decides whether invalid bytes are a torn tail or corruption.
+     */
+    RecoveryScan recover() throws IOException {
+        offsetIndex.clear();
+        timeIndex.clear();
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        bytesSinceLastIndexEntry = 0;
+        indexesPersisted = false;
+        int validBytes = 0;
+        long next = baseOffset;
+        String problem = null;
+        try {
+            for (FileChannelRecordBatch batch : records.batches()) {
+                String invalid = check(batch, next);
+                if (invalid != null) {
+                    problem = invalid;
+                    break;
+                }
+                if (batch.maxTimestamp() > maxTimestamp) {
+                    maxTimestamp = batch.maxTimestamp();
+                    offsetOfMaxTimestamp = batch.lastOffset();
+                }
+                if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+                    offsetIndex.append(batch.lastOffset(), validBytes);
+                    timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+                    bytesSinceLastIndexEntry = 0;
+                }
+                validBytes += batch.sizeInBytes();
+                bytesSinceLastIndexEntry += batch.sizeInBytes();
+                next = batch.lastOffset() + 1;
+            }
+        } catch (CorruptRecordException e) {
+            problem = e.getMessage();
+        }
+        nextOffset = next;
+        int size = records.sizeInBytes();
+        if (problem == null && validBytes < size) {
+            problem = "a record batch is cut short by the end of the file";
+        }
+        return new RecoveryScan(validBytes, size, next, problem);
+    }
+
+    private static String check(FileChannelRecordBatch batch, long expectedAtLeast) {
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+            return "a record batch has magic " + batch.magic() + " (expected 2)";
+        }
+        try {
+            batch.ensureValid();
+        } catch (CorruptRecordException e) {
+            return e.getMessage();
+        }
+        if (batch.baseOffset() < expectedAtLeast || batch.lastOffset() < batch.baseOffset()) {
+            return "a record batch has offsets " + batch.baseOffset() + ".." + batch.lastOffset()
+                    + " but the log is already at " + expectedAtLeast;
+        }
+        return null;
+    }
+
+    /**
+     * The result of a recovery scan: {@code validBytes} of good batches, then (when {@code problem} is set) bytes
+     * that failed the checks from that position on.
+     */
+    record RecoveryScan(int validBytes, int size, long nextOffset, String problem) {
+        boolean clean() {
+            return problem == null;
+        }
+    }
+
+    /** The segment became the log's active segment: its index files are stale until it is closed or rolled. */
+    void markActive() {
+        indexesPersisted = false;
+    }
+
+    /** Renames the segment's files to {@code <name><suffix>} (the caller fsyncs the directory). */
+    void renameFiles(String suffix) throws IOException {
+        Path index = LogFiles.offsetIndexFile(dir, baseOffset);
+        Path timeIdx = LogFiles.timeIndexFile(dir, baseOffset);
+        if (Files.exists(index)) {
+            LogFiles.rename(index, index.resolveSibling(index.getFileName() + suffix));
+        }
+        if (Files.exists(timeIdx)) {
+            LogFiles.rename(timeIdx, timeIdx.resolveSibling(timeIdx.getFileName() + suffix));
+        }
+        Path log = LogFiles.logFile(dir, baseOffset);
+        records.renameTo(log.resolveSibling(log.getFileName() + suffix).toFile());
+    }
+
+    /** Writes the index files if needed and closes the records file. */
+    void close(boolean persistIndexes) throws IOException {
+        if (persistIndexes && !indexesPersisted) {
+            onBecomeInactive();
+            writeIndexes();
+        }
+        records.close();
+    }
+
+    /** Closes and deletes the segment's files, whatever their suffix. */
+    void closeAndDelete() throws IOException {
+        records.closeHandlers();
+        Path current = records.file().toPath();
+        String suffix = current.getFileName().toString().substring(LogFiles.baseName(baseOffset).length()
+                + LogFiles.LOG_SUFFIX.length());
+        Files.deleteIfExists(current);
+        Files.deleteIfExists(dir.resolve(LogFiles.offsetIndexFile(dir, baseOffset).getFileName() + suffix));
+        Files.deleteIfExists(dir.resolve(LogFiles.timeIndexFile(dir, baseOffset).getFileName() + suffix));
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + file() + ", base " + baseOffset + ", next " + nextOffset + ", " + size() + " bytes)";
+    }
+}

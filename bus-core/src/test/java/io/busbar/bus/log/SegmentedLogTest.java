@@ -1,0 +1,325 @@
+package io.busbar.bus.log;
+
+import io.busbar.bus.Durability;
+import io.busbar.bus.OffsetOutOfRangeException;
+import io.busbar.bus.RecordTooLargeException;
+import io.busbar.bus.TopicConfig;
+import io.busbar.bus.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SegmentedLogTest {
+    static final TopicPartition TP = new TopicPartition("orders", 0);
+
+    @TempDir
+    Path dir;
+
+    private final List<PartitionLog> opened = new ArrayList<>();
+    private final LogScheduler scheduler = new LogScheduler(1);
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(PartitionLog::close);
+        scheduler.close();
+    }
+
+    private PartitionLog open(TopicConfig config, LogOptions options) {
+        PartitionLog log = PartitionLogs.open(dir.resolve("orders-0"), TP, config, options, scheduler);
+        opened.add(log);
+        return log;
+    }
+
+    private PartitionLog open() {
+        return open(TopicConfig.DEFAULT, LogOptions.DEFAULT);
+    }
+
+    private static TopicConfig config(Map<String, String> overrides) {
+        return TopicConfig.DEFAULT.with(overrides);
+    }
+
+    @Test
+    void assignsOffsetsFromTheLogEndAndReadsThemBack() throws Exception {
+        PartitionLog log = open();
+        AppendResult first = log.append(TestBatches.values(1000, "a", "b", "c"));
+        AppendResult second = log.append(TestBatches.values(2000, "d", "e"));
+
+        assertThat(first.baseOffset()).isZero();
+        assertThat(first.lastOffset()).isEqualTo(2);
+        assertThat(first.recordCount()).isEqualTo(3);
+        assertThat(second.baseOffset()).isEqualTo(3);
+        assertThat(second.lastOffset()).isEqualTo(4);
+        assertThat(second.maxTimestamp()).isEqualTo(2000);
+        assertThat(second.durable().get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+        assertThat(log.highWatermark()).isEqualTo(5);
+        assertThat(log.logEndOffset()).isEqualTo(5);
+
+        LogReadResult read = log.read(0, 1 << 20, true);
+        assertThat(TestBatches.valuesOf(read.records())).containsExactly("a", "b", "c", "d", "e");
+        assertThat(TestBatches.offsetsOf(read.records())).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(read.highWatermark()).isEqualTo(5);
+        assertThat(read.logStartOffset()).isZero();
+        for (RecordBatch batch : read.records().batches()) {
+            batch.ensureValid(); // the rewritten base offset is outside the CRC
+        }
+    }
+
+    @Test
+    void keepsTheProducersCreateTimestamps() {
+        PartitionLog log = open();
+        log.append(TestBatches.values(123_456, "a")).durable().join();
+        Record r = log.read(0, 1000, true).records().records().iterator().next();
+        assertThat(r.timestamp()).isEqualTo(123_456);
+    }
+
+    @Test
+    void readingInsideABatchReturnsTheWholeBatch() {
+        PartitionLog log = open();
+        log.append(TestBatches.values(1, "a", "b", "c")).durable().join();
+        LogReadResult read = log.read(1, 1 << 20, true);
+        assertThat(TestBatches.offsetsOf(read.records())).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void readsWholeBatchesUpToMaxBytesAndAtLeastOneWhenAsked() {
+        PartitionLog log = open();
+        for (int i = 0; i < 10; i++) {
+            log.append(TestBatches.sized(1, 1, 100)).durable().join();
+        }
+        int batchSize = log.read(0, 1, true).records().sizeInBytes();
+        assertThat(batchSize).isGreaterThan(100);
+
+        assertThat(log.read(0, batchSize * 3 + 10, true).records().sizeInBytes()).isEqualTo(batchSize * 3);
+        assertThat(log.read(0, 1, true).records().sizeInBytes()).isEqualTo(batchSize);
+        assertThat(log.read(0, 1, false).records().sizeInBytes()).isZero();
+    }
+
+    @Test
+    void readsAtTheHighWatermarkAreEmptyAndPastItOrBelowStartAreOutOfRange() {
+        PartitionLog log = open();
+        log.append(TestBatches.values(1, "a", "b")).durable().join();
+        assertThat(log.read(2, 1000, true).records().sizeInBytes()).isZero();
+        assertThatThrownBy(() -> log.read(3, 1000, true))
+                .isInstanceOf(OffsetOutOfRangeException.class)
+                .hasMessageContaining("orders-0").hasMessageContaining("Offset 3");
+        assertThatThrownBy(() -> log.read(-1, 1000, true)).isInstanceOf(OffsetOutOfRangeException.class);
+    }
+
+    @Test
+    void durableWaitsForTheFsyncAndReadersNeverSeePastTheHighWatermark() throws Exception {
+        PartitionLog log = open();
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release)); // occupies the only flusher thread
+
+        AppendResult result = log.append(TestBatches.values(1, "a"));
+        assertThat(log.logEndOffset()).isEqualTo(1);
+        assertThat(result.durable()).isNotDone();
+        assertThat(log.highWatermark()).isZero();
+        assertThat(log.read(0, 1000, true).records().sizeInBytes()).isZero();
+        CompletableFuture<Void> waiter = log.awaitHighWatermarkAbove(0);
+        assertThat(waiter).isNotDone();
+
+        release.countDown();
+        assertThat(result.durable().get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+        waiter.get(10, TimeUnit.SECONDS);
+        assertThat(log.highWatermark()).isEqualTo(1);
+        assertThat(TestBatches.valuesOf(log.read(0, 1000, true).records())).containsExactly("a");
+    }
+
+    @Test
+    void appendsArrivingTogetherShareOneFsync() throws Exception {
+        SegmentedLog log = (SegmentedLog) open();
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release));
+        List<CompletableFuture<Long>> durable = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            durable.add(log.append(TestBatches.values(1, "v" + i)).durable());
+        }
+        long roundsBefore = log.fsyncRounds();
+        release.countDown();
+        CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(log.fsyncRounds() - roundsBefore).isEqualTo(1);
+        assertThat(durable).allSatisfy(f -> assertThat(f.join()).isEqualTo(100L));
+    }
+
+    @Test
+    void intervalAndOsDurabilityCompleteAtWrite() {
+        for (Durability durability : List.of(Durability.INTERVAL, Durability.OS)) {
+            PartitionLog log = PartitionLogs.open(dir.resolve(durability.name()), TP, TopicConfig.DEFAULT,
+                    LogOptions.DEFAULT.withDurability(durability), scheduler);
+            opened.add(log);
+            AppendResult result = log.append(TestBatches.values(1, "a"));
+            assertThat(result.durable()).isCompletedWithValue(1L);
+            assertThat(log.highWatermark()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void awaitHighWatermarkAboveCompletesAtOnceWhenAlreadyPastAndOnClose() throws Exception {
+        PartitionLog log = open();
+        log.append(TestBatches.values(1, "a")).durable().join();
+        assertThat(log.awaitHighWatermarkAbove(0)).isDone();
+        CompletableFuture<Void> waiter = log.awaitHighWatermarkAbove(5);
+        assertThat(waiter).isNotDone();
+        log.close();
+        waiter.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void rollsSegmentsBySegmentBytes() throws Exception {
+        PartitionLog log = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "4096")), LogOptions.DEFAULT);
+        for (int i = 0; i < 50; i++) {
+            log.append(TestBatches.sized(1, 5, 100)).durable().join();
+        }
+        List<String> logs = segmentFiles(".log");
+        assertThat(logs.size()).isGreaterThan(5);
+        assertThat(logs.get(0)).isEqualTo("00000000000000000000.log");
+        for (String name : logs) {
+            assertThat(Files.size(dir.resolve("orders-0").resolve(name))).isLessThanOrEqualTo(4096);
+        }
+        assertThat(TestBatches.readAll(log, 0)).hasSize(250);
+    }
+
+    @Test
+    void rollsSegmentsBySegmentMs() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        PartitionLog log = PartitionLogs.open(dir.resolve("orders-0"), TP,
+                config(Map.of(TopicConfig.SEGMENT_MS, "60000")), LogOptions.DEFAULT, scheduler, false, now::get);
+        opened.add(log);
+        log.append(TestBatches.values(1, "a")).durable().join();
+        now.addAndGet(30_000);
+        log.append(TestBatches.values(1, "b")).durable().join();
+        assertThat(segmentFiles(".log")).hasSize(1);
+        now.addAndGet(30_000);
+        log.append(TestBatches.values(1, "c")).durable().join();
+        assertThat(segmentFiles(".log")).containsExactly("00000000000000000000.log", "00000000000000000002.log");
+        assertThat(TestBatches.readAll(log, 0)).extracting(TestBatches::value).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void reopenKeepsEveryRecordAndContinuesTheOffsets() {
+        PartitionLog log = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "2048", TopicConfig.INDEX_INTERVAL_BYTES, "128")),
+                LogOptions.DEFAULT);
+        for (int i = 0; i < 100; i++) {
+            log.append(TestBatches.values(1000 + i, "v" + i)).durable().join();
+        }
+        log.close();
+        assertThat(dir.resolve("orders-0").resolve(CleanShutdownFile.NAME)).exists();
+
+        PartitionLog reopened = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "2048")), LogOptions.DEFAULT);
+        assertThat(dir.resolve("orders-0").resolve(CleanShutdownFile.NAME)).doesNotExist();
+        assertThat(reopened.logEndOffset()).isEqualTo(100);
+        assertThat(reopened.highWatermark()).isEqualTo(100);
+        assertThat(reopened.append(TestBatches.values(5000, "next")).baseOffset()).isEqualTo(100);
+        reopened.awaitHighWatermarkAbove(100).join();
+        List<Record> all = TestBatches.readAll(reopened, 0);
+        assertThat(all).hasSize(101);
+        for (int i = 0; i < 100; i++) {
+            assertThat(all.get(i).offset()).isEqualTo(i);
+            assertThat(TestBatches.value(all.get(i))).isEqualTo("v" + i);
+        }
+        assertThat(reopened.read(57, 10, true).records().records().iterator().next().offset()).isEqualTo(57);
+        assertThat(reopened.offsetForTimestamp(1050)).isEqualTo(50);
+    }
+
+    @Test
+    void findsTheFirstOffsetAtOrAfterATimestamp() {
+        PartitionLog log = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "1024", TopicConfig.INDEX_INTERVAL_BYTES, "100")),
+                LogOptions.DEFAULT);
+        for (int i = 0; i < 60; i++) {
+            log.append(TestBatches.values(10_000 + i * 10L, "v" + i)).durable().join();
+        }
+        assertThat(log.offsetForTimestamp(0)).isZero();
+        assertThat(log.offsetForTimestamp(10_000)).isZero();
+        assertThat(log.offsetForTimestamp(10_001)).isEqualTo(1);
+        assertThat(log.offsetForTimestamp(10_300)).isEqualTo(30);
+        assertThat(log.offsetForTimestamp(10_590)).isEqualTo(59);
+        assertThat(log.offsetForTimestamp(10_591)).isEqualTo(-1);
+    }
+
+    @Test
+    void rejectsBatchesFailingTheirCrc() {
+        PartitionLog log = open();
+        MemoryRecords records = TestBatches.values(1, "hello");
+        ByteBuffer buffer = records.buffer();
+        buffer.put(buffer.limit() - 2, (byte) (buffer.get(buffer.limit() - 2) ^ 0x55));
+        assertThatThrownBy(() -> log.append(records)).isInstanceOf(CorruptRecordException.class);
+        assertThat(log.logEndOffset()).isZero();
+    }
+
+    @Test
+    void rejectsBatchesOverMaxMessageBytes() {
+        PartitionLog log = open(config(Map.of(TopicConfig.MAX_MESSAGE_BYTES, "500")), LogOptions.DEFAULT);
+        assertThatThrownBy(() -> log.append(TestBatches.sized(1, 1, 1000)))
+                .isInstanceOf(RecordTooLargeException.class)
+                .hasMessageContaining("max.message.bytes = 500");
+        assertThat(log.logEndOffset()).isZero();
+    }
+
+    @Test
+    void rejectsOldMagicBatches() {
+        PartitionLog log = open();
+        MemoryRecords v1 = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V1, 0L, Compression.NONE,
+                new SimpleRecord(1L, null, "x".getBytes()));
+        assertThatThrownBy(() -> log.append(v1))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining("magic 1");
+    }
+
+    @Test
+    void acceptsCompressedBatches() {
+        PartitionLog log = open();
+        MemoryRecords gzip = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 0L, Compression.gzip().build(),
+                new SimpleRecord(1L, null, "x".getBytes()), new SimpleRecord(2L, null, "y".getBytes()));
+        log.append(TestBatches.values(1, "a")).durable().join();
+        AppendResult result = log.append(gzip);
+        result.durable().join();
+        assertThat(result.baseOffset()).isEqualTo(1);
+        assertThat(TestBatches.readAll(log, 0)).extracting(TestBatches::value).containsExactly("a", "x", "y");
+    }
+
+    @Test
+    void deleteRemovesTheDirectory() {
+        PartitionLog log = open();
+        log.append(TestBatches.values(1, "a")).durable().join();
+        log.delete();
+        assertThat(dir.resolve("orders-0")).doesNotExist();
+    }
+
+    private List<String> segmentFiles(String suffix) {
+        try (Stream<Path> files = Files.list(dir.resolve("orders-0"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
