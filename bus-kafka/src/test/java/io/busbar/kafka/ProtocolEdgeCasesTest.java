@@ -82,7 +82,7 @@ class ProtocolEdgeCasesTest {
     void aRetriedIdempotentBatchIsNotAppendedTwiceAndGetsItsOriginalOffset() throws Exception {
         try (RawKafkaClient client = connect()) {
             InitProducerIdResponse init = client.send(new InitProducerIdRequest.Builder(
-                    new InitProducerIdRequestData().setTransactionTimeoutMs(60_000)), (short) 4);
+                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000)), (short) 4);
             assertThat(init.error()).isEqualTo(Errors.NONE);
             long pid = init.data().producerId();
             short epoch = init.data().producerEpoch();
@@ -101,8 +101,18 @@ class ProtocolEdgeCasesTest {
             assertThat(Errors.forCode(only(gap).errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
             assertThat(log().logEndOffset()).isEqualTo(3);
 
-            ProduceResponse fenced = client.send(produce(idempotent(pid, (short) (epoch - 1), 3, "x"), (short) -1), PRODUCE_V);
-            assertThat(Errors.forCode(only(fenced).errorCode())).isIn(Errors.INVALID_PRODUCER_EPOCH, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+            InitProducerIdResponse bumped = client.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                    .setTransactionalId(null).setTransactionTimeoutMs(60_000).setProducerId(pid).setProducerEpoch(epoch)), (short) 4);
+            assertThat(bumped.data().producerId()).isEqualTo(pid);
+            short newEpoch = bumped.data().producerEpoch();
+            assertThat(newEpoch).isEqualTo((short) (epoch + 1));
+            ProduceResponse notFromZero = client.send(produce(idempotent(pid, newEpoch, 3, "x"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(notFromZero).errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+            ProduceResponse newEpochStart = client.send(produce(idempotent(pid, newEpoch, 0, "d"), (short) -1), PRODUCE_V);
+            assertThat(only(newEpochStart).baseOffset()).isEqualTo(3);
+            ProduceResponse fenced = client.send(produce(idempotent(pid, epoch, 3, "x"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(fenced).errorCode())).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+            assertThat(log().highWatermark()).isEqualTo(4);
         }
     }
 

@@ -36,7 +36,7 @@ final class CreateTopicsHandler implements ApiHandler {
                     .setNumPartitions(-1).setReplicationFactor((short) -1);
             response.topics().add(result);
             try {
-                create(topic, request.validateOnly(), result);
+                create(topic, request.validateOnly(), context.apiVersion() >= 5, result);
             } catch (RuntimeException e) {
                 result.setErrorCode(ErrorMapping.of(e).code()).setErrorMessage(ErrorMapping.message(e));
             }
@@ -44,7 +44,7 @@ final class CreateTopicsHandler implements ApiHandler {
         return CompletableFuture.completedFuture(response);
     }
 
-    private void create(CreatableTopic topic, boolean validateOnly, CreatableTopicResult result) {
+    private void create(CreatableTopic topic, boolean validateOnly, boolean returnConfigs, CreatableTopicResult result) {
         if (topic.replicationFactor() > 1) {
             result.setErrorCode(Errors.INVALID_REPLICATION_FACTOR.code()).setErrorMessage("Replication factor "
                     + topic.replicationFactor() + " for '" + topic.name() + "' is impossible: Busbar is one node; use 1 or -1");
@@ -73,6 +73,9 @@ final class CreateTopicsHandler implements ApiHandler {
                 .setTopicId(TopicIds.toKafka(created.topicId()))
                 .setNumPartitions(created.partitions().size())
                 .setReplicationFactor((short) 1);
+        if (!returnConfigs) {
+            return; // configs are in the response from v5
+        }
         created.config().forEach((k, v) -> result.configs().add(new CreatableTopicConfigs().setName(k).setValue(v)
                 .setReadOnly(false).setIsSensitive(false)
                 .setConfigSource(configs.containsKey(k) ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG.id()

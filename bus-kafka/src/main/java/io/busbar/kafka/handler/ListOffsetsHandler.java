@@ -44,7 +44,10 @@ final class ListOffsetsHandler implements ApiHandler {
             Optional<TopicMetadata> meta = bus.topic(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
-                        .setTimestamp(-1).setOffset(-1).setLeaderEpoch(0);
+                        .setTimestamp(-1).setOffset(-1);
+                if (context.apiVersion() >= 4) {
+                    r.setLeaderEpoch(0); // the field exists from v4; writing it earlier fails
+                }
                 topicResponse.partitions().add(r);
                 if (meta.isEmpty() || p.partitionIndex() < 0 || p.partitionIndex() >= meta.get().partitions()) {
                     r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());

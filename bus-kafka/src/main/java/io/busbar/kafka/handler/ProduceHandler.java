@@ -49,7 +49,7 @@ final class ProduceHandler implements ApiHandler {
         ProduceRequestData request = (ProduceRequestData) message;
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<?>> durable = new ArrayList<>();
-        boolean failed = false;
+        StringBuilder failures = new StringBuilder();
         for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name());
             response.responses().add(topicResponse);
@@ -70,21 +70,23 @@ final class ProduceHandler implements ApiHandler {
                     }
                 } catch (ProduceRejectedException e) {
                     fail(p, e.error(), e.getMessage());
-                    failed = true;
+                    failures.append(' ').append(e.getMessage());
                 } catch (RuntimeException e) {
                     Errors error = ErrorMapping.of(e);
                     if (error == Errors.UNKNOWN_SERVER_ERROR) {
                         LOG.warn("Produce to {}-{} failed", topicData.name(), partitionData.index(), e);
                     }
                     fail(p, error, ErrorMapping.message(e));
-                    failed = true;
+                    failures.append(' ').append(topicData.name()).append('-').append(partitionData.index())
+                            .append(": ").append(error.name());
                 }
             }
         }
         if (request.acks() == 0) {
-            if (failed) {
-                return CompletableFuture.failedFuture(new IllegalStateException(
-                        "acks=0 produce failed on at least one partition: " + response));
+            if (failures.length() > 0) {
+                // no response to carry the error: Kafka closes the connection so the producer notices
+                return CompletableFuture.failedFuture(new ProduceRejectedException(Errors.UNKNOWN_SERVER_ERROR,
+                        "acks=0 produce failed, closing the connection:" + failures));
             }
             return CompletableFuture.completedFuture(null);
         }

@@ -41,15 +41,18 @@ public final class KafkaServer {
     private final Channel serverChannel;
     private final Advertised advertised;
     private final KafkaApis apis;
+    private final io.netty.channel.group.ChannelGroup connections;
 
     private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlerExecutors,
-                        Channel serverChannel, Advertised advertised, KafkaApis apis) {
+                        Channel serverChannel, Advertised advertised, KafkaApis apis,
+                        io.netty.channel.group.ChannelGroup connections) {
         this.boss = boss;
         this.workers = workers;
         this.handlerExecutors = handlerExecutors;
         this.serverChannel = serverChannel;
         this.advertised = advertised;
         this.apis = apis;
+        this.connections = connections;
     }
 
     /** Binds, then builds the handlers (they need the advertised port) and starts accepting. */
@@ -59,7 +62,9 @@ public final class KafkaServer {
                 new DefaultThreadFactory("busbar-kafka-io", true));
         EventExecutorGroup executors = new DefaultEventExecutorGroup(config.handlerThreads(),
                 new DefaultThreadFactory("busbar-kafka-handler", true));
-        DeferredInitializer deferred = new DeferredInitializer();
+        io.netty.channel.group.ChannelGroup connections = new io.netty.channel.group.DefaultChannelGroup(
+                io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+        DeferredInitializer deferred = new DeferredInitializer(connections);
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -76,7 +81,7 @@ public final class KafkaServer {
             Map<ApiKeys, ApiHandler> handlers = apis.handlers();
             deferred.set(new KafkaChannelInitializer(config, handlers, new ApiVersionTable(handlers.keySet()), executors));
             LOG.info("Kafka listener on {}:{} (advertised {}:{})", bound.getHostString(), bound.getPort(), adv.host(), adv.port());
-            return new KafkaServer(boss, workers, executors, channel, adv, apis);
+            return new KafkaServer(boss, workers, executors, channel, adv, apis, connections);
         } catch (Exception e) {
             shutdown(boss, workers, executors);
             if (e instanceof BindException || e.getCause() instanceof BindException) {
@@ -107,6 +112,8 @@ public final class KafkaServer {
 
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        // connections first, while the handler executors still run their close events
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdown(boss, workers, handlerExecutors);
         apis.close();
     }
@@ -122,7 +129,12 @@ public final class KafkaServer {
      * until then auto-read is off, so nothing is read early.
      */
     private static final class DeferredInitializer extends io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel> {
+        private final io.netty.channel.group.ChannelGroup connections;
         private volatile KafkaChannelInitializer delegate;
+
+        DeferredInitializer(io.netty.channel.group.ChannelGroup connections) {
+            this.connections = connections;
+        }
 
         void set(KafkaChannelInitializer d) {
             delegate = d;
@@ -135,6 +147,7 @@ public final class KafkaServer {
                 ch.close();
                 return;
             }
+            connections.add(ch);
             ch.pipeline().addLast(d);
             ch.config().setAutoRead(true);
         }

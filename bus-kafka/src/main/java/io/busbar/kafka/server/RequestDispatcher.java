@@ -103,7 +103,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 body = p.answer.join();
             } catch (CompletionException | java.util.concurrent.CancellationException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                LOG.warn("Closing Kafka connection from {}: {} failed: {}", remote, p.request, cause.toString(), cause);
+                if (cause instanceof io.busbar.bus.BusException || cause.getClass().getName().endsWith("ProduceRejectedException")) {
+                    LOG.warn("Closing Kafka connection from {}: {} failed: {}", remote, p.request, cause.getMessage());
+                } else {
+                    LOG.warn("Closing Kafka connection from {}: {} failed: {}", remote, p.request, cause.toString(), cause);
+                }
                 pending.clear();
                 ctx.close();
                 return;
