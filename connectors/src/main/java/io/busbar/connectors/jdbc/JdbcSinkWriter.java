@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +39,8 @@ final class JdbcSinkWriter {
     private final TableColumns table;
     private final List<String> keyColumns;
     private final SinkOffsetTable offsetTable;
+    /** fieldMap with lower-cased field names: H2 upper-cases column labels, PostgreSQL lower-cases them. */
+    private final Map<String, String> fieldMap = new HashMap<>();
     private final Map<List<String>, Plan> plans = new HashMap<>();
     private final Plan deletePlan;
 
@@ -46,6 +49,7 @@ final class JdbcSinkWriter {
         this.config = config;
         this.table = table;
         this.offsetTable = offsetTable;
+        config.fieldMap().forEach((field, column) -> fieldMap.put(field.toLowerCase(Locale.ROOT), column));
         List<String> keys = new ArrayList<>();
         for (String k : config.keyColumns()) {
             keys.add(table.require(k, "keyColumns").name());
@@ -170,7 +174,7 @@ final class JdbcSinkWriter {
         List<TableColumns.Column> columns = new ArrayList<>();
         List<String> used = new ArrayList<>();
         for (String field : fields) {
-            String columnName = config.fieldMap().getOrDefault(field, field);
+            String columnName = fieldMap.getOrDefault(field.toLowerCase(Locale.ROOT), field);
             TableColumns.Column column = table.column(columnName).orElse(null);
             if (column == null) {
                 if (config.ignoreUnknownFields()) {
@@ -245,7 +249,7 @@ final class JdbcSinkWriter {
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
-            String column = config.fieldMap().getOrDefault(f.getKey(), f.getKey());
+            String column = fieldMap.getOrDefault(f.getKey().toLowerCase(Locale.ROOT), f.getKey());
             if (column.equalsIgnoreCase(name)) {
                 return f.getValue();
             }
