@@ -47,6 +47,8 @@ public final class JdbcSinkTask implements AutoCloseable {
     private final SinkOffsetTable offsetTable;
     /** Partitions assigned but not yet positioned from the offsets table (exactly-once only); paused until then. */
     private final Set<TopicPartition> awaitingSeek = new HashSet<>();
+    /** Offsets written to the database since start, latest per partition: committed synchronously on close. */
+    private final Map<TopicPartition, CommittedOffset> pendingCommit = new HashMap<>();
     private BusConsumer consumer;
     private JdbcSinkWriter writer;
 
@@ -106,7 +108,22 @@ public final class JdbcSinkTask implements AutoCloseable {
         consumer.subscribe(List.of(config.topic()), new RebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                awaitingSeek.removeAll(partitions); // batches are committed before each poll: nothing pending
+                awaitingSeek.removeAll(partitions); // batches are written before each poll: nothing in flight
+                Map<TopicPartition, CommittedOffset> revoked = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    CommittedOffset offset = pendingCommit.remove(tp);
+                    if (offset != null) {
+                        revoked.put(tp, offset);
+                    }
+                }
+                if (!revoked.isEmpty()) {
+                    try {
+                        consumer.commitSync(revoked); // hand over exactly where the database is
+                    } catch (BusException e) {
+                        LOG.warn("JDBC sink (group {}) could not commit {} on revocation: {}", config.groupId(),
+                                revoked, e.getMessage());
+                    }
+                }
             }
 
             @Override
@@ -161,22 +178,34 @@ public final class JdbcSinkTask implements AutoCloseable {
         });
     }
 
+    /**
+     * Commits the group's offsets after the database commit, without waiting for it to be durable: the next batch is
+     * written meanwhile. A commit that is lost (crash, rebalance) only means re-delivery of batches the database
+     * already has, which the offsets table (exactly-once) or upsert (effectively once) absorb; {@link #close()}
+     * waits for the last one.
+     */
     private void commitOffsets(List<ConsumedRecord> records) {
         Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
         JdbcSinkWriter.nextOffsets(records).forEach((tp, next) -> offsets.put(tp, new CommittedOffset(next)));
-        try {
-            consumer.commitSync(offsets);
-        } catch (BusException e) {
-            // The rows are committed; a lost offset commit only means this batch is re-delivered (at-least-once)
-            // or skipped on re-delivery thanks to the offsets table (exactly-once).
-            LOG.warn("JDBC sink (group {}) wrote {} records but could not commit offsets {}: {}", config.groupId(),
-                    records.size(), offsets, e.getMessage());
-        }
+        pendingCommit.putAll(offsets);
+        consumer.commitAsync(offsets, (committed, error) -> {
+            if (error != null) {
+                LOG.warn("JDBC sink (group {}) wrote records up to {} but could not commit those offsets: {}; they"
+                        + " may be delivered again", config.groupId(), committed, error.getMessage());
+            }
+        });
     }
 
     @Override
     public void close() {
         if (consumer != null) {
+            try {
+                if (!pendingCommit.isEmpty()) {
+                    consumer.commitSync(Map.copyOf(pendingCommit)); // the latest offsets, durable before leaving
+                }
+            } catch (BusException e) {
+                LOG.warn("JDBC sink (group {}) could not commit its last offsets on close: {}", config.groupId(), e.getMessage());
+            }
             consumer.close();
             consumer = null;
         }

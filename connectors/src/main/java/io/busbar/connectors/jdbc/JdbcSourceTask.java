@@ -27,8 +27,8 @@ import java.util.function.LongSupplier;
 /**
  * One JDBC source instance: reads new rows in batches, publishes them as JSON records and, once every record of a
  * batch is durable in the topic, stores the position of its last row in the {@link PositionStore}. The order
- * "rows durable, then position" means a crash can re-publish at most the rows of the batch in flight
- * (at-least-once); without a crash each row is published exactly once.
+ * "rows durable, then position" means a crash can re-publish at most the rows published since the last stored
+ * position (at most about a second of catching up; at-least-once); without a crash each row is published exactly once.
  *
  * <p>Not thread-safe: one thread calls {@link #poll()} at a time (the kamelet's scheduler thread).
  */
@@ -36,6 +36,11 @@ public final class JdbcSourceTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSourceTask.class);
     private static final long SEND_TIMEOUT_MS = 120_000;
+    /**
+     * While catching up, the position is stored at most this often (and always when a poll ends), so storing it
+     * does not cost an fsync per batch. A crash re-publishes at most the rows of this interval.
+     */
+    private static final long POSITION_SAVE_INTERVAL_MS = 1000;
 
     private final DataSource dataSource;
     private final JdbcDialect dialect;
@@ -44,7 +49,11 @@ public final class JdbcSourceTask {
     private final PositionStore positions;
     private final LongSupplier clock;
     private SourceQuery query;
+    /** The stored position (in the PositionStore). */
     private SourcePosition position;
+    /** The position of the last row durable in the topic: the next batch reads after it; stored at most every second. */
+    private SourcePosition durable;
+    private long lastSaveAt;
 
     public JdbcSourceTask(DataSource dataSource, JdbcDialect dialect, JdbcSourceConfig config, BusProducer producer,
                           PositionStore positions) {
@@ -70,15 +79,38 @@ public final class JdbcSourceTask {
     public int poll() throws SQLException {
         if (position == null) {
             position = positions.load(config.connectorId()).map(SourcePosition::fromJson).orElse(SourcePosition.START);
+            durable = position;
             LOG.info("JDBC source '{}' starts at position {}", config.connectorId(), position.toJson());
         }
         int total = 0;
-        while (true) {
-            int published = publishBatch();
-            total += published;
-            if (config.mode() == SourceMode.BULK || published < config.batchSize()) {
-                return total;
+        try {
+            while (true) {
+                int published = publishBatch();
+                total += published;
+                if (config.mode() == SourceMode.BULK || published < config.batchSize()) {
+                    savePosition();
+                    return total;
+                }
+                if (clock.getAsLong() - lastSaveAt >= POSITION_SAVE_INTERVAL_MS) {
+                    savePosition();
+                }
             }
+        } catch (SQLException | RuntimeException e) {
+            try {
+                savePosition(); // what became durable before the failure stays published
+            } catch (RuntimeException saveFailure) {
+                e.addSuppressed(saveFailure);
+            }
+            throw e;
+        }
+    }
+
+    /** Stores the durable position if it moved; the rows up to it are already durable in the topic. */
+    private void savePosition() {
+        if (durable != null && !durable.equals(position)) {
+            positions.save(config.connectorId(), durable.toJson());
+            position = durable;
+            lastSaveAt = clock.getAsLong();
         }
     }
 
@@ -92,9 +124,9 @@ public final class JdbcSourceTask {
                         config.topic(), query.keyColumns().isEmpty() ? "none" : query.keyColumns());
             }
             int count = 0;
-            SourcePosition last = position;
+            SourcePosition last = durable;
             List<CompletableFuture<RecordMetadata>> pending = new ArrayList<>();
-            try (PreparedStatement ps = query.prepare(connection, position, now); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = query.prepare(connection, durable, now); ResultSet rs = ps.executeQuery()) {
                 RowJsonMapper mapper = new RowJsonMapper(rs.getMetaData());
                 while (rs.next()) {
                     ObjectNode row = mapper.toJson(rs);
@@ -110,8 +142,7 @@ public final class JdbcSourceTask {
             }
             awaitDurable(pending);
             if (count > 0 && config.mode() != SourceMode.BULK) {
-                positions.save(config.connectorId(), last.toJson());
-                position = last;
+                durable = last;
             }
             return count;
         }
