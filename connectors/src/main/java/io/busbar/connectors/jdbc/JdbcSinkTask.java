@@ -71,17 +71,7 @@ public final class JdbcSinkTask implements AutoCloseable {
         if (!awaitingSeek.isEmpty()) {
             seekFromOffsetTable();
         }
-        List<ConsumedRecord> polled = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
-        List<ConsumedRecord> records = polled;
-        if (!awaitingSeek.isEmpty()) {
-            // assigned during this poll: their records may come from the group's offsets, not the table's
-            records = new ArrayList<>(polled.size());
-            for (ConsumedRecord r : polled) {
-                if (!awaitingSeek.contains(r.topicPartition())) {
-                    records.add(r);
-                }
-            }
-        }
+        List<ConsumedRecord> records = pollBatch();
         if (records.isEmpty()) {
             return 0;
         }
@@ -93,6 +83,42 @@ public final class JdbcSinkTask implements AutoCloseable {
         }
         commitOffsets(records);
         return records.size();
+    }
+
+    /**
+     * Up to {@code batchSize} records: one poll that may wait, then polls that do not, while records keep coming
+     * (one poll returns about one stored record batch, far fewer than a transaction can take).
+     */
+    private List<ConsumedRecord> pollBatch() {
+        List<ConsumedRecord> records = new ArrayList<>();
+        Duration wait = Duration.ofMillis(config.pollTimeoutMs());
+        while (records.size() < config.batchSize()) {
+            List<ConsumedRecord> polled = consumer.poll(wait);
+            if (polled.isEmpty()) {
+                break;
+            }
+            for (ConsumedRecord r : polled) {
+                // partitions assigned during this poll may have been read from the group's offsets, not the table's
+                if (!awaitingSeek.contains(r.topicPartition())) {
+                    records.add(r);
+                }
+            }
+            if (!awaitingSeek.isEmpty()) {
+                break;
+            }
+            wait = Duration.ZERO;
+        }
+        if (records.size() > config.batchSize()) {
+            // the last poll overshot: give its tail back (per partition the tail holds its highest offsets)
+            List<ConsumedRecord> excess = records.subList(config.batchSize(), records.size());
+            Map<TopicPartition, Long> firstExcess = new HashMap<>();
+            for (ConsumedRecord r : excess) {
+                firstExcess.merge(r.topicPartition(), r.offset(), Math::min);
+            }
+            firstExcess.forEach(consumer::seek);
+            records = new ArrayList<>(records.subList(0, config.batchSize()));
+        }
+        return records;
     }
 
     private void start() throws SQLException {
