@@ -86,7 +86,7 @@ final class SegmentedLog implements PartitionLog {
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.clock = clock;
-        LogLoader.LoadedLog loaded = new LogLoader(dir, partition, config.indexIntervalBytes(), options,
+        LogLoader.LoadedLog loaded = new LogLoader(dir, partition, config, options,
                 clock.getAsLong()).load();
         this.segments = loaded.segments();
         this.active = segments.last();
