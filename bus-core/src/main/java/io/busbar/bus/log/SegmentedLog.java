@@ -137,6 +137,11 @@ final class SegmentedLog implements PartitionLog {
         return clock.getAsLong();
     }
 
+    /** fsyncs everything written so far, now, on the calling thread (benchmarks compare this to group commit). */
+    void flushNow() {
+        flush(options.durability() == Durability.FSYNC);
+    }
+
     /** How many flushes (each one fsync per dirty segment) ran: group commit keeps this far below the appends. */
     long fsyncRounds() {
         return fsyncRounds.get();
