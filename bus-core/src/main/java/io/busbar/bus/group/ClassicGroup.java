@@ -377,7 +377,8 @@ final class ClassicGroup {
         }
         for (Iterator<GroupMember> it = new ArrayList<>(members.values()).iterator(); it.hasNext(); ) {
             GroupMember m = it.next();
-            boolean keptAlive = m.awaitingJoin != null || m.awaitingSync != null;
+            // While the group waits for SyncGroup, the sync deadline (not the session) bounds a slow member.
+            boolean keptAlive = m.awaitingJoin != null || m.awaitingSync != null || state == GroupState.COMPLETING_REBALANCE;
             if (!keptAlive && nowMs >= m.sessionDeadlineMs && members.containsKey(m.memberId)) {
                 removeMember(m, nowMs);
             }

@@ -9,7 +9,9 @@ import io.busbar.bus.UnknownGroupException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +28,14 @@ class GroupCoordinatorTest {
     private static final TopicPartition T0 = new TopicPartition("orders", 0);
     private static final TopicPartition T1 = new TopicPartition("orders", 1);
 
-    private InMemoryPartitionLog log;
+    @TempDir
+    Path dir;
     private TestGroupContext context;
     private GroupCoordinator coordinator;
 
     @BeforeEach
     void start() {
-        log = new InMemoryPartitionLog(new TopicPartition("__consumer_offsets", 0));
-        context = new TestGroupContext(log).topic("orders", 2);
+        context = new TestGroupContext(TestGroupContext.openOffsetsLog(dir)).topic("orders", 2);
         coordinator = newCoordinator(60_000);
     }
 
@@ -43,9 +45,20 @@ class GroupCoordinatorTest {
         return c;
     }
 
+    /** Closes the coordinator and its log and opens both again from the files, as a bus restart does. */
+    private void restart(long retentionMs) {
+        coordinator.close();
+        context.offsetsLog().close();
+        Map<String, Integer> topics = context.partitions;
+        context = new TestGroupContext(TestGroupContext.openOffsetsLog(dir));
+        context.partitions.putAll(topics);
+        coordinator = newCoordinator(retentionMs);
+    }
+
     @AfterEach
     void stop() {
         coordinator.close();
+        context.offsetsLog().close();
     }
 
     private static JoinGroupRequest join(String memberId, String... protocols) {
@@ -169,16 +182,13 @@ class GroupCoordinatorTest {
         get(coordinator.commitOffsets("g", -1, "", Map.of(T0, new CommittedOffset(7, "meta"), T1, new CommittedOffset(8))));
         get(coordinator.commitOffsets("g", -1, "", Map.of(T0, new CommittedOffset(9, "later"))));
         get(coordinator.commitOffsets("other", -1, "", Map.of(T0, new CommittedOffset(1))));
-        coordinator.close();
-
-        coordinator = newCoordinator(60_000);
+        restart(60_000);
         assertThat(coordinator.fetchOffsets("g", null)).containsOnly(
                 Map.entry(T0, new CommittedOffset(9, "later")), Map.entry(T1, new CommittedOffset(8)));
 
         coordinator.deleteGroup("g");
         assertThat(coordinator.fetchOffsets("g", null)).isEmpty();
-        coordinator.close();
-        coordinator = newCoordinator(60_000);
+        restart(60_000);
         assertThat(coordinator.fetchOffsets("g", null)).isEmpty();
         assertThat(coordinator.fetchOffsets("other", null)).containsEntry(T0, new CommittedOffset(1));
         assertThatThrownBy(() -> coordinator.deleteGroup("g")).isInstanceOf(UnknownGroupException.class);
@@ -210,8 +220,7 @@ class GroupCoordinatorTest {
 
     @Test
     void offsetsOfAGroupEmptyLongerThanTheRetentionExpire() throws Exception {
-        coordinator.close();
-        coordinator = newCoordinator(5_000);
+        restart(5_000);
         get(coordinator.commitOffsets("g", -1, "", Map.of(T0, new CommittedOffset(7))));
         get(coordinator.commitOffsets("active", -1, "", Map.of(T0, new CommittedOffset(7))));
         JoinGroupResult member = get(coordinator.joinGroup(new JoinGroupRequest("active", "", "c", "h", 60_000, 60_000,

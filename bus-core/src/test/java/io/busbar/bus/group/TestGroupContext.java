@@ -1,14 +1,19 @@
 package io.busbar.bus.group;
 
 import io.busbar.bus.TopicPartition;
+import io.busbar.bus.TopicConfig;
+import io.busbar.bus.log.LogOptions;
 import io.busbar.bus.log.PartitionLog;
+import io.busbar.bus.log.PartitionLogs;
+
+import java.nio.file.Path;
 
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A GroupContext for coordinator tests: topics with partition counts and end offsets set by the test; a clock that can jump. */
+/** A GroupContext for coordinator tests over a real offsets log: topics with partition counts and end offsets set by the test; a clock that can jump. */
 final class TestGroupContext implements GroupContext {
     final Map<String, Integer> partitions = new ConcurrentHashMap<>();
     final Map<TopicPartition, Long> endOffsets = new ConcurrentHashMap<>();
@@ -17,6 +22,12 @@ final class TestGroupContext implements GroupContext {
 
     TestGroupContext(PartitionLog offsetsLog) {
         this.offsetsLog = offsetsLog;
+    }
+
+    /** The real file-backed log, compacted like the bus's {@code __consumer_offsets}. */
+    static PartitionLog openOffsetsLog(Path dir) {
+        return PartitionLogs.open(dir.resolve("__consumer_offsets-0"), new TopicPartition("__consumer_offsets", 0),
+                TopicConfig.DEFAULT.with(Map.of(TopicConfig.CLEANUP_POLICY, "compact")), LogOptions.DEFAULT);
     }
 
     TestGroupContext topic(String name, int count) {
