@@ -1,0 +1,31 @@
+package io.busbar.bus.embedded;
+
+import io.busbar.bus.BusConfig;
+import io.busbar.bus.TopicConfig;
+import io.busbar.bus.TopicPartition;
+import io.busbar.bus.log.LogOptions;
+import io.busbar.bus.log.LogScheduler;
+import io.busbar.bus.log.PartitionLog;
+import io.busbar.bus.log.PartitionLogs;
+
+import java.nio.file.Path;
+
+/** Opens the partition logs of one bus with its durability settings and one shared set of log threads. Thread-safe. */
+final class LogStorage implements AutoCloseable {
+    private final LogOptions options;
+    private final LogScheduler scheduler = new LogScheduler();
+
+    LogStorage(BusConfig config) {
+        this.options = LogOptions.DEFAULT.withDurability(config.durability()).withFlushIntervalMs(config.flushIntervalMs());
+    }
+
+    PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config) {
+        return PartitionLogs.open(partitionDir, partition, config, options, scheduler);
+    }
+
+    /** Call after every log is closed. */
+    @Override
+    public void close() {
+        scheduler.close();
+    }
+}

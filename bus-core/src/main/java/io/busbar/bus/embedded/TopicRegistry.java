@@ -1,0 +1,226 @@
+package io.busbar.bus.embedded;
+
+import io.busbar.bus.InvalidConfigException;
+import io.busbar.bus.StorageException;
+import io.busbar.bus.TopicConfig;
+import io.busbar.bus.TopicExistsException;
+import io.busbar.bus.TopicPartition;
+import io.busbar.bus.UnknownTopicException;
+import io.busbar.bus.log.PartitionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The topics of one data directory and their open partition logs.
+ *
+ * <p>Layout: {@code <dataDir>/topics/<topic>.properties} holds each topic's id, partition count and settings;
+ * {@code <dataDir>/<topic>-<partition>/} holds each partition's log (Kafka's naming). Topic deletion renames the
+ * partition directories to {@code <topic>-<partition>.<id>-delete} before removing the metadata file, so a crash half-way
+ * never leaves a topic with missing partitions; leftovers are removed at the next open.
+ *
+ * <p>Thread-safe: lookups are lock-free; changes (create, delete, add partitions) are serialised.
+ */
+final class TopicRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicRegistry.class);
+    private static final String DELETE_SUFFIX = "-delete";
+
+    /** Opens the log of one partition. */
+    @FunctionalInterface
+    interface LogOpener {
+        PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config);
+    }
+
+    /** A topic and its logs; replaced as a whole when partitions are added. */
+    record Topic(TopicMetadata metadata, List<PartitionLog> logs) { }
+
+    private final Path dataDir;
+    private final Path metadataDir;
+    private final LogOpener opener;
+    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+
+    TopicRegistry(Path dataDir, LogOpener opener) {
+        this.dataDir = dataDir;
+        this.metadataDir = dataDir.resolve("topics");
+        this.opener = opener;
+    }
+
+    /** Loads every topic's metadata and opens (recovering if needed) its partition logs. */
+    void load() {
+        try {
+            Files.createDirectories(metadataDir);
+            removeLeftoversOfDeletedTopics();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(metadataDir, "*.properties")) {
+                for (Path file : files) {
+                    TopicMetadata metadata = TopicMetadataFile.read(file);
+                    topics.put(metadata.name(), new Topic(metadata, openLogs(metadata, 0, List.of())));
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot load topics from " + metadataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    Optional<Topic> get(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    Topic require(String name) {
+        Topic topic = topics.get(name);
+        if (topic == null) {
+            throw new UnknownTopicException("Topic '" + name + "' does not exist: create it first (busbar topics create, "
+                    + "or admin().createTopic) or enable busbar.topics.auto.create");
+        }
+        return topic;
+    }
+
+    PartitionLog log(TopicPartition tp) {
+        Topic topic = require(tp.topic());
+        if (tp.partition() >= topic.logs.size()) {
+            throw new UnknownTopicException("Partition " + tp.partition() + " of topic '" + tp.topic() + "' does not exist: it has "
+                    + topic.logs.size() + " partitions");
+        }
+        return topic.logs.get(tp.partition());
+    }
+
+    Collection<Topic> all() {
+        return topics.values();
+    }
+
+    synchronized Topic create(String name, int partitions, TopicConfig config) {
+        TopicNames.validate(name);
+        if (partitions < 1) {
+            throw new InvalidConfigException("Topic '" + name + "' needs at least 1 partition, got " + partitions);
+        }
+        if (topics.containsKey(name)) {
+            throw new TopicExistsException("Topic '" + name + "' already exists");
+        }
+        TopicMetadata metadata = new TopicMetadata(name, UUID.randomUUID(), partitions, config);
+        List<PartitionLog> logs = openLogs(metadata, 0, List.of());
+        TopicMetadataFile.write(metadataDir, metadata); // the topic exists once this file is durable
+        Topic topic = new Topic(metadata, logs);
+        topics.put(name, topic);
+        return topic;
+    }
+
+    synchronized Topic createIfAbsent(String name, int partitions, TopicConfig config) {
+        Topic existing = topics.get(name);
+        return existing != null ? existing : create(name, partitions, config);
+    }
+
+    synchronized Topic addPartitions(String name, int totalPartitions) {
+        Topic topic = require(name);
+        int current = topic.metadata.partitions();
+        if (totalPartitions <= current) {
+            throw new InvalidConfigException("Topic '" + name + "' has " + current + " partitions: ask for more than that"
+                    + " (partitions are never removed)");
+        }
+        TopicMetadata metadata = new TopicMetadata(name, topic.metadata.topicId(), totalPartitions, topic.metadata.config());
+        List<PartitionLog> logs = openLogs(metadata, current, topic.logs);
+        TopicMetadataFile.write(metadataDir, metadata);
+        Topic updated = new Topic(metadata, logs);
+        topics.put(name, updated);
+        return updated;
+    }
+
+    synchronized Topic updateConfig(String name, Map<String, String> overrides) {
+        Topic topic = require(name);
+        TopicConfig config = topic.metadata.config().with(overrides);
+        TopicMetadata metadata = new TopicMetadata(name, topic.metadata.topicId(), topic.metadata.partitions(), config);
+        TopicMetadataFile.write(metadataDir, metadata);
+        topic.logs.forEach(log -> log.updateConfig(config));
+        Topic updated = new Topic(metadata, topic.logs);
+        topics.put(name, updated);
+        return updated;
+    }
+
+    synchronized void delete(String name) {
+        Topic topic = require(name);
+        topics.remove(name);
+        List<Path> renamed = new ArrayList<>();
+        for (PartitionLog log : topic.logs) {
+            log.close();
+            Path dir = partitionDir(log.topicPartition());
+            Path target = dataDir.resolve(dir.getFileName() + "." + topic.metadata.topicId() + DELETE_SUFFIX);
+            try {
+                if (Files.exists(dir)) {
+                    Files.move(dir, target);
+                    renamed.add(target);
+                }
+            } catch (IOException e) {
+                throw new StorageException("Cannot delete partition directory " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        TopicMetadataFile.delete(metadataDir, name);
+        renamed.forEach(TopicRegistry::deleteRecursively);
+    }
+
+    @Override
+    public synchronized void close() {
+        RuntimeException first = null;
+        for (Topic topic : topics.values()) {
+            for (PartitionLog log : topic.logs) {
+                try {
+                    log.close();
+                } catch (RuntimeException e) {
+                    LOG.error("Failed to close log {}", log.topicPartition(), e);
+                    first = first == null ? e : first;
+                }
+            }
+        }
+        topics.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private List<PartitionLog> openLogs(TopicMetadata metadata, int from, List<PartitionLog> existing) {
+        List<PartitionLog> logs = new ArrayList<>(existing);
+        for (int p = from; p < metadata.partitions(); p++) {
+            TopicPartition tp = new TopicPartition(metadata.name(), p);
+            logs.add(opener.open(partitionDir(tp), tp, metadata.config()));
+        }
+        return List.copyOf(logs);
+    }
+
+    private Path partitionDir(TopicPartition tp) {
+        return dataDir.resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    private void removeLeftoversOfDeletedTopics() throws IOException {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, "*" + DELETE_SUFFIX)) {
+            for (Path dir : dirs) {
+                LOG.info("Removing {} left by a topic deletion that did not finish", dir);
+                deleteRecursively(dir);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not remove {} (it is removed at the next open): {}", dir, e.getMessage());
+        }
+    }
+}
