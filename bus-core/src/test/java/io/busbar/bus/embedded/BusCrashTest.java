@@ -54,7 +54,9 @@ class BusCrashTest {
                 acked.computeIfAbsent(tp, k -> new HashMap<>()).put(Long.parseLong(parts[2]), "record-" + s);
                 maxSeq = Math.max(maxSeq, s);
                 if (System.nanoTime() > killAt && child.isAlive()) {
-                    child.destroyForcibly(); // SIGKILL on Linux
+                    // SIGKILL through the handle: unlike Process.destroyForcibly it keeps our end of the pipe open,
+                    // so acknowledgements already written are still read
+                    child.toHandle().destroyForcibly();
                 }
             }
             child.waitFor(30, TimeUnit.SECONDS);

@@ -115,8 +115,9 @@ class EmbeddedBusTest {
             pool.shutdown();
             TopicDescription d = bus.admin().describeTopic("multi");
             for (int p = 0; p < 2; p++) {
-                assertThat(d.partitions().get(p).endOffset()).isEqualTo(counts[p]);
-                assertThat(offsets[p]).allMatch(o -> o >= 0 && o < counts[p]);
+                long count = counts[p];
+                assertThat(d.partitions().get(p).endOffset()).isEqualTo(count);
+                assertThat(offsets[p]).allMatch(o -> o >= 0 && o < count);
             }
         }
     }
