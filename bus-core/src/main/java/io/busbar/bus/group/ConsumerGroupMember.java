@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
@@ -87,7 +88,8 @@ final class ConsumerGroupMember implements GroupMembership {
     /** The generation heartbeats are sent for; null while not in a stable generation. */
     private volatile Generation heartbeating;
     private volatile long lastPollMs;
-    private final AtomicReference<Generation> rejoinRequestedFor = new AtomicReference<>();
+    /** Generation id the member must rejoin from (set by heartbeats, the coordinator or a cooperative revocation); -1: none. */
+    private final AtomicInteger rejoinRequestedFor = new AtomicInteger(-1);
     private final AtomicReference<Generation> lostFor = new AtomicReference<>();
     private volatile ScheduledFuture<?> heartbeatTask;
     private volatile boolean heartbeatsStopped;
@@ -172,8 +174,8 @@ final class ConsumerGroupMember implements GroupMembership {
         handleLostMembership();
         if (phase == Phase.STABLE) {
             checkMetadata(now);
-            Generation rejoin = rejoinRequestedFor.get();
-            if (rejoin != null && rejoin.equals(generation) && rejoinRequestedFor.compareAndSet(rejoin, null)) {
+            int rejoin = rejoinRequestedFor.get();
+            if (rejoin >= 0 && rejoin == generation.id() && rejoinRequestedFor.compareAndSet(rejoin, -1)) {
                 phase = Phase.UNJOINED;
             }
             maybeAutoCommit(now);
@@ -220,11 +222,11 @@ final class ConsumerGroupMember implements GroupMembership {
         }
     }
 
-    private static boolean await(CompletableFuture<?> future, long deadline, CompletableFuture<Void> wake) {
+    private boolean await(CompletableFuture<?> future, long deadline, CompletableFuture<Void> wake) {
         if (future.isDone()) {
             return true;
         }
-        long wait = deadline - System.currentTimeMillis();
+        long wait = deadline - context.nowMs();
         if (wait <= 0) {
             return false;
         }
@@ -413,7 +415,7 @@ final class ConsumerGroupMember implements GroupMembership {
     }
 
     private void requestRejoin(Generation g) {
-        rejoinRequestedFor.set(g);
+        rejoinRequestedFor.set(g.id());
     }
 
     // ---------------------------------------------------------------- heartbeats (timer thread)
@@ -453,6 +455,16 @@ final class ConsumerGroupMember implements GroupMembership {
             }
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat of consumer '{}' in group '{}' failed", config.clientId(), config.groupId(), e);
+        }
+    }
+
+    /**
+     * Told by the coordinator (any thread) that the group left generation {@code generationId} to rebalance: a member
+     * of that generation rejoins on its next poll, even if it is still completing its sync.
+     */
+    void rebalanceStarted(int generationId) {
+        if (!heartbeatsStopped) {
+            rejoinRequestedFor.set(generationId);
         }
     }
 
