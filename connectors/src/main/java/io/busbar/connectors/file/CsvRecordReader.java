@@ -8,17 +8,14 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.Reader;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.List;
 
@@ -27,15 +24,14 @@ import java.util.List;
  * line breaks), streaming: one record is parsed ahead, never the whole file. With a header row each record
  * becomes a JSON object {@code {"column": "value", ...}} in column order, else a JSON array of the fields.
  *
- * <p>Positions are byte offsets from commons-csv's byte tracking, so a resume seeks straight to the first record
- * not yet stored; the header row is read again from the start of the file. A row whose field count differs from
+ * <p>Positions are character offsets (commons-csv's cheap character count): a resume decodes and skips the
+ * characters before the first record not yet stored, without parsing them; the header row is read again. A row whose field count differs from
  * the header's is a malformed record (dead-letter or stop, as configured); text commons-csv cannot parse (an
  * unterminated quote) stops the file with {@link FileParseException}. Not thread-safe.
  */
 final class CsvRecordReader implements FileRecordReader {
 
     private final Path file;
-    private final long fileSize;
     private final ObjectMapper mapper;
     private final String keyField;
     private final List<String> header;
@@ -43,33 +39,34 @@ final class CsvRecordReader implements FileRecordReader {
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private final long base;
+    private final CountingReader reader;
     private CSVRecord ahead;
     private long recordNumber;
 
+    /**
+     * @param startPosition character offset (not byte: commons-csv counts characters, and tracking bytes would
+     *                      make parsing three times slower) where a record starts, or 0
+     */
     CsvRecordReader(Path file, CSVFormat format, Charset charset, boolean hasHeader, String keyField, ObjectMapper mapper,
                     long startPosition, long recordsBefore) throws IOException {
         this.file = file;
         this.mapper = mapper;
         this.keyField = keyField;
         this.recordNumber = recordsBefore;
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        this.fileSize = channel.size();
-        long bom = byteOrderMarkLength(file, charset);
+        this.reader = new CountingReader(new InputStreamReader(java.nio.file.Files.newInputStream(file), charset));
+        long bom = skipByteOrderMark(reader);
         CSVFormat effective = format;
         long start = Math.max(startPosition, bom);
         if (hasHeader) {
-            List<String> names = readHeader(file, format, charset, bom);
-            this.header = names;
-            effective = format.builder().setHeader(names.toArray(String[]::new)).setSkipHeaderRecord(start == bom).get();
+            this.header = readHeader(file, format, charset);
+            effective = format.builder().setHeader(header.toArray(String[]::new)).setSkipHeaderRecord(start == bom).get();
         } else {
             this.header = null;
         }
         this.keyIndex = keyIndex();
-        channel.position(start);
+        skipFully(reader, start - bom);
         this.base = start;
-        InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
-        this.parser = CSVParser.builder().setReader(new InputStreamReader(in, charset)).setCharset(charset)
-                .setFormat(effective).setTrackBytes(true).get();
+        this.parser = CSVParser.builder().setReader(reader).setFormat(effective).setCharacterOffset(start).get();
         this.records = parser.iterator();
         this.ahead = fetch();
     }
@@ -101,7 +98,7 @@ final class CsvRecordReader implements FileRecordReader {
             return null;
         }
         ahead = fetch();
-        long next = ahead == null ? fileSize : base + ahead.getBytePosition();
+        long next = ahead == null ? reader.count() : ahead.getCharacterPosition();
         recordNumber++;
         long line = current.getRecordNumber();
         if (header != null && current.size() != header.size()) {
@@ -140,11 +137,10 @@ final class CsvRecordReader implements FileRecordReader {
         }
     }
 
-    private static List<String> readHeader(Path file, CSVFormat format, Charset charset, long bom) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            channel.position(bom);
-            CSVParser headerParser = CSVParser.builder()
-                    .setReader(new InputStreamReader(Channels.newInputStream(channel), charset))
+    private static List<String> readHeader(Path file, CSVFormat format, Charset charset) throws IOException {
+        try (Reader reader = new BufferedReader(new InputStreamReader(java.nio.file.Files.newInputStream(file), charset))) {
+            skipByteOrderMark(reader);
+            CSVParser headerParser = CSVParser.builder().setReader(reader)
                     .setFormat(format.builder().setHeader().setSkipHeaderRecord(true).get()).get();
             List<String> names = headerParser.getHeaderNames();
             if (names.isEmpty()) {
@@ -156,13 +152,79 @@ final class CsvRecordReader implements FileRecordReader {
         }
     }
 
-    private static long byteOrderMarkLength(Path file, Charset charset) throws IOException {
-        if (!charset.equals(StandardCharsets.UTF_8)) {
-            return 0;
+    /** Skips a byte-order mark (U+FEFF) at the start; returns the characters skipped (0 or 1). */
+    private static long skipByteOrderMark(Reader reader) throws IOException {
+        reader.mark(1);
+        int first = reader.read();
+        if (first == '\uFEFF') {
+            return 1;
         }
-        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
-            byte[] b = in.readNBytes(3);
-            return b.length == 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF ? 3 : 0;
+        reader.reset();
+        return 0;
+    }
+
+    /**
+     * Counts the characters read, so the position after the last record (end of file) is known in the same
+     * unit as commons-csv's record positions. Buffers itself; supports mark/reset for the byte-order mark check.
+     */
+    private static final class CountingReader extends java.io.FilterReader {
+        private long count;
+        private long markedCount;
+
+        CountingReader(Reader in) {
+            super(new BufferedReader(in, 128 * 1024));
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0) {
+                count++;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
+
+        @Override
+        public void mark(int readAheadLimit) throws IOException {
+            super.mark(readAheadLimit);
+            markedCount = count;
+        }
+
+        @Override
+        public void reset() throws IOException {
+            super.reset();
+            count = markedCount;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+
+    private static void skipFully(Reader reader, long chars) throws IOException {
+        long left = chars;
+        while (left > 0) {
+            long n = reader.skip(left);
+            if (n <= 0) {
+                throw new FileParseException("File ended before the stored position: it changed since it was read");
+            }
+            left -= n;
         }
     }
 

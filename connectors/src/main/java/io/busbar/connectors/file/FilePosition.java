@@ -1,7 +1,8 @@
 package io.busbar.connectors.file;
 
 /**
- * How far a file has been read into the topic: every record before byte {@code position} is durable. A file is
+ * How far a file has been read into the topic: every record before {@code position} is durable. The position is
+ * a byte offset for lines, jsonl and whole files, a character offset for CSV (see {@link CsvRecordReader}). A file is
  * identified by its path and by {@code size} and {@code mtime}; a file that changed since is read from the start.
  *
  * @param complete every record of the file is durable; only moving it to the done folder is left
