@@ -1,6 +1,8 @@
 package io.busbar.routes;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,16 +33,23 @@ final class RunCommand implements Callable<Integer> {
                     + " camel.* keys go to camel-main. Repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         try {
             List<BusbarService> services = BusbarRuntime.discoverServices();
             BusbarSettings settings = settings(services);
             PipelineFiles pipelines = PipelineFiles.of(paths);
-            new BusbarRuntime(settings, pipelines, services, BusbarCommand.version(), System.out::println).run();
+            new BusbarRuntime(settings, pipelines, services, BusbarCommand.version(), summary -> {
+                spec.commandLine().getOut().println(summary);
+                spec.commandLine().getOut().flush();
+            }).run();
             return 0;
         } catch (InvalidSettingException | io.busbar.bus.InvalidConfigException e) {
-            System.err.println("busbar: " + e.getMessage());
+            spec.commandLine().getErr().println("busbar: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
     }
