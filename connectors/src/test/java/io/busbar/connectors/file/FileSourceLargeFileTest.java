@@ -31,6 +31,7 @@ class FileSourceLargeFileTest {
     Path inbox;
 
     @Test
+    @Tag("soak")
     void streams200MibCsvWith128MibHeap() throws Exception {
         ingestWithBoundedHeap(200L * 1024 * 1024);
     }
