@@ -54,7 +54,7 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
     private final ConsumerConfig config;
     private final LinkedHashMap<TopicPartition, FetchState> assigned = new LinkedHashMap<>();
     private Mode mode = Mode.NONE;
-    private GroupMembership membership;
+    private volatile GroupMembership membership; // read by wakeup() from another thread
     /** Set by wakeup(); the wait in progress, if any, is completed so the poll returns at once. */
     private volatile boolean wakeupRequested;
     private volatile CompletableFuture<Void> currentWait;
@@ -325,6 +325,10 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
         if (wait != null) {
             wait.complete(null);
         }
+        GroupMembership m = membership;
+        if (m != null) {
+            m.wakeup(); // a poll blocked in a group join returns too
+        }
     }
 
     @Override
@@ -353,6 +357,14 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
     @Override
     public void partitionsRemoved(Collection<TopicPartition> partitions) {
         partitions.forEach(assigned::remove);
+    }
+
+    /** What the group auto-commits before it gives partitions up in a rebalance (enable.auto.commit). */
+    @Override
+    public Map<TopicPartition, Long> positions() {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        currentPositions().forEach((tp, c) -> out.put(tp, c.offset()));
+        return out;
     }
 
     private Map<TopicPartition, CommittedOffset> currentPositions() {
