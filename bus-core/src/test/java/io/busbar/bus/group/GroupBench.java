@@ -44,12 +44,18 @@ public final class GroupBench {
         try (Bus bus = Bus.open(BusConfig.builder(dir).build())) {
             bus.admin().createTopic(TOPIC, 4, Map.of());
             preload(bus, records, valueBytes);
-            consume(bus, "warmup", 4, records);
-            for (int members : new int[]{1, 4}) {
-                for (int run = 0; run < 3; run++) {
-                    long ns = consume(bus, "g" + members + "-" + run, members, records);
-                    System.out.printf("consume members=%d run=%d records=%d: %.0f records/s, %.1f MB/s%n", members, run, records,
-                            records / (ns / 1e9), records * (double) valueBytes / (ns / 1e9) / 1e6);
+            consume(bus, "warmup", 4, records, true);
+            for (boolean commit : new boolean[]{true, false}) {
+                for (int members : new int[]{1, 4}) {
+                    double[] rates = new double[3];
+                    for (int run = 0; run < rates.length; run++) {
+                        long ns = consume(bus, "g" + members + commit + run, members, records, commit);
+                        rates[run] = records / (ns / 1e9);
+                    }
+                    Arrays.sort(rates);
+                    System.out.printf("consume members=%d commitSync-per-poll=%s records=%d: median %.0f records/s (%.1f MB/s), runs %s%n",
+                            members, commit, records, rates[1], rates[1] * valueBytes / 1e6, Arrays.toString(
+                                    Arrays.stream(rates).mapToLong(Math::round).toArray()));
                 }
             }
             for (String assignor : List.of("range", "cooperative-sticky")) {
@@ -71,8 +77,8 @@ public final class GroupBench {
         System.out.printf("preloaded %d records of %d bytes in %.1f s%n", records, valueBytes, (System.nanoTime() - start) / 1e9);
     }
 
-    /** Runs one group of {@code members} consumers until they have consumed every record; returns nanoseconds from the first record to the last. */
-    private static long consume(Bus bus, String group, int members, int records) throws InterruptedException {
+    /** Runs one group of {@code members} consumers (committing after each poll or not) until they have consumed every record; returns nanoseconds from the first record to the last. */
+    private static long consume(Bus bus, String group, int members, int records, boolean commit) throws InterruptedException {
         AtomicLong consumed = new AtomicLong();
         AtomicLong first = new AtomicLong();
         AtomicLong last = new AtomicLong();
@@ -92,7 +98,9 @@ public final class GroupBench {
                         for (ConsumedRecord r : batch) {
                             offsets.put(r.topicPartition(), new CommittedOffset(r.offset() + 1));
                         }
-                        c.commitSync(offsets);
+                        if (commit) {
+                            c.commitSync(offsets);
+                        }
                         if (consumed.addAndGet(batch.size()) >= records) {
                             last.set(System.nanoTime());
                         }
