@@ -137,7 +137,8 @@ class GroupChaosTest {
             monitor.join();
 
             assertThat(produced).hasSizeGreaterThan(100);
-            assertThat(processed).containsAll(produced);
+            // (a set difference: AssertJ's containsAll is quadratic, too slow for a soak run's 100k records)
+            assertThat(produced.stream().filter(v -> !processed.contains(v)).toList()).as("unprocessed records (seed %d)", seed).isEmpty();
             assertThat(backwards).as("committed offsets that moved backwards (seed %d)", seed).isEmpty();
             for (ProcessingConsumer c : live) {
                 assertThat(c.failure.get()).as("failure of live consumer %s (seed %d)", c.clientId, seed).isNull();
