@@ -1,0 +1,70 @@
+package io.busbar.connectors.bus;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * Names of the exchange headers the {@code bus:} component reads and sets, and of the record headers it adds to a
+ * dead-letter record. Every name starts with {@code bus.}: the producer never copies such a header into a record,
+ * so a header of one hop cannot leak into the next.
+ */
+public final class BusConstants {
+
+    @Metadata(label = "consumer,producer", description = "The record key, decoded as UTF-8. The consumer sets it;"
+            + " the producer uses it as the key when the endpoint has no `key` option.", javaType = "String")
+    public static final String KEY = "bus.KEY";
+
+    @Metadata(label = "consumer,producer", description = "The topic the record was read from or written to.",
+            javaType = "String")
+    public static final String TOPIC = "bus.TOPIC";
+
+    @Metadata(label = "consumer,producer", description = "The partition the record was read from or written to.",
+            javaType = "Integer")
+    public static final String PARTITION = "bus.PARTITION";
+
+    @Metadata(label = "consumer,producer", description = "The record's offset in its partition (producer: set once"
+            + " the record is durable).", javaType = "Long")
+    public static final String OFFSET = "bus.OFFSET";
+
+    @Metadata(label = "consumer,producer", description = "The record's timestamp, epoch milliseconds.",
+            javaType = "Long")
+    public static final String TIMESTAMP = "bus.TIMESTAMP";
+
+    @Metadata(label = "producer", description = "Send to this topic instead of the endpoint's (removed once used).",
+            javaType = "String")
+    public static final String OVERRIDE_TOPIC = "bus.OVERRIDE_TOPIC";
+
+    /** Prefix of every header of this component. */
+    public static final String PREFIX = "bus.";
+
+    // Record headers added to a dead-letter record, next to the original record's own headers.
+
+    @Metadata(label = "consumer", description = "Dead-letter record: class name of the exception of the last attempt.",
+            javaType = "String")
+    public static final String DLQ_EXCEPTION_CLASS = "bus.dlq.exception.class";
+
+    @Metadata(label = "consumer", description = "Dead-letter record: message of the exception of the last attempt.",
+            javaType = "String")
+    public static final String DLQ_EXCEPTION_MESSAGE = "bus.dlq.exception.message";
+
+    @Metadata(label = "consumer", description = "Dead-letter record: the topic the record was read from.",
+            javaType = "String")
+    public static final String DLQ_ORIGINAL_TOPIC = "bus.dlq.original.topic";
+
+    @Metadata(label = "consumer", description = "Dead-letter record: the partition the record was read from.",
+            javaType = "String")
+    public static final String DLQ_ORIGINAL_PARTITION = "bus.dlq.original.partition";
+
+    @Metadata(label = "consumer", description = "Dead-letter record: the original offset.", javaType = "String")
+    public static final String DLQ_ORIGINAL_OFFSET = "bus.dlq.original.offset";
+
+    @Metadata(label = "consumer", description = "Dead-letter record: how many times the record was processed"
+            + " (deliveries by the consumer plus redeliveries by the route's error handler).", javaType = "String")
+    public static final String DLQ_ATTEMPTS = "bus.dlq.attempts";
+
+    @Metadata(label = "consumer", description = "Dead-letter record: the consumer group that gave up on it.",
+            javaType = "String")
+    public static final String DLQ_GROUP_ID = "bus.dlq.group.id";
+
+    private BusConstants() {
+    }
+}

@@ -1,0 +1,79 @@
+package io.busbar.connectors.bus;
+
+import io.busbar.bus.BusProducer;
+import io.busbar.bus.BusRecord;
+import io.busbar.bus.ConsumedRecord;
+import io.busbar.bus.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Writes a record whose processing failed for good to the dead-letter topic: the original key, value and headers
+ * plus {@code bus.dlq.*} headers naming the error, where the record came from and how often it was tried.
+ * {@link #write} returns only once the dead-letter record is durable, retrying while the consumer runs, so the
+ * caller may then commit past the original. Thread-safe.
+ */
+final class DeadLetterWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
+
+    private final BusProducer producer;
+    private final String deadLetterTopic;
+    private final String groupId;
+    private final long retryDelayMs;
+
+    DeadLetterWriter(BusProducer producer, String deadLetterTopic, String groupId, long retryDelayMs) {
+        this.producer = producer;
+        this.deadLetterTopic = deadLetterTopic;
+        this.groupId = groupId;
+        this.retryDelayMs = Math.max(100, retryDelayMs);
+    }
+
+    String topic() {
+        return deadLetterTopic;
+    }
+
+    /**
+     * Writes and waits until durable. Returns false (the record stays uncommitted and will be redelivered) only if
+     * the consumer stops before a write succeeds.
+     */
+    boolean write(ConsumedRecord original, Throwable error, int attempts, BooleanSupplier running) {
+        BusRecord record = deadLetterRecord(original, error, attempts);
+        LOG.warn("Giving up on {}-{} offset {} after {} attempt(s) ({}: {}); writing it to dead-letter topic {}",
+                original.topic(), original.partition(), original.offset(), attempts,
+                error.getClass().getName(), error.getMessage());
+        while (true) {
+            try {
+                producer.send(deadLetterTopic, record).get();
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                LOG.error("Cannot write {}-{} offset {} to dead-letter topic {} ({}); the partition waits and retries",
+                        original.topic(), original.partition(), original.offset(), deadLetterTopic, cause.toString());
+                if (!running.getAsBoolean() || !BusPoller.sleepWhile(running, retryDelayMs)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    BusRecord deadLetterRecord(ConsumedRecord original, Throwable error, int attempts) {
+        List<Header> headers = new ArrayList<>(original.headers());
+        headers.add(Header.of(BusConstants.DLQ_EXCEPTION_CLASS, error.getClass().getName()));
+        headers.add(Header.of(BusConstants.DLQ_EXCEPTION_MESSAGE, String.valueOf(error.getMessage())));
+        headers.add(Header.of(BusConstants.DLQ_ORIGINAL_TOPIC, original.topic()));
+        headers.add(Header.of(BusConstants.DLQ_ORIGINAL_PARTITION, Integer.toString(original.partition())));
+        headers.add(Header.of(BusConstants.DLQ_ORIGINAL_OFFSET, Long.toString(original.offset())));
+        headers.add(Header.of(BusConstants.DLQ_ATTEMPTS, Integer.toString(attempts)));
+        headers.add(Header.of(BusConstants.DLQ_GROUP_ID, groupId));
+        return new BusRecord(null, original.key(), original.value(), headers, BusRecord.NO_TIMESTAMP);
+    }
+}

@@ -1,0 +1,178 @@
+package io.busbar.routes;
+
+import io.busbar.bus.Bus;
+import io.busbar.bus.BusConfig;
+import io.busbar.bus.Durability;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs pipelines on camel-main beside an embedded bus. Order at start: open the bus on {@code busbar.data.dir}, start
+ * the {@link BusbarService}s, bind the bus in the registry (the {@code bus:} component finds it there), load the
+ * pipeline files and start Camel, print the summary. Order at stop (Ctrl-C, SIGTERM, {@link #stop()} or camel-main's
+ * own duration limits): Camel stops its routes gracefully (bus consumers stop polling, let in-flight exchanges
+ * finish and commit their offsets), the services stop in reverse order, the bus closes.
+ *
+ * <p>{@link #run()} blocks its caller; {@link #stop()} is safe from any thread.
+ */
+public final class BusbarRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BusbarRuntime.class);
+
+    private final BusbarSettings settings;
+    private final PipelineFiles pipelines;
+    private final List<BusbarService> services;
+    private final String version;
+    private final Consumer<String> summaryPrinter;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Main main;
+    private volatile boolean stopRequested;
+
+    public BusbarRuntime(BusbarSettings settings, PipelineFiles pipelines, List<BusbarService> services,
+                         String version, Consumer<String> summaryPrinter) {
+        this.settings = settings;
+        this.pipelines = pipelines;
+        this.services = List.copyOf(services);
+        this.version = version;
+        this.summaryPrinter = summaryPrinter;
+    }
+
+    /** The services found on the class path ({@code META-INF/services/io.busbar.routes.BusbarService}). */
+    public static List<BusbarService> discoverServices() {
+        List<BusbarService> found = new ArrayList<>();
+        ServiceLoader.load(BusbarService.class).forEach(found::add);
+        return found;
+    }
+
+    /** Every key the runtime accepts: its own and those of the services. */
+    public static List<ConfigKey> knownKeys(List<BusbarService> services) {
+        List<ConfigKey> keys = new ArrayList<>(RuntimeKeys.ALL);
+        services.forEach(s -> keys.addAll(s.configKeys()));
+        return keys;
+    }
+
+    /** Runs until stopped; returns once Camel, the services and the bus are closed. */
+    public void run() throws Exception {
+        Thread hook = new Thread(this::stopAndAwait, "busbar-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<BusbarService> started = new ArrayList<>();
+        Bus bus = null;
+        try {
+            bus = Bus.open(busConfig());
+            for (BusbarService service : services) {
+                started.add(service);
+                service.start(new ServiceContext(bus, settings));
+                LOG.info("Started service {} {}", service.name(), service.endpoints());
+            }
+            main = createMain(bus, started);
+            if (!stopRequested) {
+                main.run();
+            }
+        } finally {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                stopService(started.get(i));
+            }
+            if (bus != null) {
+                bus.close();
+            }
+            finished.countDown();
+            removeHook(hook);
+        }
+    }
+
+    /** Asks the runtime to stop; returns at once. */
+    public void stop() {
+        stopRequested = true;
+        Main m = main;
+        if (m != null) {
+            m.completed();
+        }
+    }
+
+    /** Blocks until {@link #run()} has closed everything, or the timeout passes. */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    /** JVM shutdown hook (Ctrl-C, SIGTERM): the JVM must not exit before offsets are committed and the bus closed. */
+    private void stopAndAwait() {
+        if (finished.getCount() == 0) {
+            return;
+        }
+        LOG.info("Signal received: stopping pipelines, committing offsets, closing the bus");
+        stop();
+        try {
+            if (!finished.await(120, TimeUnit.SECONDS)) {
+                LOG.warn("Shutdown did not finish within 120 s; exiting anyway (uncommitted records are redelivered)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            LOG.debug("JVM already shutting down; the shutdown hook stays: {}", e.getMessage());
+        }
+    }
+
+    private void stopService(BusbarService service) {
+        try {
+            service.stop();
+        } catch (Exception e) {
+            LOG.warn("Service {} failed to stop cleanly", service.name(), e);
+        }
+    }
+
+    BusConfig busConfig() {
+        return BusConfig.builder(settings.getPath(RuntimeKeys.DATA_DIR))
+                .durability(Durability.valueOf(settings.get(RuntimeKeys.DURABILITY).toUpperCase(Locale.ROOT)))
+                .flushIntervalMs(settings.getLong(RuntimeKeys.FLUSH_INTERVAL_MS))
+                .defaultPartitions(settings.getInt(RuntimeKeys.DEFAULT_PARTITIONS))
+                .autoCreateTopics(settings.getBoolean(RuntimeKeys.AUTO_CREATE_TOPICS))
+                .build();
+    }
+
+    private Main createMain(Bus bus, List<BusbarService> startedServices) {
+        Main m = new Main();
+        m.setAppName("Busbar");
+        if (m.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
+            // our own shutdown hook waits for the bus to close, not only for Camel to stop
+            strategy.disableHangupSupport();
+        }
+        m.bind("bus", bus);
+        MainConfigurationProperties conf = m.configure();
+        conf.setName("busbar");
+        conf.setRoutesIncludePattern(pipelines.includePattern());
+        if (settings.getBoolean(RuntimeKeys.RELOAD_ENABLED) && pipelines.reloadDirectory() != null) {
+            conf.setRoutesReloadEnabled(true);
+            conf.setRoutesReloadDirectory(pipelines.reloadDirectory().toString());
+            conf.setRoutesReloadDirectoryRecursive(true);
+            conf.setRoutesReloadPattern("*.yaml,*.yml,*.java");
+        }
+        settings.camelProperties().forEach(m::addOverrideProperty);
+        m.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                summaryPrinter.accept(StartupSummary.render(version, settings, pipelines, started.getCamelContext(),
+                        bus, startedServices));
+            }
+        });
+        return m;
+    }
+}

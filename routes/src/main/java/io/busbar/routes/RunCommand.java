@@ -1,0 +1,71 @@
+package io.busbar.routes;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code busbar run <files or directories>}: runs the pipelines until Ctrl-C / SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run YAML (.yaml, .yml) and Java DSL (.java) pipelines on the embedded bus until stopped"
+                + " (Ctrl-C / SIGTERM: in-flight exchanges finish, offsets are committed, the bus closes).")
+final class RunCommand implements Callable<Integer> {
+
+    static final String DEFAULT_CONFIG = "busbar.properties";
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Pipeline files or directories (searched recursively).")
+    List<Path> paths;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file (default: ./busbar.properties when present).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A setting, overriding file and environment, e.g. --set busbar.data.dir=/var/busbar."
+                    + " camel.* keys go to camel-main. Repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            List<BusbarService> services = BusbarRuntime.discoverServices();
+            BusbarSettings settings = settings(services);
+            PipelineFiles pipelines = PipelineFiles.of(paths);
+            new BusbarRuntime(settings, pipelines, services, BusbarCommand.version(), summary -> {
+                spec.commandLine().getOut().println(summary);
+                spec.commandLine().getOut().flush();
+            }).run();
+            return 0;
+        } catch (InvalidSettingException | io.busbar.bus.InvalidConfigException e) {
+            spec.commandLine().getErr().println("busbar: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
+    }
+
+    private BusbarSettings settings(List<BusbarService> services) {
+        Map<String, String> file = Map.of();
+        String fileName = DEFAULT_CONFIG;
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                throw new InvalidSettingException("Settings file " + config + " does not exist: fix the --config path");
+            }
+            file = BusbarSettings.readFile(config);
+            fileName = config.toString();
+        } else if (Files.isRegularFile(Path.of(DEFAULT_CONFIG))) {
+            file = BusbarSettings.readFile(Path.of(DEFAULT_CONFIG));
+        }
+        return BusbarSettings.resolve(BusbarRuntime.knownKeys(services), file, fileName, System.getenv(), overrides);
+    }
+}

@@ -1,0 +1,33 @@
+package io.busbar.routes;
+
+import java.util.List;
+
+/** The runtime's own settings (services add theirs through {@link BusbarService#configKeys()}). */
+public final class RuntimeKeys {
+
+    public static final ConfigKey DATA_DIR = ConfigKey.string("busbar.data.dir", "./data",
+            "Directory of the embedded bus: topics, partitions, committed offsets (locked while running).");
+
+    public static final ConfigKey DURABILITY = ConfigKey.oneOf("busbar.durability", "fsync",
+            List.of("fsync", "interval", "os"),
+            "When a record counts as durable and is acknowledged: fsync (group commit), interval"
+                    + " (fsync every busbar.flush.interval.ms) or os (page cache; survives a process crash only).");
+
+    public static final ConfigKey FLUSH_INTERVAL_MS = ConfigKey.longValue("busbar.flush.interval.ms", 1000, 1,
+            "fsync period in milliseconds when busbar.durability=interval.");
+
+    public static final ConfigKey DEFAULT_PARTITIONS = ConfigKey.integer("busbar.topics.default.partitions", 1, 1,
+            "Partitions of a topic created automatically.");
+
+    public static final ConfigKey AUTO_CREATE_TOPICS = ConfigKey.bool("busbar.topics.auto.create", true,
+            "Create a topic when it is first produced to or consumed.");
+
+    public static final ConfigKey RELOAD_ENABLED = ConfigKey.bool("busbar.reload.enabled", true,
+            "Reload a pipeline file (YAML or Java) when it changes, without a restart.");
+
+    public static final List<ConfigKey> ALL = List.of(DATA_DIR, DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS,
+            AUTO_CREATE_TOPICS, RELOAD_ENABLED);
+
+    private RuntimeKeys() {
+    }
+}
