@@ -14,6 +14,13 @@ public interface Bus extends AutoCloseable {
         return io.busbar.bus.embedded.EmbeddedBus.open(config);
     }
 
+    /**
+     * Connects to the bus on an Apache Kafka cluster (no local bus is started): the same API, backed by kafka-clients.
+     */
+    static Bus kafka(io.busbar.bus.kafka.KafkaBusConfig config) {
+        return io.busbar.bus.kafka.KafkaClusterBus.connect(config);
+    }
+
     /** The bus's shared, thread-safe producer. Closed with the bus. */
     BusProducer producer();
 

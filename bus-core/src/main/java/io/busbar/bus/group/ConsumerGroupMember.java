@@ -220,11 +220,11 @@ final class ConsumerGroupMember implements GroupMembership {
         }
     }
 
-    private static boolean await(CompletableFuture<?> future, long deadline, CompletableFuture<Void> wake) {
+    private boolean await(CompletableFuture<?> future, long deadline, CompletableFuture<Void> wake) {
         if (future.isDone()) {
             return true;
         }
-        long wait = deadline - System.currentTimeMillis();
+        long wait = deadline - context.nowMs();
         if (wait <= 0) {
             return false;
         }

@@ -165,6 +165,13 @@ final class GroupAdministration {
     /** Deletes the offsets of groups empty for longer than the retention (counted from the later of empty-since and last commit). */
     void expireOffsets(long retentionMs) {
         long now = context.nowMs();
+        // Groups that never committed and stayed empty are forgotten too, so ephemeral groups do not pile up.
+        for (ClassicGroup group : coordinator.allGroups()) {
+            if (!coordinator.offsets().hasOffsets(group.groupId) && coordinator.withGroup(group,
+                    g -> g.state() == GroupState.EMPTY && now - g.emptySinceMs() > retentionMs && g.markDeadIfEmpty())) {
+                coordinator.forget(group);
+            }
+        }
         for (String groupId : coordinator.offsets().groupIds()) {
             ClassicGroup group = coordinator.existingGroup(groupId);
             long emptySince = coordinator.offsets().lastCommitTimestamp(groupId);

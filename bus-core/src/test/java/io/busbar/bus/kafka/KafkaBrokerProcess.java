@@ -1,0 +1,118 @@
+package io.busbar.bus.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined broker+controller) in a child JVM, from the kafka_2.13
+ * artifact on the test classpath (3.9.x, the line Camel 4.18 manages), on free loopback ports. For tests of the Kafka
+ * backend; reusable by other modules through bus-core's test-jar (pass their own classpath for another Kafka line).
+ */
+public final class KafkaBrokerProcess implements AutoCloseable {
+    private final Process process;
+    private final String bootstrap;
+
+    private KafkaBrokerProcess(Process process, String bootstrap) {
+        this.process = process;
+        this.bootstrap = bootstrap;
+    }
+
+    public static KafkaBrokerProcess start(Path dir) throws Exception {
+        return start(dir, System.getProperty("java.class.path"));
+    }
+
+    public static KafkaBrokerProcess start(Path dir, String classpath) throws Exception {
+        int port = freePort();
+        int controllerPort = freePort();
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("logs"),
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=false",
+                // same durability as the embedded bus's default: fsync before acknowledging
+                "log.flush.interval.messages=1",
+                ""));
+        Process format = java(classpath, dir, "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                "-c", config.toString());
+        if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            throw new IllegalStateException("Formatting Kafka storage failed; see " + dir.resolve("kafka.log"));
+        }
+        Process broker = java(classpath, dir, "kafka.Kafka", config.toString());
+        String bootstrap = "127.0.0.1:" + port;
+        KafkaBrokerProcess kafka = new KafkaBrokerProcess(broker, bootstrap);
+        kafka.awaitReady();
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        Exception last = null;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka broker exited with " + process.exitValue());
+            }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 2000,
+                    "default.api.timeout.ms", 3000))) {
+                admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = e;
+                Thread.sleep(250); // polling a child process's readiness: there is no event to wait on
+            }
+        }
+        close();
+        throw new IllegalStateException("Kafka broker did not become ready in 120 s", last);
+    }
+
+    private static Process java(String classpath, Path dir, String main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m", "-cp", classpath, main));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.log").toFile())).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
