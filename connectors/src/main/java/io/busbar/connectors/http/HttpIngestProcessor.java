@@ -66,7 +66,7 @@ public class HttpIngestProcessor extends AsyncProcessorSupport implements CamelC
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Ready r;
         try {
-            r = ready();
+            r = ready(exchange.getContext());
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
@@ -253,14 +253,15 @@ public class HttpIngestProcessor extends AsyncProcessorSupport implements CamelC
         return headers;
     }
 
-    private Ready ready() {
+    private Ready ready(CamelContext exchangeContext) {
         Ready r = ready;
         if (r == null) {
             synchronized (this) {
                 r = ready;
                 if (r == null) {
                     configuration.validate();
-                    Bus resolved = bus != null ? bus : camelContext.getComponent("bus", BusComponent.class).resolveBus();
+                    CamelContext context = camelContext != null ? camelContext : exchangeContext;
+                    Bus resolved = bus != null ? bus : context.getComponent("bus", BusComponent.class).resolveBus();
                     r = new Ready(resolved,
                             new IngestRequestParser(configuration.ingestFormat(), configuration.getMaxBodyBytes()),
                             BearerTokens.from(configuration.getTokens(), configuration.getTokensFile()),
@@ -277,7 +278,7 @@ public class HttpIngestProcessor extends AsyncProcessorSupport implements CamelC
     protected void doStart() throws Exception {
         super.doStart();
         if (camelContext != null || bus != null) {
-            ready();
+            ready(camelContext);
         }
     }
 

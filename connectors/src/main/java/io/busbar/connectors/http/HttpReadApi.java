@@ -26,6 +26,10 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.netty.NettyConstants;
+import io.netty.channel.ChannelHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP read API, on a camel-netty-http consumer (paths relative to wherever {@code topics}/{@code groups}
@@ -42,6 +46,8 @@ import org.apache.camel.Processor;
  * Thread-safe: each request uses its own consumer; the stream count is atomic.
  */
 public class HttpReadApi implements Processor, CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpReadApi.class);
 
     private static final int DEFAULT_MAX = 100;
     private static final int MAX_MAX = 1000;
@@ -72,7 +78,7 @@ public class HttpReadApi implements Processor, CamelContextAware {
                 throw new HttpRequestRejectedException(HttpProblem.METHOD_NOT_ALLOWED,
                         "Method " + method + " is not allowed here: the read API answers GET");
             }
-            route(exchange, segments(in.getHeader(Exchange.HTTP_URI, String.class)),
+            route(exchange, bus(exchange), segments(in.getHeader(Exchange.HTTP_URI, String.class)),
                     in.getHeader(Exchange.HTTP_QUERY, String.class));
         } catch (HttpRequestRejectedException e) {
             JsonResponses.error(exchange, e, 1);
@@ -80,11 +86,14 @@ public class HttpReadApi implements Processor, CamelContextAware {
             JsonResponses.error(exchange, new HttpRequestRejectedException(HttpProblem.UNKNOWN_TOPIC, e.getMessage()), 1);
         } catch (UnknownGroupException e) {
             JsonResponses.error(exchange, new HttpRequestRejectedException(HttpProblem.UNKNOWN_GROUP, e.getMessage()), 1);
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP read API request {} failed", exchange.getIn().getHeader(Exchange.HTTP_URI), e);
+            JsonResponses.error(exchange, new HttpRequestRejectedException(HttpProblem.BUS_ERROR,
+                    "Reading from the bus failed (" + e + "): retry, and see the server log if it persists"), 1);
         }
     }
 
-    private void route(Exchange exchange, List<String> path, String query) {
-        Bus b = bus();
+    private void route(Exchange exchange, Bus b, List<String> path, String query) {
         if (path.size() == 1 && path.get(0).equals("topics")) {
             JsonResponses.ok(exchange, 200, topics(b));
         } else if (path.size() == 2 && path.get(0).equals("topics")) {
@@ -197,10 +206,17 @@ public class HttpReadApi implements Processor, CamelContextAware {
             throw new HttpRequestRejectedException(HttpProblem.OVERLOADED, maxStreams
                     + " streams are already open on this listener (maxStreams): retry later");
         }
+        ChannelHandlerContext connection = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
+                ChannelHandlerContext.class);
+        if (connection == null) {
+            openStreams.decrementAndGet();
+            throw new HttpRequestRejectedException(HttpProblem.NOT_FOUND,
+                    "Streams are served only by a camel-netty-http listener: use the busbar HTTP listener");
+        }
         boolean base64 = "base64".equals(HttpIngestProcessor.queryParameter(query, "encoding"));
         Message out = exchange.getMessage();
         out.getHeaders().clear();
-        out.setBody(new SseStream(b, topic, group, base64, s -> openStreams.decrementAndGet()));
+        out.setBody(new SseStream(b, topic, group, base64, connection.channel(), s -> openStreams.decrementAndGet()));
     }
 
     private static ArrayNode groups(Bus b) {
@@ -262,10 +278,11 @@ public class HttpReadApi implements Processor, CamelContextAware {
         }
     }
 
-    private Bus bus() {
+    private Bus bus(Exchange exchange) {
         Bus b = bus;
         if (b == null) {
-            b = camelContext.getComponent("bus", BusComponent.class).resolveBus();
+            CamelContext context = camelContext != null ? camelContext : exchange.getContext();
+            b = context.getComponent("bus", BusComponent.class).resolveBus();
             bus = b;
         }
         return b;

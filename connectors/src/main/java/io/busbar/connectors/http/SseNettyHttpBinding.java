@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import org.apache.camel.Message;
-import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 
@@ -20,12 +19,9 @@ public class SseNettyHttpBinding extends DefaultNettyHttpBinding {
         if (!(message.getBody() instanceof SseStream stream)) {
             return super.toNettyResponse(message, configuration);
         }
-        Channel channel = message.getExchange().getProperty(NettyConstants.NETTY_CHANNEL, Channel.class);
-        if (channel == null) {
-            throw new IllegalStateException("No Netty channel on the exchange: SSE needs a camel-netty-http consumer");
-        }
+        Channel channel = stream.channel();
         SseResponse response = new SseResponse(stream);
-        stream.start(channel, () -> {
+        stream.start(() -> {
             ChunkedWriteHandler writer = channel.pipeline().get(ChunkedWriteHandler.class);
             if (writer != null) {
                 writer.resumeTransfer();

@@ -62,9 +62,10 @@ final class SseStream {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile BusConsumer consumer;
     private volatile Runnable resume = () -> { };
-    private volatile Channel channel;
+    private final Channel channel;
 
-    SseStream(Bus bus, String topic, String groupId, boolean base64, Consumer<SseStream> onClose) {
+    SseStream(Bus bus, String topic, String groupId, boolean base64, Channel channel, Consumer<SseStream> onClose) {
+        this.channel = channel;
         this.bus = bus;
         this.topic = topic;
         this.groupId = groupId;
@@ -73,10 +74,9 @@ final class SseStream {
     }
 
     /** Starts polling once the response head is on its way; {@code resume} wakes the writer when events wait. */
-    void start(Channel connection, Runnable resumeWriting) {
-        this.channel = connection;
+    void start(Runnable resumeWriting) {
         this.resume = resumeWriting;
-        connection.closeFuture().addListener(f -> stop());
+        channel.closeFuture().addListener(f -> stop());
         Thread poller = new Thread(this::pollLoop, "busbar-sse-" + topic + "-" + groupId);
         poller.setDaemon(true);
         poller.start();
@@ -89,6 +89,10 @@ final class SseStream {
                 c.wakeup();
             }
         }
+    }
+
+    Channel channel() {
+        return channel;
     }
 
     boolean finished() {
@@ -159,8 +163,7 @@ final class SseStream {
 
     /** Commits what Netty took at least one interval ago, if the client is still connected. */
     private void commitIfOpen(BusConsumer c, Map<TopicPartition, Long> offsets) {
-        Channel ch = channel;
-        if (offsets.isEmpty() || ch == null || !ch.isActive()) {
+        if (offsets.isEmpty() || !channel.isActive()) {
             return;
         }
         Map<TopicPartition, CommittedOffset> commit = new HashMap<>();
