@@ -108,7 +108,9 @@ class BusbarLauncherIT {
                             constant: 5
                         - to: "bus:out"
                         - setBody:
-                            simple: "${bodyAs(String)}\\n"
+                            simple:
+                              expression: "${bodyAs(String)}\\n"
+                              trim: false
                         - to: "file:%s?fileName=processed.log&fileExist=Append"
                 """.formatted(out));
         Path log = dir.resolve("copy.log");

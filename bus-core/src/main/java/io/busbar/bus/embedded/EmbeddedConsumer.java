@@ -317,6 +317,10 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
     @Override
     public void wakeup() {
         wakeupSignal.complete(null);
+        GroupMembership m = membership;
+        if (m != null) {
+            m.wakeup(); // a poll blocked in a group join returns too
+        }
     }
 
     @Override
@@ -345,6 +349,14 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
     @Override
     public void partitionsRemoved(Collection<TopicPartition> partitions) {
         partitions.forEach(assigned::remove);
+    }
+
+    /** What the group auto-commits before it gives partitions up in a rebalance (enable.auto.commit). */
+    @Override
+    public Map<TopicPartition, Long> positions() {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        currentPositions().forEach((tp, c) -> out.put(tp, c.offset()));
+        return out;
     }
 
     private Map<TopicPartition, CommittedOffset> currentPositions() {

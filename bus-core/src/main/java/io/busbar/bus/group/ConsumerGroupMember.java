@@ -1,7 +1,6 @@
 package io.busbar.bus.group;
 
 import io.busbar.bus.BusException;
-import io.busbar.bus.CommitFailedException;
 import io.busbar.bus.CommittedOffset;
 import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.InvalidConfigException;
@@ -21,18 +20,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
@@ -42,28 +37,21 @@ import java.util.regex.Pattern;
  * ConsumerProtocol subscription format, so Kafka clients in the same group read it), computes the assignment when it
  * leads, runs the rebalance listener on the polling thread and commits offsets.
  *
- * <p>Threads: the protocol runs on the consumer's thread inside {@link #poll}. Heartbeats run on the coordinator's
- * timer thread every heartbeat.interval.ms, so a consumer busy processing stays in the group until
- * max.poll.interval.ms passes without a poll (then the heartbeat leaves the group for it, as Kafka's does). The two
- * threads share only the volatile/atomic fields below.
+ * <p>Not thread-safe: the protocol runs on the consumer's thread inside {@link #poll}. Heartbeats run on the
+ * coordinator's timer ({@link MemberHeartbeat}), so a consumer busy processing stays in the group until
+ * max.poll.interval.ms passes without a poll; the two threads meet only in that class's atomic fields. Commits are
+ * in {@link MemberCommits}.
  */
 final class ConsumerGroupMember implements GroupMembership {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupMember.class);
-    private static final long COMMIT_TIMEOUT_MS = 60_000;
     private static final long METADATA_CHECK_INTERVAL_MS = 500;
     private static final long RETRY_BACKOFF_MS = 100;
 
     private enum Phase { UNJOINED, JOINING, SYNCING, STABLE }
 
-    /** A generation of the group as this member knows it. */
-    private record Generation(int id, String memberId) {
-        static final Generation NONE = new Generation(-1, "");
-    }
-
     private final GroupCoordinator coordinator;
     private final GroupContext context;
     private final ConsumerConfig config;
-    private final ScheduledExecutorService timer;
     private final ConsumerAssignors assignors;
 
     // consumer-thread state
@@ -78,21 +66,14 @@ final class ConsumerGroupMember implements GroupMembership {
     private final Set<TopicPartition> owned = new TreeSet<>();
     private Map<String, Integer> joinedTopicPartitions = Map.of();
     private long nextMetadataCheckMs;
-    private long nextAutoCommitMs;
     private long retryNotBeforeMs;
     private boolean closed;
 
-    // shared with the heartbeat thread
-    private volatile Generation generation = Generation.NONE;
-    /** The generation heartbeats are sent for; null while not in a stable generation. */
-    private volatile Generation heartbeating;
-    private volatile long lastPollMs;
-    private final AtomicReference<Generation> rejoinRequestedFor = new AtomicReference<>();
-    private final AtomicReference<Generation> lostFor = new AtomicReference<>();
-    private volatile ScheduledFuture<?> heartbeatTask;
-    private volatile boolean heartbeatsStopped;
+    /** Read by commits from listener callbacks; written only by the consumer thread. */
+    private volatile MemberGeneration generation = MemberGeneration.NONE;
     private volatile CompletableFuture<Void> wakeupSignal = new CompletableFuture<>();
-    private final Queue<Runnable> commitCallbacks = new ConcurrentLinkedQueue<>();
+    private final MemberHeartbeat heartbeat;
+    private final MemberCommits commits;
 
     ConsumerGroupMember(GroupCoordinator coordinator, GroupContext context, ConsumerConfig config, ScheduledExecutorService timer) {
         if (config.groupId() == null || config.groupId().isEmpty()) {
@@ -101,9 +82,9 @@ final class ConsumerGroupMember implements GroupMembership {
         this.coordinator = coordinator;
         this.context = context;
         this.config = config;
-        this.timer = timer;
         this.assignors = new ConsumerAssignors(config.assignmentStrategies());
-        this.lastPollMs = context.nowMs();
+        this.heartbeat = new MemberHeartbeat(coordinator, context, config, timer);
+        this.commits = new MemberCommits(coordinator, config);
     }
 
     String groupId() {
@@ -123,10 +104,11 @@ final class ConsumerGroupMember implements GroupMembership {
         this.listener = listener == null ? RebalanceListener.NONE : listener;
         this.target = target;
         if (phase == Phase.STABLE) {
-            requestRejoin(generation);
+            heartbeat.requestRejoin(generation.id());
         }
         nextMetadataCheckMs = 0;
-        startHeartbeats();
+        heartbeat.polled();
+        heartbeat.start();
     }
 
     @Override
@@ -163,8 +145,8 @@ final class ConsumerGroupMember implements GroupMembership {
     @Override
     public void poll(Duration maxBlock) {
         long now = context.nowMs();
-        lastPollMs = now;
-        runCommitCallbacks();
+        heartbeat.polled();
+        commits.runCallbacks();
         if (closed || !subscribed()) {
             return;
         }
@@ -172,11 +154,9 @@ final class ConsumerGroupMember implements GroupMembership {
         handleLostMembership();
         if (phase == Phase.STABLE) {
             checkMetadata(now);
-            Generation rejoin = rejoinRequestedFor.get();
-            if (rejoin != null && rejoin.equals(generation) && rejoinRequestedFor.compareAndSet(rejoin, null)) {
+            if (heartbeat.takeRejoinRequest(generation.id())) {
                 phase = Phase.UNJOINED;
             }
-            maybeAutoCommit(now);
         }
         CompletableFuture<Void> wake = wakeupSignal;
         while (phase != Phase.STABLE && !wake.isDone()) {
@@ -241,7 +221,7 @@ final class ConsumerGroupMember implements GroupMembership {
 
     /** Kafka's onJoinPrepare: eager members give up everything (after a last chance to commit) before rejoining. */
     private void prepareJoin() {
-        heartbeating = null;
+        heartbeat.beatFor(null);
         if (owned.isEmpty()) {
             return;
         }
@@ -261,7 +241,7 @@ final class ConsumerGroupMember implements GroupMembership {
     private void sendJoin() {
         List<String> names = subscribedTopics();
         joinedTopicPartitions = partitionCounts(names);
-        Generation g = generation;
+        MemberGeneration g = generation;
         List<org.apache.kafka.common.TopicPartition> ownedKafka = owned.stream()
                 .map(tp -> new org.apache.kafka.common.TopicPartition(tp.topic(), tp.partition())).toList();
         List<JoinGroupRequest.Protocol> protocols = new ArrayList<>();
@@ -278,7 +258,7 @@ final class ConsumerGroupMember implements GroupMembership {
     private void onJoinResponse(JoinGroupResult r) {
         switch (r.error()) {
             case NONE -> {
-                generation = new Generation(r.generationId(), r.memberId());
+                generation = new MemberGeneration(r.generationId(), r.memberId());
                 protocolName = r.protocolName();
                 Map<String, byte[]> assignments = r.isLeader()
                         ? assignors.assign(r.protocolName(), r.members(), context) : Map.of();
@@ -287,7 +267,7 @@ final class ConsumerGroupMember implements GroupMembership {
                 phase = Phase.SYNCING;
             }
             case MEMBER_ID_REQUIRED -> {
-                generation = new Generation(-1, r.memberId());
+                generation = new MemberGeneration(-1, r.memberId());
                 phase = Phase.UNJOINED;
             }
             case UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION -> resetAndRejoin(r.error());
@@ -315,11 +295,11 @@ final class ConsumerGroupMember implements GroupMembership {
         switch (r.error()) {
             case NONE -> {
                 Assignment assignment = ConsumerProtocolCodec.decodeAssignment(r.assignment());
-                Generation g = generation;
+                MemberGeneration g = generation;
                 assignors.byName(protocolName).onAssignment(assignment,
                         new ConsumerGroupMetadata(config.groupId(), g.id(), g.memberId(), Optional.empty()));
                 phase = Phase.STABLE;
-                heartbeating = g;
+                heartbeat.beatFor(g);
                 applyAssignment(assignment);
             }
             case UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION -> resetAndRejoin(r.error());
@@ -337,7 +317,7 @@ final class ConsumerGroupMember implements GroupMembership {
         RuntimeException failure = null;
         if (!revoked.isEmpty()) {
             failure = revoke(revoked);
-            requestRejoin(generation);
+            heartbeat.requestRejoin(generation.id());
         }
         owned.addAll(added);
         target.partitionsAdded(added);
@@ -382,8 +362,8 @@ final class ConsumerGroupMember implements GroupMembership {
     /** The coordinator no longer knows this member or generation: its partitions are lost and it joins afresh. */
     private void resetAndRejoin(GroupError cause) {
         LOG.info("Consumer '{}' of group '{}' rejoins after {}", config.clientId(), config.groupId(), cause);
-        heartbeating = null;
-        generation = cause == GroupError.UNKNOWN_MEMBER_ID ? Generation.NONE : new Generation(-1, generation.memberId());
+        heartbeat.beatFor(null);
+        generation = cause == GroupError.UNKNOWN_MEMBER_ID ? MemberGeneration.NONE : new MemberGeneration(-1, generation.memberId());
         phase = Phase.UNJOINED;
         lose();
     }
@@ -394,7 +374,7 @@ final class ConsumerGroupMember implements GroupMembership {
     }
 
     private void handleLostMembership() {
-        Generation lost = lostFor.getAndSet(null);
+        MemberGeneration lost = heartbeat.takeLost();
         // During a join or sync the coordinator's responses tell the member where it stands.
         if (lost != null && lost.equals(generation) && (phase == Phase.STABLE || phase == Phase.UNJOINED)) {
             resetAndRejoin(GroupError.UNKNOWN_MEMBER_ID);
@@ -412,57 +392,19 @@ final class ConsumerGroupMember implements GroupMembership {
         }
     }
 
-    private void requestRejoin(Generation g) {
-        rejoinRequestedFor.set(g);
-    }
+    // ---------------------------------------------------------------- called by the coordinator (any thread)
 
-    // ---------------------------------------------------------------- heartbeats (timer thread)
-
-    private void startHeartbeats() {
-        if (heartbeatTask == null && !heartbeatsStopped) {
-            heartbeatTask = timer.scheduleAtFixedRate(this::heartbeat, config.heartbeatIntervalMs(),
-                    config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void heartbeat() {
-        try {
-            Generation g = heartbeating;
-            if (g == null || heartbeatsStopped) {
-                return;
-            }
-            if (context.nowMs() - lastPollMs > config.maxPollIntervalMs()) {
-                LOG.warn("Consumer '{}' did not poll for more than max.poll.interval.ms ({} ms): it leaves group '{}'"
-                        + " and its partitions go to other members (poll more often or lower max.poll.records)",
-                        config.clientId(), config.maxPollIntervalMs(), config.groupId());
-                heartbeating = null;
-                coordinator.leaveGroup(config.groupId(), g.memberId());
-                lostFor.set(g);
-                return;
-            }
-            GroupError error = coordinator.heartbeat(config.groupId(), g.id(), g.memberId()).getNow(GroupError.NONE);
-            switch (error) {
-                case REBALANCE_IN_PROGRESS -> requestRejoin(g);
-                case UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION -> {
-                    if (heartbeating == g) {
-                        heartbeating = null;
-                    }
-                    lostFor.set(g);
-                }
-                default -> { }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Heartbeat of consumer '{}' in group '{}' failed", config.clientId(), config.groupId(), e);
-        }
+    /**
+     * The group left generation {@code generationId} to rebalance: a member of that generation rejoins on its next
+     * poll (even if it is still completing its sync) instead of waiting for its next heartbeat.
+     */
+    void rebalanceStarted(int generationId) {
+        heartbeat.requestRejoin(generationId);
     }
 
     /** Simulates a crash for tests: heartbeats stop for good, as if the process died without leaving. */
     void stopHeartbeats() {
-        heartbeatsStopped = true;
-        ScheduledFuture<?> task = heartbeatTask;
-        if (task != null) {
-            task.cancel(false);
-        }
+        heartbeat.stop();
     }
 
     // ---------------------------------------------------------------- offsets
@@ -474,80 +416,24 @@ final class ConsumerGroupMember implements GroupMembership {
 
     @Override
     public void commitSync(Map<TopicPartition, CommittedOffset> offsets) {
-        runCommitCallbacks();
-        if (offsets.isEmpty()) {
-            return;
-        }
-        Generation g = commitGeneration();
-        Map<TopicPartition, GroupError> result;
-        try {
-            result = coordinator.commitOffsets(config.groupId(), g.id(), g.memberId(), offsets)
-                    .get(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommitFailedException("Interrupted while committing offsets of group '" + config.groupId() + "'", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new CommitFailedException("Commit of group '" + config.groupId() + "' did not complete: " + e, e);
-        }
-        GroupError error = firstError(result);
-        if (error != GroupError.NONE) {
-            throw commitFailed(error, g);
-        }
+        commits.commitSync(commitGeneration(), offsets);
     }
 
     @Override
     public void commitAsync(Map<TopicPartition, CommittedOffset> offsets,
                             BiConsumer<Map<TopicPartition, CommittedOffset>, Throwable> callback) {
-        Generation g = commitGeneration();
-        Map<TopicPartition, CommittedOffset> copy = Map.copyOf(offsets);
-        coordinator.commitOffsets(config.groupId(), g.id(), g.memberId(), copy).whenComplete((result, failure) -> {
-            Throwable error = failure;
-            if (error == null && firstError(result) != GroupError.NONE) {
-                error = commitFailed(firstError(result), g);
-            }
-            Throwable e = error;
-            if (callback != null) {
-                commitCallbacks.add(() -> callback.accept(copy, e));
-            }
-        });
+        commits.commitAsync(commitGeneration(), offsets, callback);
     }
 
     /** A member that has joined commits as itself; one that never joined commits standalone (allowed while the group is empty). */
-    private Generation commitGeneration() {
-        Generation g = generation;
-        return g.id() < 0 ? Generation.NONE : g;
-    }
-
-    private static GroupError firstError(Map<TopicPartition, GroupError> result) {
-        return result.values().stream().filter(e -> e != GroupError.NONE).findFirst().orElse(GroupError.NONE);
-    }
-
-    private CommitFailedException commitFailed(GroupError error, Generation g) {
-        String why = switch (error) {
-            case ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID -> g.id() < 0
-                    ? "the group has active members and this consumer is not one of them (subscribe and poll, or use another group)"
-                    : "this consumer is no longer a member of generation " + g.id()
-                    + " (its partitions were reassigned after a rebalance, session timeout or max.poll.interval.ms);"
-                    + " records processed since the last commit will be processed again by their new owner";
-            case REBALANCE_IN_PROGRESS -> "the group is rebalancing; commit again after the next poll";
-            case KAFKA_STORAGE_ERROR -> "the commit could not be made durable (check the data directory's disk)";
-            case OFFSET_METADATA_TOO_LARGE -> "offset metadata is longer than " + OffsetStore.MAX_METADATA_CHARS + " characters";
-            default -> error.toString();
-        };
-        return new CommitFailedException("Commit of group '" + config.groupId() + "' by consumer '" + config.clientId()
-                + "' refused (" + error + "): " + why);
-    }
-
-    private void runCommitCallbacks() {
-        Runnable r;
-        while ((r = commitCallbacks.poll()) != null) {
-            r.run();
-        }
+    private MemberGeneration commitGeneration() {
+        MemberGeneration g = generation;
+        return g.id() < 0 ? MemberGeneration.NONE : g;
     }
 
     @Override
     public Map<TopicPartition, CommittedOffset> committed(Set<TopicPartition> partitions) {
-        return coordinator.fetchOffsets(config.groupId(), partitions);
+        return commits.committed(partitions);
     }
 
     private Map<TopicPartition, CommittedOffset> autoCommitOffsets() {
@@ -562,20 +448,10 @@ final class ConsumerGroupMember implements GroupMembership {
         return out;
     }
 
-    private void maybeAutoCommit(long now) {
-        if (config.enableAutoCommit() && now >= nextAutoCommitMs) {
-            nextAutoCommitMs = now + config.autoCommitIntervalMs();
-            Map<TopicPartition, CommittedOffset> offsets = autoCommitOffsets();
-            if (!offsets.isEmpty()) {
-                commitAsync(offsets, (o, e) -> {
-                    if (e != null) {
-                        LOG.warn("Auto-commit of group '{}' failed: {}", config.groupId(), e.getMessage());
-                    }
-                });
-            }
-        }
-    }
-
+    /**
+     * enable.auto.commit: the consumer commits its positions periodically from poll; the membership adds the commits
+     * Kafka makes before partitions are given up (rebalance, unsubscribe, close), so nothing polled is skipped.
+     */
     private void maybeAutoCommitSync() {
         if (!config.enableAutoCommit()) {
             return;
@@ -609,26 +485,26 @@ final class ConsumerGroupMember implements GroupMembership {
                     config.groupId(), e.toString());
         } finally {
             closed = true;
-            stopHeartbeats();
-            runCommitCallbacks();
+            heartbeat.stop();
+            commits.runCallbacks();
             coordinator.membershipClosed(this);
         }
     }
 
     /** Revokes (after an auto-commit) everything owned and leaves the group at once, without waiting for the session timeout. */
     private void leave(boolean revokeOwned, String why) {
-        heartbeating = null;
+        heartbeat.beatFor(null);
         RuntimeException failure = null;
         if (revokeOwned && !owned.isEmpty()) {
             maybeAutoCommitSync();
             failure = revoke(new ArrayList<>(owned));
         }
-        Generation g = generation;
+        MemberGeneration g = generation;
         if (!g.memberId().isEmpty()) {
             coordinator.leaveGroup(config.groupId(), g.memberId());
             LOG.debug("Consumer '{}' left group '{}' ({})", config.clientId(), config.groupId(), why);
         }
-        generation = Generation.NONE;
+        generation = MemberGeneration.NONE;
         phase = Phase.UNJOINED;
         joinFuture = null;
         syncFuture = null;

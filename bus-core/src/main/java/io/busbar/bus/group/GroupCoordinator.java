@@ -277,11 +277,24 @@ public final class GroupCoordinator implements AutoCloseable {
     <T> T withGroup(ClassicGroup group, Function<ClassicGroup, T> op) {
         T result;
         List<Runnable> completions;
+        boolean rebalanceStarted;
+        int generation;
         synchronized (group) {
+            GroupState before = group.state();
             result = op.apply(group);
             completions = group.drainCompletions();
+            rebalanceStarted = before != GroupState.PREPARING_REBALANCE && group.state() == GroupState.PREPARING_REBALANCE;
+            generation = group.generationId();
         }
         completions.forEach(Runnable::run);
+        if (rebalanceStarted) {
+            // In-process members need not wait for their next heartbeat to learn they must rejoin.
+            for (ConsumerGroupMember m : inProcessMembers) {
+                if (m.groupId().equals(group.groupId)) {
+                    m.rebalanceStarted(generation);
+                }
+            }
+        }
         return result;
     }
 

@@ -1,6 +1,7 @@
 package io.busbar.bus.log;
 
 import io.busbar.bus.StorageException;
+import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +37,16 @@ final class LogLoader {
     private final Path dir;
     private final TopicPartition partition;
     private final int indexIntervalBytes;
+    /** Offsets continue exactly from batch to batch (no compaction gaps), so a jump is damage. */
+    private final boolean contiguous;
     private final LogOptions options;
     private final long nowMs;
 
-    LogLoader(Path dir, TopicPartition partition, int indexIntervalBytes, LogOptions options, long nowMs) {
+    LogLoader(Path dir, TopicPartition partition, TopicConfig config, LogOptions options, long nowMs) {
         this.dir = dir;
         this.partition = partition;
-        this.indexIntervalBytes = indexIntervalBytes;
+        this.indexIntervalBytes = config.indexIntervalBytes();
+        this.contiguous = !config.compacted();
         this.options = options;
         this.nowMs = nowMs;
     }
@@ -65,7 +69,10 @@ final class LogLoader {
                 segments.put(LogSegment.create(dir, logStart, indexIntervalBytes, nowMs));
                 LogFiles.fsyncDirectory(dir);
             }
-            logStart = Math.max(logStart, segments.first().baseOffset());
+            if (storedStart.isEmpty()) {
+                // a checkpointed start may lie below the first segment: compaction removes emptied segments
+                logStart = segments.first().baseOffset();
+            }
             long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : recoveryCheckpoint.read().orElse(0);
             if (!cleanShutdown) {
                 LOG.info("{}: no clean-shutdown marker, recovering from offset {}", partition, recoveryPoint);
@@ -195,7 +202,7 @@ final class LogLoader {
         long expectedNext = -1;
         for (LogSegment segment : segments.snapshot()) {
             boolean trusted = segment.baseOffset() < firstUntrusted && !swapped.contains(segment.baseOffset());
-            LogSegment.RecoveryScan scan = trusted ? segment.loadTrusted() : segment.recover();
+            LogSegment.RecoveryScan scan = trusted ? segment.loadTrusted(contiguous) : segment.recover(contiguous);
             if (scan != null) {
                 scanned.add(segment);
             }

@@ -208,11 +208,11 @@ final class LogSegment {
      * rebuilding them from the records when they are missing or fail the sanity check, and finds the next offset.
      * Returns null when the index files were good, else the result of the rebuilding scan.
      */
-    RecoveryScan loadTrusted() throws IOException {
+    RecoveryScan loadTrusted(boolean contiguous) throws IOException {
         int size = records.sizeInBytes();
         boolean offsetsOk = offsetIndex.loadFrom(LogFiles.offsetIndexFile(dir, baseOffset), Math.max(size, 1));
         if (!offsetsOk && size > 0) {
-            return recover();
+            return recover(contiguous);
         }
         long last = baseOffset - 1;
         for (FileChannelRecordBatch batch : records.batchesFrom(offsetIndex.lastPosition())) {
@@ -222,7 +222,7 @@ final class LogSegment {
         bytesSinceLastIndexEntry = size - offsetIndex.lastPosition();
         boolean timesOk = timeIndex.loadFrom(LogFiles.timeIndexFile(dir, baseOffset), nextOffset);
         if (!timesOk || (timeIndex.entries() == 0 && size > 0)) {
-            return recover();
+            return recover(contiguous);
         }
         maxTimestamp = timeIndex.lastTimestamp();
         offsetOfMaxTimestamp = timeIndex.lookup(maxTimestamp + 1);
@@ -234,7 +234,7 @@ final class LogSegment {
      * Rebuilds the indexes by reading every batch and checking its CRC, stopping at the first batch that fails.
      * Does not truncate: the loader decides whether invalid bytes are a torn tail or corruption.
      */
-    RecoveryScan recover() throws IOException {
+    RecoveryScan recover(boolean contiguous) throws IOException {
         offsetIndex.clear();
         timeIndex.clear();
         maxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -245,7 +245,7 @@ final class LogSegment {
         String problem = null;
         try {
             for (FileChannelRecordBatch batch : records.batches()) {
-                String invalid = check(batch, next);
+                String invalid = check(batch, next, contiguous);
                 if (invalid != null) {
                     problem = invalid;
                     break;
@@ -274,7 +274,11 @@ final class LogSegment {
         return new RecoveryScan(validBytes, size, next, problem);
     }
 
-    private static String check(FileChannelRecordBatch batch, long expectedAtLeast) {
+    /**
+     * Why {@code batch} is invalid, or null. Offsets must continue from the previous batch: exactly when
+     * {@code contiguous} (no compaction gaps possible), else at least.
+     */
+    private static String check(FileChannelRecordBatch batch, long expectedAtLeast, boolean contiguous) {
         if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
             return "a record batch has magic " + batch.magic() + " (expected 2)";
         }
@@ -283,9 +287,10 @@ final class LogSegment {
         } catch (CorruptRecordException e) {
             return e.getMessage();
         }
-        if (batch.baseOffset() < expectedAtLeast || batch.lastOffset() < batch.baseOffset()) {
+        if (batch.baseOffset() < expectedAtLeast || batch.lastOffset() < batch.baseOffset()
+                || (contiguous && batch.baseOffset() != expectedAtLeast)) {
             return "a record batch has offsets " + batch.baseOffset() + ".." + batch.lastOffset()
-                    + " but the log is already at " + expectedAtLeast;
+                    + " where offset " + expectedAtLeast + " was expected";
         }
         return null;
     }

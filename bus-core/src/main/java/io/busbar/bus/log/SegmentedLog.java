@@ -86,7 +86,7 @@ final class SegmentedLog implements PartitionLog {
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.clock = clock;
-        LogLoader.LoadedLog loaded = new LogLoader(dir, partition, config.indexIntervalBytes(), options,
+        LogLoader.LoadedLog loaded = new LogLoader(dir, partition, config, options,
                 clock.getAsLong()).load();
         this.segments = loaded.segments();
         this.active = segments.last();
@@ -135,6 +135,11 @@ final class SegmentedLog implements PartitionLog {
 
     long nowMs() {
         return clock.getAsLong();
+    }
+
+    /** fsyncs everything written so far, now, on the calling thread (benchmarks compare this to group commit). */
+    void flushNow() {
+        flush(options.durability() == Durability.FSYNC);
     }
 
     /** How many flushes (each one fsync per dirty segment) ran: group commit keeps this far below the appends. */

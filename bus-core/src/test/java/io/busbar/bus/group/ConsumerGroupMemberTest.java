@@ -230,4 +230,65 @@ class ConsumerGroupMemberTest {
         slow.commitSync(commit);
         slow.close();
     }
+
+    /** A member speaking the wire protocol, as a Kafka client does through the Kafka listener. */
+    private JoinGroupResult wireJoin(String memberId) throws Exception {
+        byte[] subscription = ConsumerProtocolCodec.encodeSubscription(
+                new org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription(List.of("orders")));
+        return coordinator.joinGroup(new JoinGroupRequest("g", memberId, "kafka-client", "/127.0.0.1", 10_000, 10_000,
+                "consumer", List.of(new JoinGroupRequest.Protocol("range", subscription)), false)).get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aKafkaProtocolLeaderAssignsToInProcessMembersWithKafkasOwnAssignor() throws Exception {
+        JoinGroupResult alone = wireJoin("");
+        coordinator.syncGroup("g", alone.generationId(), alone.memberId(), "consumer", "range", Map.of()).get();
+        PollingMember inProcess = new PollingMember("in-process", List.of("range"));
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                coordinator.heartbeat("g", alone.generationId(), alone.memberId()).get() == GroupError.REBALANCE_IN_PROGRESS);
+        JoinGroupResult led = wireJoin(alone.memberId());
+        assertThat(led.isLeader()).isTrue();
+        assertThat(led.members()).hasSize(2);
+
+        // The wire leader decodes every subscription (the in-process one included) and runs kafka-clients' RangeAssignor.
+        Map<String, org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.Subscription> subscriptions = new java.util.HashMap<>();
+        led.members().forEach(m -> subscriptions.put(m.memberId(), ConsumerProtocolCodec.decodeSubscription(m.metadata())));
+        List<org.apache.kafka.common.PartitionInfo> partitions = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            partitions.add(new org.apache.kafka.common.PartitionInfo("orders", p, null, null, null));
+        }
+        var assignment = new org.apache.kafka.clients.consumer.RangeAssignor().assign(
+                new org.apache.kafka.common.Cluster("c", List.of(), partitions, Set.of(), Set.of()),
+                new org.apache.kafka.clients.consumer.ConsumerPartitionAssignor.GroupSubscription(subscriptions)).groupAssignment();
+        Map<String, byte[]> encoded = new java.util.HashMap<>();
+        assignment.forEach((id, a) -> encoded.put(id, ConsumerProtocolCodec.encodeAssignment(a)));
+        SyncGroupResult mine = coordinator.syncGroup("g", led.generationId(), led.memberId(), "consumer", "range", encoded).get();
+
+        Set<TopicPartition> wireOwned = new HashSet<>(ConsumerProtocolCodec.assignedPartitionsOrEmpty(mine.assignment()));
+        assertThat(wireOwned).hasSize(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inProcess.owned.size() == 3);
+        assertThat(inProcess.owned).doesNotContainAnyElementsOf(wireOwned);
+    }
+
+    @Test
+    void anInProcessLeaderAssignsToAKafkaProtocolMember() throws Exception {
+        PollingMember inProcess = new PollingMember("in-process", List.of("range"));
+        awaitBalanced(List.of(inProcess), 6);
+        java.util.concurrent.CompletableFuture<JoinGroupResult> join = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return wireJoin("");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JoinGroupResult joined = join.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(joined.isLeader()).isFalse();
+        SyncGroupResult sync = coordinator.syncGroup("g", joined.generationId(), joined.memberId(), "consumer", "range", Map.of())
+                .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        var assignment = ConsumerProtocolCodec.decodeAssignment(sync.assignment());
+        assertThat(assignment.partitions()).hasSize(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inProcess.owned.size() == 3);
+        assertThat(inProcess.owned).extracting(TopicPartition::partition)
+                .doesNotContainAnyElementsOf(assignment.partitions().stream().map(org.apache.kafka.common.TopicPartition::partition).toList());
+    }
 }

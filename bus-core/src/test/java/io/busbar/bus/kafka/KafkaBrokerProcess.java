@@ -26,6 +26,22 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
+    private static KafkaBrokerProcess shared;
+
+    /**
+     * One broker for every test class of this JVM (a broker takes tens of seconds to start on 2 cores); stopped by a
+     * shutdown hook. Tests sharing it use unique topic and group names.
+     */
+    public static synchronized KafkaBrokerProcess shared() throws Exception {
+        if (shared == null) {
+            Path dir = java.nio.file.Files.createTempDirectory("busbar-kafka-");
+            shared = start(dir);
+            KafkaBrokerProcess broker = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+        }
+        return shared;
+    }
+
     public static KafkaBrokerProcess start(Path dir) throws Exception {
         return start(dir, System.getProperty("java.class.path"));
     }

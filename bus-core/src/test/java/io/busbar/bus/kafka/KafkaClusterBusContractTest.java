@@ -4,30 +4,20 @@ import io.busbar.bus.Bus;
 import io.busbar.bus.BusContractTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 /** The bus contract on a real Apache Kafka 3.9 broker (KRaft, child JVM). */
 class KafkaClusterBusContractTest extends BusContractTest {
-    @TempDir
-    static Path dir;
-    private static KafkaBrokerProcess kafka;
     private static Bus bus;
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = KafkaBrokerProcess.start(dir);
-        bus = Bus.kafka(KafkaBusConfig.of(kafka.bootstrapServers()));
+    static void connect() throws Exception {
+        bus = Bus.kafka(KafkaBusConfig.of(KafkaBrokerProcess.shared().bootstrapServers()));
     }
 
     @AfterAll
-    static void stopKafka() {
+    static void disconnect() {
         if (bus != null) {
             bus.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

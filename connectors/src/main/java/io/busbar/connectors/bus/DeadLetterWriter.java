@@ -46,7 +46,7 @@ final class DeadLetterWriter {
         BusRecord record = deadLetterRecord(original, error, attempts);
         LOG.warn("Giving up on {}-{} offset {} after {} attempt(s) ({}: {}); writing it to dead-letter topic {}",
                 original.topic(), original.partition(), original.offset(), attempts,
-                error.getClass().getName(), error.getMessage());
+                error.getClass().getName(), error.getMessage(), deadLetterTopic);
         while (true) {
             try {
                 producer.send(deadLetterTopic, record).get();

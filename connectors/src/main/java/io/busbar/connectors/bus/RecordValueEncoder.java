@@ -3,7 +3,6 @@ package io.busbar.connectors.bus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.NoTypeConversionAvailableException;
 
 import java.io.InputStream;
@@ -39,10 +38,9 @@ final class RecordValueEncoder {
         try {
             return exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
         } catch (NoTypeConversionAvailableException e) {
-            throw new InvalidPayloadException(exchange, byte[].class, exchange.getMessage(),
-                    new IllegalArgumentException("Body of type " + body.getClass().getName()
-                            + " cannot become the value of a record for " + endpointUri
-                            + ": add valueFormat=json to write it as JSON, or convert the body first", e));
+            throw new UnconvertibleBodyException("Body of type " + body.getClass().getName()
+                    + " cannot become the value of a record for " + endpointUri
+                    + ": add valueFormat=json to write it as JSON, or convert the body first (" + e.getMessage() + ")");
         }
     }
 }

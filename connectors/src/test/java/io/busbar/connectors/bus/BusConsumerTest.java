@@ -27,10 +27,6 @@ class BusConsumerTest extends BusTestSupport {
         return false;
     }
 
-    private void addRoute(RouteBuilder builder) throws Exception {
-        context.addRoutes(builder);
-    }
-
     @Test
     void deliversEachRecordWithItsKeyPositionAndOnlyTheUsersHeaders() throws Exception {
         produce("orders", "c-1", "first", Header.of("customer", "ACME"), Header.of("CamelFileName", "../../etc/passwd"),
@@ -38,7 +34,7 @@ class BusConsumerTest extends BusTestSupport {
         produce("orders", null, "second");
         MockEndpoint out = getMockEndpoint("mock:out");
         out.expectedBodiesReceived("first", "second");
-        addRoute(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("bus:orders?groupId=billing").convertBodyTo(String.class).to("mock:out");
@@ -70,7 +66,7 @@ class BusConsumerTest extends BusTestSupport {
         bus.producer().flush();
         Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         AtomicInteger total = new AtomicInteger();
-        addRoute(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("bus:ordered?groupId=sorter&concurrency=3&maxPollRecords=7").process(e -> {
@@ -99,7 +95,7 @@ class BusConsumerTest extends BusTestSupport {
         }
         AtomicInteger failuresLeft = new AtomicInteger(2);
         List<String> processed = Collections.synchronizedList(new ArrayList<>());
-        addRoute(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("bus:payments?groupId=pay&maximumRedeliveries=3&redeliveryDelay=10&commitIntervalMs=0")
@@ -126,7 +122,7 @@ class BusConsumerTest extends BusTestSupport {
         produce("invoices", "k-b", "b");
         MockEndpoint out = getMockEndpoint("mock:ok");
         out.expectedBodiesReceived("a", "b");
-        addRoute(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(0));
@@ -159,7 +155,7 @@ class BusConsumerTest extends BusTestSupport {
         produce("audit", null, "y");
         MockEndpoint handled = getMockEndpoint("mock:handled");
         handled.expectedBodiesReceived("x", "y");
-        addRoute(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 onException(IllegalStateException.class).handled(true).to("mock:handled");
@@ -179,7 +175,7 @@ class BusConsumerTest extends BusTestSupport {
             produce("shipments", null, "s" + i);
         }
         AtomicInteger processed = new AtomicInteger();
-        addRoute(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 // commit interval far beyond the test: only the shutdown commit can store the offset
@@ -201,7 +197,7 @@ class BusConsumerTest extends BusTestSupport {
             produce("tasks", null, "t" + i);
         }
         List<String> processed = Collections.synchronizedList(new ArrayList<>());
-        addRoute(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("bus:tasks?groupId=workers").routeId("workers")

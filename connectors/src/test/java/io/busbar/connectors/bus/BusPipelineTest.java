@@ -24,7 +24,7 @@ class BusPipelineTest extends BusTestSupport {
         for (int i = 0; i < 10; i++) {
             produce("raw", "k" + (i % 3), "v" + i, Header.of("tenant", "t" + i));
         }
-        context.addRoutes(new RouteBuilder() {
+        addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("bus:raw?groupId=copier&maxInFlight=8").to("bus:copied");
@@ -58,6 +58,7 @@ class BusPipelineTest extends BusTestSupport {
                         - to: "bus:signups-by-country?key=${header.country}"
                 """;
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("signups.yaml", yaml));
+        context.start();
 
         List<ConsumedRecord> out = readAll("signups-by-country", 2);
         assertThat(out).extracting(ConsumedRecord::keyAsString).containsExactly("NO", "SE");

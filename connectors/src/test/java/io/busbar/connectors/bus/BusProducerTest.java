@@ -99,7 +99,8 @@ class BusProducerTest extends BusTestSupport {
     void refusesAnObjectItCannotConvertAndNamesTheFix() {
         assertThatThrownBy(() -> template.sendBody("direct:plain", new Order("o-8", 1)))
                 .isInstanceOf(CamelExecutionException.class)
-                .rootCause().hasMessageContaining("valueFormat=json");
+                .rootCause().isInstanceOf(UnconvertibleBodyException.class)
+                .hasMessageContaining(Order.class.getName()).hasMessageContaining("valueFormat=json");
     }
 
     @Test

@@ -44,10 +44,20 @@ abstract class BusTestSupport extends CamelTestSupport {
 
     @Override
     protected void doPostTearDown() throws Exception {
+        // camel-test stops the context only after this method: stop it first, so consumers commit on an open bus
+        context.stop();
         if (bus != null) {
             bus.close();
         }
         super.doPostTearDown();
+    }
+
+    /** Adds routes to the running context (tests that build their routes themselves start it here). */
+    void addRoutes(org.apache.camel.builder.RouteBuilder builder) throws Exception {
+        context.addRoutes(builder);
+        if (!context.isStarted()) {
+            context.start();
+        }
     }
 
     RecordMetadata produce(String topic, String key, String value, Header... headers) throws Exception {
@@ -57,6 +67,7 @@ abstract class BusTestSupport extends CamelTestSupport {
     /** Every record of the topic, read from the start of each partition (no group), waiting until there are {@code count}. */
     List<ConsumedRecord> readAll(String topic, int count) {
         List<ConsumedRecord> records = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> bus.admin().listTopics(false).contains(topic));
         try (BusConsumer consumer = bus.consumer(ConsumerConfig.builder().build())) {
             int partitions = bus.admin().describeTopic(topic).partitions().size();
             List<TopicPartition> tps = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();

@@ -1,0 +1,73 @@
+package io.busbar.kafka;
+
+import io.busbar.bus.BusConfig;
+import io.busbar.bus.Durability;
+import io.busbar.bus.embedded.EmbeddedBus;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A standalone Busbar broker: an embedded bus plus its Kafka listener, nothing else. Used by tests that run Kafka
+ * clients of another version in a child JVM, and by the benchmark.
+ *
+ * <pre>
+ * java -cp ... io.busbar.kafka.BusbarBroker --data-dir /tmp/bus --listener 127.0.0.1:9092 [--advertised-listener h:p]
+ *      [--durability fsync|interval|os]
+ * </pre>
+ * Prints {@code BUSBAR_KAFKA_LISTENING host:port} once it serves, and shuts down cleanly on SIGTERM.
+ */
+public final class BusbarBroker {
+
+    private BusbarBroker() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                System.err.println("Usage: BusbarBroker --data-dir DIR [--listener HOST:PORT] "
+                        + "[--advertised-listener HOST:PORT] [--durability fsync|interval|os]");
+                System.exit(2);
+            }
+            opts.put(a.substring(2), args[++i]);
+        }
+        if (!opts.containsKey("data-dir")) {
+            System.err.println("--data-dir is required: the directory holding the bus's topics");
+            System.exit(2);
+        }
+        Map<String, String> props = new HashMap<>();
+        if (opts.containsKey("listener")) {
+            props.put(KafkaListenerConfig.LISTENER, opts.get("listener"));
+        }
+        if (opts.containsKey("advertised-listener")) {
+            props.put(KafkaListenerConfig.ADVERTISED_LISTENER, opts.get("advertised-listener"));
+        }
+        BusConfig.Builder bus = BusConfig.builder(Path.of(opts.get("data-dir")));
+        if (opts.containsKey("durability")) {
+            bus.durability(Durability.valueOf(opts.get("durability").toUpperCase(java.util.Locale.ROOT)));
+        }
+        EmbeddedBus embedded = EmbeddedBus.open(bus.build());
+        KafkaListener listener;
+        try {
+            listener = KafkaListener.start(embedded, KafkaListenerConfig.fromProperties(props));
+        } catch (RuntimeException e) {
+            embedded.close();
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            listener.close();
+            embedded.close();
+            stopped.countDown();
+        }, "busbar-broker-shutdown"));
+        System.out.println("BUSBAR_KAFKA_LISTENING " + listener.bootstrapServers());
+        System.out.flush();
+        stopped.await();
+    }
+}

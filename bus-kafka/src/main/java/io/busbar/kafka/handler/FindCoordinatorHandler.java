@@ -1,0 +1,47 @@
+package io.busbar.kafka.handler;
+
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * FindCoordinator: this broker coordinates every group (v0-3 one key, v4+ a batch). Transaction coordinators are
+ * refused: Busbar has no transactions. Thread-safe.
+ */
+final class FindCoordinatorHandler implements ApiHandler {
+
+    private final BrokerIdentity broker;
+
+    FindCoordinatorHandler(BrokerIdentity broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
+        FindCoordinatorRequestData request = (FindCoordinatorRequestData) message;
+        boolean groups = request.keyType() == CoordinatorType.GROUP.id();
+        Errors error = groups ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
+        String errorMessage = groups ? null : "Busbar has no transaction coordinator: transactions are not supported";
+        FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+        if (context.apiVersion() < 4) {
+            response.setErrorCode(error.code()).setErrorMessage(errorMessage)
+                    .setNodeId(groups ? broker.nodeId() : -1).setHost(groups ? broker.host() : "").setPort(groups ? broker.port() : -1);
+        } else {
+            List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
+            for (String key : request.coordinatorKeys()) {
+                coordinators.add(new FindCoordinatorResponseData.Coordinator().setKey(key)
+                        .setErrorCode(error.code()).setErrorMessage(errorMessage)
+                        .setNodeId(groups ? broker.nodeId() : -1).setHost(groups ? broker.host() : "")
+                        .setPort(groups ? broker.port() : -1));
+            }
+            response.setCoordinators(coordinators);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}

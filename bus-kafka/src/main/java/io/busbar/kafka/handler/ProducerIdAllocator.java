@@ -1,0 +1,58 @@
+package io.busbar.kafka.handler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Hands out producer ids that stay unique across restarts: ids come in blocks of {@value #BLOCK}, and the end of the
+ * current block is written (fsync, atomic rename) before any id of it is given out, so a crash at most skips ids.
+ * Thread-safe.
+ */
+final class ProducerIdAllocator {
+
+    static final int BLOCK = 1000;
+
+    private final Path file;
+    private long next;
+    private long blockEnd;
+
+    ProducerIdAllocator(Path stateDir) {
+        this.file = stateDir.resolve("producer-id-block");
+        try {
+            Files.createDirectories(stateDir);
+            long start = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0;
+            this.next = start;
+            this.blockEnd = start;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("Cannot read the producer id block " + file
+                    + ": the file is unreadable or not a number; check the data directory", e);
+        }
+    }
+
+    synchronized long nextId() {
+        if (next >= blockEnd) {
+            persist(blockEnd + BLOCK);
+            blockEnd += BLOCK;
+        }
+        return next++;
+    }
+
+    private void persist(long end) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, Long.toString(end), StandardCharsets.UTF_8);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot persist the producer id block to " + file, e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.busbar.kafka.handler;
+
+import io.busbar.bus.TopicPartition;
+import io.busbar.bus.log.AppendResult;
+import io.busbar.bus.log.PartitionLog;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Idempotent-producer state, per partition and producer id: the epoch and the last {@value #CACHED_BATCHES} batches
+ * (Kafka keeps the same number, the producer's max in-flight requests). For each batch, as Kafka does:
+ * <ul>
+ *   <li>an older epoch is refused (INVALID_PRODUCER_EPOCH); a newer one must start at sequence 0;</li>
+ *   <li>a batch equal to a cached one is a retry: not appended again, answered with the original offsets;</li>
+ *   <li>a gap in sequence numbers is refused (OUT_OF_ORDER_SEQUENCE_NUMBER);</li>
+ *   <li>a producer with no state here (e.g. after a restart: the state is kept in memory only) is accepted at any
+ *       sequence.</li>
+ * </ul>
+ * Check, append and record happen under the partition's lock, so two connections cannot interleave them.
+ * Thread-safe.
+ */
+final class ProducerStateTable {
+
+    static final int CACHED_BATCHES = 5;
+
+    /** Where a batch landed; for a duplicate, where the original landed. */
+    record Appended(long baseOffset, CompletableFuture<Long> durable) { }
+
+    private record CachedBatch(int firstSeq, int lastSeq, long baseOffset, CompletableFuture<Long> durable) { }
+
+    private static final class ProducerEntry {
+        short epoch;
+        final ArrayDeque<CachedBatch> batches = new ArrayDeque<>();
+    }
+
+    private final ConcurrentHashMap<TopicPartition, Map<Long, ProducerEntry>> partitions = new ConcurrentHashMap<>();
+
+    Appended append(TopicPartition partition, PartitionLog log, MemoryRecords records, RecordBatch batch) {
+        long producerId = batch.producerId();
+        if (producerId == RecordBatch.NO_PRODUCER_ID) {
+            AppendResult r = log.append(records);
+            return new Appended(r.baseOffset(), r.durable());
+        }
+        Map<Long, ProducerEntry> producers = partitions.computeIfAbsent(partition, p -> new HashMap<>());
+        synchronized (producers) {
+            ProducerEntry entry = producers.get(producerId);
+            short epoch = batch.producerEpoch();
+            int firstSeq = batch.baseSequence();
+            int lastSeq = batch.lastSequence();
+            if (entry != null) {
+                if (epoch < entry.epoch) {
+                    throw new ProduceRejectedException(Errors.INVALID_PRODUCER_EPOCH, "Producer " + producerId
+                            + " epoch " + epoch + " is older than the current epoch " + entry.epoch + " on " + partition);
+                }
+                if (epoch == entry.epoch) {
+                    for (CachedBatch c : entry.batches) {
+                        if (c.firstSeq == firstSeq && c.lastSeq == lastSeq) {
+                            return new Appended(c.baseOffset, c.durable);
+                        }
+                    }
+                    int expected = entry.batches.isEmpty() ? firstSeq : next(entry.batches.peekLast().lastSeq);
+                    if (firstSeq != expected) {
+                        throw new ProduceRejectedException(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Producer " + producerId
+                                + " sent sequence " + firstSeq + " to " + partition + ", expected " + expected);
+                    }
+                } else if (firstSeq != 0) {
+                    throw new ProduceRejectedException(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Producer " + producerId
+                            + " started epoch " + epoch + " at sequence " + firstSeq + " on " + partition + ", expected 0");
+                }
+            }
+            AppendResult r = log.append(records);
+            if (entry == null || epoch != entry.epoch) {
+                entry = new ProducerEntry();
+                entry.epoch = epoch;
+                producers.put(producerId, entry);
+            }
+            entry.batches.addLast(new CachedBatch(firstSeq, lastSeq, r.baseOffset(), r.durable()));
+            if (entry.batches.size() > CACHED_BATCHES) {
+                entry.batches.removeFirst();
+            }
+            return new Appended(r.baseOffset(), r.durable());
+        }
+    }
+
+    /** Forgets a deleted topic's state so a re-created topic starts clean. */
+    void forgetTopic(String topic) {
+        partitions.keySet().removeIf(tp -> tp.topic().equals(topic));
+    }
+
+    private static int next(int seq) {
+        return seq == Integer.MAX_VALUE ? 0 : seq + 1;
+    }
+}

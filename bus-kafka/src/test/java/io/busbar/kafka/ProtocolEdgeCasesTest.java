@@ -1,0 +1,224 @@
+package io.busbar.kafka;
+
+import io.busbar.bus.TopicPartition;
+import io.busbar.bus.log.PartitionLog;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Idempotence, CRC and malformed-frame handling over a raw connection, and listener start-up errors. */
+class ProtocolEdgeCasesTest {
+
+    private static final short PRODUCE_V = 9;
+
+    @TempDir
+    Path dir;
+    private TestBroker broker;
+
+    @BeforeEach
+    void start() {
+        broker = TestBroker.start(dir, b -> b, c -> c.withMaxRequestBytes(64 * 1024));
+        broker.bus().admin().createTopic("t", 1, java.util.Map.of());
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+    }
+
+    private RawKafkaClient connect() throws Exception {
+        return new RawKafkaClient(broker.listener().address());
+    }
+
+    private static ProduceRequest.Builder produce(MemoryRecords records, short acks) {
+        ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("t")
+                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
+        return ProduceRequest.forCurrentMagic(data);
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse only(ProduceResponse r) {
+        return r.data().responses().iterator().next().partitionResponses().get(0);
+    }
+
+    private static MemoryRecords idempotent(long pid, short epoch, int seq, String... values) {
+        SimpleRecord[] records = new SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new SimpleRecord(values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, pid, epoch, seq, records);
+    }
+
+    private PartitionLog log() {
+        return broker.bus().partitionLog(new TopicPartition("t", 0));
+    }
+
+    @Test
+    void aRetriedIdempotentBatchIsNotAppendedTwiceAndGetsItsOriginalOffset() throws Exception {
+        try (RawKafkaClient client = connect()) {
+            InitProducerIdResponse init = client.send(new InitProducerIdRequest.Builder(
+                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000)), (short) 4);
+            assertThat(init.error()).isEqualTo(Errors.NONE);
+            long pid = init.data().producerId();
+            short epoch = init.data().producerEpoch();
+
+            ProduceResponse first = client.send(produce(idempotent(pid, epoch, 0, "a", "b"), (short) -1), PRODUCE_V);
+            ProduceResponse second = client.send(produce(idempotent(pid, epoch, 2, "c"), (short) -1), PRODUCE_V);
+            ProduceResponse retry = client.send(produce(idempotent(pid, epoch, 0, "a", "b"), (short) -1), PRODUCE_V);
+
+            assertThat(only(first).baseOffset()).isZero();
+            assertThat(only(second).baseOffset()).isEqualTo(2);
+            assertThat(Errors.forCode(only(retry).errorCode())).isEqualTo(Errors.NONE);
+            assertThat(only(retry).baseOffset()).isZero();
+            assertThat(log().highWatermark()).isEqualTo(3);
+
+            ProduceResponse gap = client.send(produce(idempotent(pid, epoch, 7, "x"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(gap).errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+            assertThat(log().logEndOffset()).isEqualTo(3);
+
+            InitProducerIdResponse bumped = client.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                    .setTransactionalId(null).setTransactionTimeoutMs(60_000).setProducerId(pid).setProducerEpoch(epoch)), (short) 4);
+            assertThat(bumped.data().producerId()).isEqualTo(pid);
+            short newEpoch = bumped.data().producerEpoch();
+            assertThat(newEpoch).isEqualTo((short) (epoch + 1));
+            ProduceResponse notFromZero = client.send(produce(idempotent(pid, newEpoch, 3, "x"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(notFromZero).errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+            ProduceResponse newEpochStart = client.send(produce(idempotent(pid, newEpoch, 0, "d"), (short) -1), PRODUCE_V);
+            assertThat(only(newEpochStart).baseOffset()).isEqualTo(3);
+            ProduceResponse fenced = client.send(produce(idempotent(pid, epoch, 3, "x"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(fenced).errorCode())).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+            assertThat(log().highWatermark()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aBatchWithABadCrcIsRefusedAndTheLogIsUntouched() throws Exception {
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("payload".getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer corrupted = records.buffer().duplicate();
+        int last = corrupted.limit() - 1;
+        corrupted.put(last, (byte) (corrupted.get(last) ^ 0x5a));
+        try (RawKafkaClient client = connect()) {
+            ProduceResponse r = client.send(produce(MemoryRecords.readableRecords(corrupted), (short) 1), PRODUCE_V);
+            assertThat(Errors.forCode(only(r).errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
+            ProduceResponse ok = client.send(produce(MemoryRecords.withRecords(Compression.NONE,
+                    new SimpleRecord("fine".getBytes(StandardCharsets.UTF_8))), (short) 1), PRODUCE_V);
+            assertThat(only(ok).baseOffset()).isZero();
+        }
+        assertThat(log().logEndOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void acksZeroFailureClosesTheConnection() throws Exception {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(30_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("missing-topic")
+                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                        .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))))));
+        try (RawKafkaClient client = connect()) {
+            client.sendOnly(ProduceRequest.forCurrentMagic(data), PRODUCE_V);
+            assertThat(client.closedByServerWithin(Duration.ofSeconds(20))).isTrue();
+        }
+    }
+
+    @Test
+    void anApiVersionsRequestNewerThanKnownGetsTheV0Fallback() throws Exception {
+        try (RawKafkaClient client = connect()) {
+            ByteBuffer frame = ByteBuffer.allocate(64);
+            frame.putShort(ApiKeys.API_VERSIONS.id).putShort((short) 77).putInt(5).putShort((short) -1).put((byte) 0);
+            frame.flip();
+            client.writeFrame(frame);
+            ApiVersionsResponse r = (ApiVersionsResponse) client.receive(ApiKeys.API_VERSIONS, (short) 0, 5);
+            assertThat(Errors.forCode(r.data().errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
+            assertThat(r.data().apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion()).isEqualTo((short) 4);
+            // the connection stays usable: the client retries at our max version
+            ApiVersionsResponse ok = client.send(new ApiVersionsRequest.Builder(), (short) 3);
+            assertThat(ok.data().apiKeys().find(ApiKeys.FETCH.id)).isNotNull();
+        }
+    }
+
+    @Test
+    void malformedOversizedAndUnknownFramesCloseOnlyTheirOwnConnection() throws Exception {
+        try (RawKafkaClient healthy = connect()) {
+            byte[][] bad = {
+                    frame(new byte[] {0, (byte) 200, 0, 0, 0, 0, 0, 1, -1, -1}),       // unknown API key 200
+                    frame(new byte[] {0, 3, 0, 12, 0, 0, 0, 1, 0}),                     // Metadata v12, header cut short
+                    {0x7f, 0x00, 0x00, 0x00, 1, 2, 3},                                   // declares ~2 GiB
+                    {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 1},             // negative size
+                    frame(new byte[] {0, 0, 0, 1, 0, 0, 0, 1, -1, -1}),                 // Produce v1 (refused version)
+            };
+            for (byte[] b : bad) {
+                try (RawKafkaClient client = connect()) {
+                    client.writeRaw(b);
+                    assertThat(client.closedByServerWithin(Duration.ofSeconds(20))).as("closed after %s", b.length).isTrue();
+                }
+            }
+            try (RawKafkaClient oversize = connect()) {
+                oversize.writeFrame(ByteBuffer.allocate(128 * 1024)); // above busbar.kafka.max.request.bytes (64 KiB)
+                assertThat(oversize.closedByServerWithin(Duration.ofSeconds(20))).isTrue();
+            }
+            ApiVersionsResponse r = healthy.send(new ApiVersionsRequest.Builder(), (short) 3);
+            assertThat(r.data().errorCode()).isZero();
+        }
+    }
+
+    private static byte[] frame(byte[] payload) {
+        return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        broker.close();
+        broker = TestBroker.start(dir.resolve("idle"), b -> b, c -> c.withConnectionsMaxIdleMs(300));
+        try (RawKafkaClient client = connect()) {
+            ApiVersionsResponse r = client.send(new ApiVersionsRequest.Builder(), (short) 3);
+            assertThat(r.data().errorCode()).isZero();
+            assertThat(client.closedByServerWithin(Duration.ofSeconds(20))).isTrue();
+        }
+    }
+
+    @Test
+    void aPortInUseFailsWithAnErrorNamingTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> KafkaListener.start(broker.bus(),
+                    KafkaListenerConfig.onAddress("127.0.0.1", taken.getLocalPort())))
+                    .isInstanceOf(ListenerBindException.class)
+                    .hasMessageContaining("busbar.kafka.listener")
+                    .hasMessageContaining(String.valueOf(taken.getLocalPort()));
+        }
+    }
+
+    @Test
+    void theApiVersionsReplyAdvertisesTheLibrdkafkaCompatibleMinimums() throws Exception {
+        try (RawKafkaClient client = connect()) {
+            ApiVersionsResponse r = client.send(new ApiVersionsRequest.Builder(), (short) 3);
+            assertThat(r.data().apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).isZero();
+            assertThat(r.data().apiKeys().find(ApiKeys.JOIN_GROUP.id).minVersion()).isZero();
+            assertThat(r.data().apiKeys().find(ApiKeys.INIT_PRODUCER_ID.id)).isNotNull();
+            assertThat(r.data().apiKeys().find(ApiKeys.ADD_PARTITIONS_TO_TXN.id)).isNull();
+        }
+    }
+}
