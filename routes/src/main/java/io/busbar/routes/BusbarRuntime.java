@@ -184,6 +184,11 @@ public final class BusbarRuntime {
         settings.camelProperties().forEach(m::addOverrideProperty);
         m.addMainListener(new MainListenerSupport() {
             @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                startedServices.forEach(s -> s.camelConfigured(configured.getCamelContext()));
+            }
+
+            @Override
             public void afterStart(BaseMainSupport started) {
                 summaryPrinter.accept(StartupSummary.render(version, settings, pipelines, started.getCamelContext(),
                         bus, startedServices));

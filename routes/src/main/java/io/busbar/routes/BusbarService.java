@@ -1,5 +1,7 @@
 package io.busbar.routes;
 
+import org.apache.camel.CamelContext;
+
 import java.util.List;
 
 /**
@@ -23,6 +25,13 @@ public interface BusbarService {
 
     /** Starts the service; called once, after the bus opened. */
     void start(ServiceContext context) throws Exception;
+
+    /**
+     * Called once the pipelines are loaded into Camel, before they start: the place to add event notifiers or read
+     * routes. Only for services already started; the context is Camel's own (do not stop it).
+     */
+    default void camelConfigured(CamelContext camelContext) {
+    }
 
     /** Stops the service; called once, before the bus closes, also after a failed start. */
     void stop() throws Exception;

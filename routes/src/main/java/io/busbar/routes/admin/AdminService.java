@@ -1,0 +1,168 @@
+package io.busbar.routes.admin;
+
+import io.busbar.bus.Bus;
+import io.busbar.routes.BusbarService;
+import io.busbar.routes.BusbarSettings;
+import io.busbar.routes.ConfigKey;
+import io.busbar.routes.InvalidSettingException;
+import io.busbar.routes.RuntimeKeys;
+import io.busbar.routes.ServiceContext;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operations service of the runtime: the admin REST API, the web console, {@code /metrics} for Prometheus and
+ * {@code /health} / {@code /ready}, on {@code busbar.admin.listener} (loopback by default). Refuses to start on a
+ * non-loopback address without {@code busbar.admin.token}. Started by the runtime through the
+ * {@link BusbarService} SPI; {@link #start}, {@link #camelConfigured} and {@link #stop} are called by one thread,
+ * {@link #address()} is safe from any.
+ */
+public final class AdminService implements BusbarService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
+
+    /**
+     * A JVM system property that replaces the listener's built-in default (not a value given in a file, the
+     * environment or --set): lets a build run every runtime of its tests on free ports.
+     */
+    static final String DEFAULT_LISTENER_PROPERTY = "busbar.admin.listener";
+
+    private PrometheusMeterRegistry registry;
+    private PipelineEvents events;
+    private AdminHttpServer server;
+    private ScheduledExecutorService sampler;
+    private volatile InetSocketAddress address;
+    private volatile CamelContext camel;
+    private volatile PipelineOperations pipelines;
+
+    @Override
+    public String name() {
+        return "admin";
+    }
+
+    @Override
+    public List<ConfigKey> configKeys() {
+        return AdminKeys.ALL;
+    }
+
+    @Override
+    public void start(ServiceContext context) throws Exception {
+        BusbarSettings settings = context.settings();
+        if (!settings.getBoolean(AdminKeys.ENABLED)) {
+            LOG.info("Admin API disabled (busbar.admin.enabled=false)");
+            return;
+        }
+        ListenerAddress listener = ListenerAddress.parse(listenerSetting(settings));
+        String token = settings.get(AdminKeys.TOKEN);
+        if (!listener.isLoopback() && token == null) {
+            throw new InvalidSettingException("Admin listener " + listener.host() + ":" + listener.port()
+                    + " is reachable beyond this machine but busbar.admin.token is not set: set a token"
+                    + " (BUSBAR_ADMIN_TOKEN) or bind 127.0.0.1");
+        }
+        Bus bus = context.bus();
+        Path dataDir = settings.getPath(RuntimeKeys.DATA_DIR);
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new DiskSpaceMetrics(dataDir.toFile()).bindTo(registry);
+        events = new PipelineEvents(registry);
+        MetricsHistory history = new MetricsHistory();
+        BusMetrics metrics = new BusMetrics(bus.admin(), registry, dataDir, events, history);
+        AdminApi api = AdminApi.over(bus, () -> pipelines)
+                .add("GET", "/api/metrics/history", r -> ApiResponse.ok(history.since(r.queryLong("since", 0L, 0))));
+        server = new AdminHttpServer(api, registry, this::notReadyReason, token);
+        address = server.start(listener.resolve());
+        long interval = settings.getLong(AdminKeys.METRICS_INTERVAL_MS);
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "busbar-admin-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleWithFixedDelay(() -> sampleQuietly(metrics), 0, interval, TimeUnit.MILLISECONDS);
+        LOG.info("Admin API, console and metrics on http://{}:{}/ (token {})", address.getHostString(),
+                address.getPort(), token == null ? "off" : "required");
+    }
+
+    private static String listenerSetting(BusbarSettings settings) {
+        String fallback = System.getProperty(DEFAULT_LISTENER_PROPERTY);
+        if (fallback != null && settings.sourceOf(AdminKeys.LISTENER.name()).equals("default")) {
+            return fallback;
+        }
+        return settings.get(AdminKeys.LISTENER);
+    }
+
+    private static void sampleQuietly(BusMetrics metrics) {
+        try {
+            metrics.sample();
+        } catch (RuntimeException e) {
+            // a sample can race with a topic's deletion or the bus closing; the next one starts afresh
+            LOG.debug("Metrics sample failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void camelConfigured(CamelContext camelContext) {
+        if (events == null) {
+            return;
+        }
+        camelContext.getManagementStrategy().addEventNotifier(events);
+        camel = camelContext;
+        pipelines = new PipelineOperations(camelContext, events);
+    }
+
+    private String notReadyReason() {
+        CamelContext c = camel;
+        if (c == null) {
+            return "pipelines not loaded yet";
+        }
+        if (!c.isStarted()) {
+            return "Camel is " + c.getStatus();
+        }
+        return null;
+    }
+
+    @Override
+    public void stop() {
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** Where the server listens (the real port when 0 was asked), or null when disabled or not started. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public List<String> endpoints() {
+        InetSocketAddress a = address;
+        return a == null ? List.of() : List.of("http://" + a.getHostString() + ":" + a.getPort() + "/console/");
+    }
+}

@@ -1,0 +1,186 @@
+package io.busbar.routes.admin;
+
+import io.busbar.bus.BusAdmin;
+import io.busbar.bus.GroupDescription;
+import io.busbar.bus.GroupListing;
+import io.busbar.bus.TopicDescription;
+import io.busbar.bus.UnknownGroupException;
+import io.busbar.bus.UnknownTopicException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Samples the bus (topics, groups) and the data directory into Micrometer meters and into {@link MetricsHistory}
+ * for the console's charts. The bus has no read/write counters of its own, so per-topic figures are derived from
+ * offsets and sizes: records in = the sum of end offsets; records out = the sum of the groups' committed offsets;
+ * bytes in = growth of the topic's log on disk (record batches, as stored); bytes out = records out times the mean
+ * stored record size (an estimate). {@link #sample()} is called by one thread; meters are read by any.
+ */
+public final class BusMetrics {
+
+    /** A topic's latest figures; read by the meters' functions. */
+    static final class TopicFigures {
+        volatile long recordsIn;
+        volatile long recordsHeld;
+        volatile long recordsOut;
+        volatile long sizeBytes;
+        volatile double bytesIn;
+        final List<Meter> meters = new ArrayList<>();
+
+        double bytesOut() {
+            return recordsIn == 0 ? 0 : recordsOut * (bytesIn / Math.max(1, recordsIn));
+        }
+    }
+
+    private final BusAdmin admin;
+    private final MeterRegistry registry;
+    private final Path dataDir;
+    private final PipelineEvents pipelines;
+    private final MetricsHistory history;
+    private final Map<String, TopicFigures> topics = new ConcurrentHashMap<>();
+    private final MultiGauge groupLag;
+    private final AtomicLong dataDirBytes = new AtomicLong();
+
+    public BusMetrics(BusAdmin admin, MeterRegistry registry, Path dataDir, PipelineEvents pipelines,
+                      MetricsHistory history) {
+        this.admin = admin;
+        this.registry = registry;
+        this.dataDir = dataDir;
+        this.pipelines = pipelines;
+        this.history = history;
+        this.groupLag = MultiGauge.builder("busbar.group.lag")
+                .description("Records of a partition not yet committed by the group (end offset - committed)")
+                .register(registry);
+        Gauge.builder("busbar.data.dir.size.bytes", dataDirBytes, AtomicLong::get).baseUnit("bytes")
+                .description("Bytes of every file under the bus's data directory").register(registry);
+    }
+
+    /** Takes one sample of everything. */
+    public void sample() {
+        Map<String, TopicDescription> described = new HashMap<>();
+        for (String name : admin.listTopics(false)) {
+            try {
+                described.put(name, admin.describeTopic(name));
+            } catch (UnknownTopicException deletedMeanwhile) {
+                // deleted between list and describe: dropped below like any deleted topic
+                continue;
+            }
+        }
+        Map<String, Long> committedPerTopic = new HashMap<>();
+        Map<String, Long> lagPerGroup = new HashMap<>();
+        List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
+        for (GroupListing g : admin.listGroups()) {
+            try {
+                GroupDescription d = admin.describeGroup(g.groupId());
+                long total = 0;
+                for (GroupDescription.PartitionOffsets o : d.offsets()) {
+                    total += o.lag();
+                    if (o.committedOffset() >= 0) {
+                        committedPerTopic.merge(o.partition().topic(), o.committedOffset(), Long::sum);
+                    }
+                    lagRows.add(MultiGauge.Row.of(Tags.of("group", g.groupId(), "topic", o.partition().topic(),
+                            "partition", Integer.toString(o.partition().partition())), o.lag()));
+                }
+                lagPerGroup.put(g.groupId(), total);
+            } catch (UnknownGroupException deletedMeanwhile) {
+                // deleted between list and describe: it has no lag to report
+                continue;
+            }
+        }
+        groupLag.register(lagRows, true);
+        Map<String, MetricsHistory.TopicPoint> topicPoints = new HashMap<>();
+        described.forEach((name, d) -> {
+            TopicFigures f = topics.computeIfAbsent(name, this::register);
+            update(f, d, committedPerTopic.getOrDefault(name, 0L));
+            topicPoints.put(name, new MetricsHistory.TopicPoint(f.recordsIn, f.recordsOut, f.sizeBytes));
+        });
+        topics.keySet().removeIf(name -> {
+            if (described.containsKey(name)) {
+                return false;
+            }
+            topics.get(name).meters.forEach(registry::remove);
+            return true;
+        });
+        pipelines.sampleRates();
+        dataDirBytes.set(sizeOf(dataDir));
+        history.add(topicPoints, lagPerGroup, pipelines);
+    }
+
+    private static void update(TopicFigures f, TopicDescription d, long committed) {
+        long end = 0;
+        long held = 0;
+        long size = 0;
+        for (TopicDescription.PartitionDescription p : d.partitions()) {
+            end += p.endOffset();
+            held += p.endOffset() - p.startOffset();
+            size += p.sizeBytes();
+        }
+        long grown = size - f.sizeBytes;
+        if (grown > 0) {
+            f.bytesIn += grown;
+        }
+        f.recordsIn = end;
+        f.recordsHeld = held;
+        f.recordsOut = committed;
+        f.sizeBytes = size;
+    }
+
+    private TopicFigures register(String topic) {
+        TopicFigures f = new TopicFigures();
+        f.meters.add(FunctionCounter.builder("busbar.topic.records.in", f, x -> x.recordsIn).tag("topic", topic)
+                .description("Records appended to the topic (sum of its partitions' end offsets)").register(registry));
+        f.meters.add(FunctionCounter.builder("busbar.topic.records.out", f, x -> x.recordsOut).tag("topic", topic)
+                .description("Records consumed and committed, summed over every group").register(registry));
+        f.meters.add(FunctionCounter.builder("busbar.topic.bytes.in", f, x -> x.bytesIn).tag("topic", topic)
+                .baseUnit("bytes").description("Growth of the topic's log on disk").register(registry));
+        f.meters.add(FunctionCounter.builder("busbar.topic.bytes.out", f, TopicFigures::bytesOut).tag("topic", topic)
+                .baseUnit("bytes").description("Estimate: records out times the mean stored record size")
+                .register(registry));
+        f.meters.add(Gauge.builder("busbar.topic.size.bytes", f, x -> x.sizeBytes).tag("topic", topic)
+                .baseUnit("bytes").description("Bytes of the topic's log on disk").register(registry));
+        f.meters.add(Gauge.builder("busbar.topic.records", f, x -> x.recordsHeld).tag("topic", topic)
+                .description("Records held (end - start offset, summed)").register(registry));
+        return f;
+    }
+
+    static long sizeOf(Path dir) {
+        AtomicLong total = new AtomicLong();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    total.addAndGet(attrs.size());
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // a segment deleted by retention while we walked
+                }
+            });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot measure data directory " + dir, e);
+        }
+        return total.get();
+    }
+}

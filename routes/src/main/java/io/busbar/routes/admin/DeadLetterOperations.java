@@ -1,0 +1,213 @@
+package io.busbar.routes.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.busbar.bus.Bus;
+import io.busbar.bus.BusConsumer;
+import io.busbar.bus.BusRecord;
+import io.busbar.bus.CommittedOffset;
+import io.busbar.bus.ConsumedRecord;
+import io.busbar.bus.ConsumerConfig;
+import io.busbar.bus.Header;
+import io.busbar.bus.RecordMetadata;
+import io.busbar.bus.TopicDescription;
+import io.busbar.bus.TopicPartition;
+import io.busbar.connectors.bus.BusConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Dead-letter topics ({@code <topic>.dlq}, written by the {@code bus:} consumer with {@code bus.dlq.*} headers):
+ * listing, inspection, and replay — each dead-letter record is sent back to its original topic (key, value and its
+ * own headers, without the {@code bus.dlq.*} ones). Replay progress is kept as the committed offsets of the group
+ * {@value #REPLAY_GROUP} on the dead-letter topic, committed only once the replayed records are durable: a replay
+ * that stops half way resumes where it stopped and never replays a record twice unless asked ({@code fromOffset}).
+ * Thread-safe: replays are serialised.
+ */
+public final class DeadLetterOperations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterOperations.class);
+
+    /** The group whose committed offsets on a dead-letter topic mark what was replayed. */
+    public static final String REPLAY_GROUP = "busbar-dlq-replay";
+    static final String SUFFIX = ".dlq";
+
+    public record DeadLetterTopic(String topic, String originalTopic, long records, long replayed, long pending) { }
+
+    /** A dead-letter record with what the bus: consumer recorded about its failure. */
+    public record DeadLetter(RecordView record, String originalTopic, Integer originalPartition, Long originalOffset,
+                             String exceptionClass, String exceptionMessage, Integer attempts, String groupId) { }
+
+    public record Inspection(String topic, List<DeadLetter> records, long pending) { }
+
+    /** One replay call: how many records went back, how many remain after it, and the next offsets. */
+    public record ReplayResult(String topic, int replayed, long remaining, Map<String, Long> nextOffsets) { }
+
+    private final Bus bus;
+    private final Object replayLock = new Object();
+
+    public DeadLetterOperations(Bus bus) {
+        this.bus = bus;
+    }
+
+    static String deadLetterTopic(String topic) {
+        return topic.endsWith(SUFFIX) ? topic : topic + SUFFIX;
+    }
+
+    public List<DeadLetterTopic> list() {
+        List<DeadLetterTopic> out = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(bus.admin().listTopics(false))) {
+            if (name.endsWith(SUFFIX)) {
+                Map<TopicPartition, Long> replayed = replayedOffsets(name);
+                long records = 0;
+                long pending = 0;
+                long done = 0;
+                for (TopicDescription.PartitionDescription p : bus.admin().describeTopic(name).partitions()) {
+                    long at = Math.max(p.startOffset(), replayed.getOrDefault(new TopicPartition(name, p.partition()), 0L));
+                    records += p.endOffset() - p.startOffset();
+                    pending += p.endOffset() - at;
+                    done += at - p.startOffset();
+                }
+                out.add(new DeadLetterTopic(name, name.substring(0, name.length() - SUFFIX.length()), records, done, pending));
+            }
+        }
+        return out;
+    }
+
+    /** Query: {@code limit} (default 100), {@code from} / {@code offset} as for reading records. */
+    public Inspection inspect(String topic, ApiRequest q) {
+        String dlq = deadLetterTopic(topic);
+        Map<String, String> query = new HashMap<>(q.query());
+        query.putIfAbsent("from", "earliest");
+        RecordOperations.ReadResult read = new RecordOperations(bus)
+                .read(dlq, ApiRequest.of("GET", q.path(), query, null));
+        List<DeadLetter> out = read.records().stream().map(DeadLetterOperations::deadLetter).toList();
+        long pending = list().stream().filter(t -> t.topic().equals(dlq)).mapToLong(DeadLetterTopic::pending).sum();
+        return new Inspection(dlq, out, pending);
+    }
+
+    private static DeadLetter deadLetter(RecordView r) {
+        Map<String, String> h = new HashMap<>();
+        r.headers().forEach(x -> h.put(x.key(), x.value()));
+        return new DeadLetter(r, h.get(BusConstants.DLQ_ORIGINAL_TOPIC), intOrNull(h.get(BusConstants.DLQ_ORIGINAL_PARTITION)),
+                longOrNull(h.get(BusConstants.DLQ_ORIGINAL_OFFSET)), h.get(BusConstants.DLQ_EXCEPTION_CLASS),
+                h.get(BusConstants.DLQ_EXCEPTION_MESSAGE), intOrNull(h.get(BusConstants.DLQ_ATTEMPTS)),
+                h.get(BusConstants.DLQ_GROUP_ID));
+    }
+
+    /**
+     * Replays up to {@code limit} (default 500) not yet replayed records; body {@code {"limit": n, "fromOffset": n}}
+     * ({@code fromOffset}: start there in every partition instead of after the last replay). Returns once the
+     * replayed records are durable and the progress is committed.
+     */
+    public ReplayResult replay(String topic, JsonNode body) {
+        String dlq = deadLetterTopic(topic);
+        int limit = body.path("limit").asInt(500);
+        if (limit < 1 || limit > RecordOperations.MAX_LIMIT) {
+            throw new InvalidRequestException("Replay 'limit' = " + limit + " is out of range: use 1.." + RecordOperations.MAX_LIMIT);
+        }
+        Long fromOffset = body.hasNonNull("fromOffset") ? body.get("fromOffset").asLong() : null;
+        synchronized (replayLock) {
+            TopicDescription d = bus.admin().describeTopic(dlq);
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            d.partitions().forEach(p -> ends.put(new TopicPartition(dlq, p.partition()), p.endOffset()));
+            ConsumerConfig config = ConsumerConfig.builder().groupId(REPLAY_GROUP).clientId("busbar-dlq-replay")
+                    .maxPollRecords(Math.min(limit, 500)).build();
+            try (BusConsumer consumer = bus.consumer(config)) {
+                consumer.assign(ends.keySet());
+                if (fromOffset != null) {
+                    ends.keySet().forEach(tp -> consumer.seek(tp, fromOffset));
+                }
+                List<ConsumedRecord> batch = readUpTo(consumer, ends, limit);
+                List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+                Map<TopicPartition, CommittedOffset> progress = new HashMap<>();
+                for (ConsumedRecord r : batch) {
+                    sent.add(bus.producer().send(originalTopic(r, dlq), original(r)));
+                    progress.put(r.topicPartition(), new CommittedOffset(r.offset() + 1));
+                }
+                for (CompletableFuture<RecordMetadata> f : sent) {
+                    RecordOperations.await(f, dlq);
+                }
+                if (!progress.isEmpty()) {
+                    consumer.commitSync(progress);
+                }
+                Map<String, Long> next = new TreeMap<>();
+                long remaining = 0;
+                for (TopicPartition tp : ends.keySet()) {
+                    long at = progress.containsKey(tp) ? progress.get(tp).offset() : consumer.position(tp);
+                    next.put(tp.toString(), at);
+                    remaining += Math.max(0, ends.get(tp) - at);
+                }
+                if (!batch.isEmpty()) {
+                    LOG.info("Replayed {} record(s) of {} to their topics; {} remaining", batch.size(), dlq, remaining);
+                }
+                return new ReplayResult(dlq, batch.size(), remaining, next);
+            }
+        }
+    }
+
+    private static List<ConsumedRecord> readUpTo(BusConsumer consumer, Map<TopicPartition, Long> ends, int limit) {
+        List<ConsumedRecord> out = new ArrayList<>();
+        Map<TopicPartition, Long> firstDropped = new HashMap<>();
+        while (out.size() < limit) {
+            boolean caughtUp = ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            if (caughtUp) {
+                break;
+            }
+            for (ConsumedRecord r : consumer.poll(Duration.ofMillis(200))) {
+                if (out.size() < limit && !firstDropped.containsKey(r.topicPartition())) {
+                    out.add(r);
+                } else {
+                    firstDropped.putIfAbsent(r.topicPartition(), r.offset());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String originalTopic(ConsumedRecord r, String dlq) {
+        String original = RecordView.header(r, BusConstants.DLQ_ORIGINAL_TOPIC);
+        return original != null && !original.isBlank() ? original : dlq.substring(0, dlq.length() - SUFFIX.length());
+    }
+
+    /** The record as it was before it failed: its own headers, none of the {@code bus.dlq.*} ones. */
+    private static BusRecord original(ConsumedRecord r) {
+        List<Header> headers = r.headers().stream().filter(h -> !h.key().startsWith("bus.dlq.")).toList();
+        return new BusRecord(null, r.key(), r.value(), headers, BusRecord.NO_TIMESTAMP);
+    }
+
+    private Map<TopicPartition, Long> replayedOffsets(String dlq) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        try {
+            bus.admin().describeGroup(REPLAY_GROUP).offsets().stream()
+                    .filter(o -> o.partition().topic().equals(dlq) && o.committedOffset() >= 0)
+                    .forEach(o -> out.put(o.partition(), o.committedOffset()));
+        } catch (io.busbar.bus.UnknownGroupException neverReplayed) {
+            return out;
+        }
+        return out;
+    }
+
+    private static Integer intOrNull(String s) {
+        try {
+            return s == null ? null : Integer.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Long longOrNull(String s) {
+        try {
+            return s == null ? null : Long.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.busbar.routes.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Every admin REST endpoint against a real runtime with the sample pipelines, over loopback HTTP. */
+class AdminApiTest {
+
+    @TempDir
+    static Path dir;
+
+    static RunningBusbar busbar;
+
+    @BeforeAll
+    static void start() throws Exception {
+        busbar = RunningBusbar.start(dir, RunningBusbar.SAMPLE_PIPELINES, Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        busbar.close();
+    }
+
+    @Test
+    void healthAndReadinessAnswer() throws Exception {
+        assertThat(busbar.get("/health").path("status").asText()).isEqualTo("UP");
+        assertThat(busbar.get("/ready").path("status").asText()).isEqualTo("READY");
+    }
+
+    @Test
+    void createsDescribesListsAndDeletesTopics() throws Exception {
+        HttpResponse<String> created = busbar.send("POST", "/api/topics",
+                "{\"name\": \"api-topic\", \"partitions\": 3, \"config\": {\"retention.ms\": \"3600000\"}}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode described = busbar.get("/api/topics/api-topic");
+        assertThat(described.path("partitions")).hasSize(3);
+        assertThat(described.path("config").path("retention.ms").asText()).isEqualTo("3600000");
+        assertThat(names(busbar.get("/api/topics"), "name")).contains("api-topic", "orders");
+        assertThat(busbar.send("POST", "/api/topics", "{\"name\": \"api-topic\"}").statusCode()).isEqualTo(409);
+        assertThat(busbar.status("DELETE", "/api/topics/api-topic")).isEqualTo(204);
+        assertThat(busbar.status("GET", "/api/topics/api-topic")).isEqualTo(404);
+    }
+
+    @Test
+    void refusesBadInputWithAnErrorNamingTheFix() throws Exception {
+        HttpResponse<String> noName = busbar.send("POST", "/api/topics", "{\"partitions\": 2}");
+        assertThat(noName.statusCode()).isEqualTo(400);
+        assertThat(noName.body()).contains("'name'");
+        HttpResponse<String> badJson = busbar.send("POST", "/api/topics", "{not json");
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(busbar.send("GET", "/api/topics/orders/records?limit=zero", null).body()).contains("'limit'");
+        assertThat(busbar.status("PUT", "/api/topics")).isEqualTo(405);
+        assertThat(busbar.status("GET", "/api/nothing-here")).isEqualTo(404);
+    }
+
+    @Test
+    void producesRecordsAndReadsThemBackByOffsetAndAsRecent() throws Exception {
+        JsonNode produced = busbar.post("/api/topics/api-records/records", """
+                {"records": [{"key": "k1", "value": "one", "headers": {"source": "test"}},
+                             {"key": "k1", "value": {"n": 2}},
+                             {"key": "k1", "value": "three"}]}""");
+        assertThat(produced.path("count").asInt()).isEqualTo(3);
+        assertThat(produced.path("records").get(2).path("offset").asLong()).isEqualTo(2);
+
+        JsonNode fromOne = busbar.get("/api/topics/api-records/records?partition=0&offset=1");
+        assertThat(values(fromOne)).containsExactly("{\"n\":2}", "three");
+        assertThat(fromOne.path("nextOffsets").path("0").asLong()).isEqualTo(3);
+
+        JsonNode recent = busbar.get("/api/topics/api-records/records?limit=1");
+        assertThat(values(recent)).containsExactly("three");
+        JsonNode first = busbar.get("/api/topics/api-records/records?from=earliest&limit=1").path("records").get(0);
+        assertThat(first.path("key").asText()).isEqualTo("k1");
+        assertThat(first.path("headers").get(0).path("key").asText()).isEqualTo("source");
+        assertThat(first.path("headers").get(0).path("value").asText()).isEqualTo("test");
+    }
+
+    @Test
+    void readsAsAGroupCommittingWhatItReturns() throws Exception {
+        busbar.post("/api/topics/api-group-read/records", "{\"records\": [{\"value\": \"a\"}, {\"value\": \"b\"}, {\"value\": \"c\"}]}");
+        JsonNode first = busbar.get("/api/topics/api-group-read/records?group=reader&limit=2");
+        assertThat(values(first)).containsExactly("a", "b");
+        assertThat(first.path("committed").asBoolean()).isTrue();
+        assertThat(values(busbar.get("/api/topics/api-group-read/records?group=reader"))).containsExactly("c");
+        JsonNode group = busbar.get("/api/groups/reader");
+        assertThat(group.path("partitions").get(0).path("committedOffset").asLong()).isEqualTo(3);
+        assertThat(group.path("lag").asLong()).isZero();
+    }
+
+    @Test
+    void listsDescribesResetsAndDeletesGroups() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> names(busbar.get("/api/groups"), "groupId").contains("billing"));
+        JsonNode billing = busbar.get("/api/groups/billing");
+        assertThat(billing.path("members")).isNotEmpty();
+        assertThat(billing.path("partitions").get(0).path("topic").asText()).isEqualTo("orders");
+        // a group with live members cannot be reset or deleted
+        assertThat(busbar.send("POST", "/api/groups/billing/reset-offsets", "{\"topic\": \"orders\", \"to\": \"earliest\"}")
+                .statusCode()).isEqualTo(409);
+
+        busbar.post("/api/topics/api-reset/records", "{\"records\": [{\"value\": \"a\"}, {\"value\": \"b\"}]}");
+        busbar.get("/api/topics/api-reset/records?group=resettable");
+        JsonNode reset = busbar.post("/api/groups/resettable/reset-offsets",
+                "{\"topic\": \"api-reset\", \"to\": \"offset\", \"value\": 1}");
+        assertThat(reset.path("offsets").path("api-reset-0").asLong()).isEqualTo(1);
+        assertThat(busbar.get("/api/groups/resettable").path("lag").asLong()).isEqualTo(1);
+        assertThat(busbar.send("POST", "/api/groups/resettable/reset-offsets", "{\"topic\": \"api-reset\", \"to\": \"sideways\"}")
+                .statusCode()).isEqualTo(400);
+        assertThat(busbar.status("DELETE", "/api/groups/resettable")).isEqualTo(204);
+        assertThat(busbar.status("GET", "/api/groups/resettable")).isEqualTo(404);
+    }
+
+    @Test
+    void inspectsDeadLettersAndReplaysThemToTheirTopic() throws Exception {
+        busbar.post("/api/topics/payments/records",
+                "{\"records\": [{\"key\": \"p1\", \"value\": \"bad 1\"}, {\"key\": \"p2\", \"value\": \"good\"}, {\"key\": \"p3\", \"value\": \"bad 2\"}]}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> busbar.get("/api/dlq/payments").path("records").size() == 2);
+        JsonNode inspection = busbar.get("/api/dlq/payments");
+        JsonNode first = inspection.path("records").get(0);
+        assertThat(first.path("originalTopic").asText()).isEqualTo("payments");
+        assertThat(first.path("exceptionClass").asText()).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(first.path("exceptionMessage").asText()).isEqualTo("rejected payment");
+        assertThat(first.path("originalOffset").isNumber()).isTrue();
+        assertThat(inspection.path("pending").asLong()).isEqualTo(2);
+        assertThat(names(busbar.get("/api/dlq"), "topic")).contains("payments.dlq");
+        JsonNode payments = busbar.get("/api/pipelines/payments");
+        assertThat(payments.path("failures").asLong()).isEqualTo(2);
+        assertThat(payments.path("lastError").path("message").asText()).isEqualTo("rejected payment");
+
+        // stopped, so the replayed records wait in their topic instead of failing again while we count
+        assertThat(busbar.post("/api/pipelines/payments/stop", "").path("status").asText()).isEqualTo("stopped");
+        long before = endOffset("payments");
+        JsonNode replay = busbar.post("/api/dlq/payments/replay", "{\"limit\": 1}");
+        assertThat(replay.path("replayed").asInt()).isEqualTo(1);
+        assertThat(replay.path("remaining").asLong()).isEqualTo(1);
+        JsonNode rest = busbar.post("/api/dlq/payments.dlq/replay", "{}");
+        assertThat(rest.path("replayed").asInt()).isEqualTo(1);
+        assertThat(rest.path("remaining").asLong()).isZero();
+        assertThat(busbar.post("/api/dlq/payments/replay", "{}").path("replayed").asInt()).isZero();
+        assertThat(endOffset("payments")).isEqualTo(before + 2);
+        JsonNode replayed = busbar.get("/api/topics/payments/records?limit=2");
+        assertThat(values(replayed)).containsExactlyInAnyOrder("bad 1", "bad 2");
+        for (JsonNode r : replayed.path("records")) {
+            assertThat(r.path("headers").toString()).doesNotContain("bus.dlq.");
+        }
+        JsonNode dlqs = busbar.get("/api/dlq");
+        assertThat(dlqs.get(names(dlqs, "topic").indexOf("payments.dlq")).path("replayed").asLong()).isEqualTo(2);
+        assertThat(busbar.post("/api/pipelines/payments/start", "").path("status").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void showsPipelinesWithFiguresAndStopsAndStartsThem() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                busbar.get("/api/pipelines/billing").path("exchanges").asLong() > 3);
+        JsonNode pipelines = busbar.get("/api/pipelines");
+        assertThat(names(pipelines, "id")).containsExactly("billing", "generator", "payments");
+        JsonNode billing = busbar.get("/api/pipelines/billing");
+        assertThat(billing.path("status").asText()).isEqualTo("running");
+        assertThat(billing.path("source").asText()).startsWith("bus://orders");
+        assertThat(billing.path("recordsOut").asLong()).isPositive();
+        List<String> uris = new ArrayList<>();
+        billing.path("steps").forEach(s -> uris.add(s.path("uri").asText()));
+        assertThat(uris).contains("bus:invoices");
+
+        assertThat(busbar.post("/api/pipelines/generator/stop", "").path("status").asText()).isEqualTo("stopped");
+        long stopped = busbar.get("/api/pipelines/generator").path("exchanges").asLong();
+        assertThat(busbar.post("/api/pipelines/generator/start", "").path("status").asText()).isEqualTo("running");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                busbar.get("/api/pipelines/generator").path("exchanges").asLong() > stopped);
+        assertThat(busbar.status("GET", "/api/pipelines/nope")).isEqualTo(404);
+    }
+
+    @Test
+    void exportsPrometheusMetricsForTopicsGroupsPipelinesAndTheJvm() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String m = busbar.send("GET", "/metrics", null).body();
+            return m.contains("busbar_group_lag{group=\"billing\"") && m.contains("busbar_pipeline_exchanges_total{pipeline=\"billing\"}");
+        });
+        String metrics = busbar.send("GET", "/metrics", null).body();
+        assertThat(metrics).contains("busbar_topic_records_in_total{topic=\"orders\"}",
+                "busbar_topic_records_out_total{topic=\"orders\"}", "busbar_topic_bytes_in_bytes_total{topic=\"orders\"}",
+                "busbar_topic_size_bytes{topic=\"orders\"}", "busbar_pipeline_latency_seconds_count{pipeline=\"billing\"}",
+                "busbar_pipeline_failures_total", "busbar_data_dir_size_bytes", "jvm_memory_used_bytes", "disk_free_bytes");
+        double first = metricValue(metrics, "busbar_topic_records_in_total{topic=\"orders\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> metricValue(busbar.send("GET", "/metrics", null).body(),
+                "busbar_topic_records_in_total{topic=\"orders\"}") > first);
+    }
+
+    @Test
+    void keepsAHistoryForTheConsoleCharts() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> busbar.get("/api/metrics/history").size() >= 3);
+        JsonNode history = busbar.get("/api/metrics/history");
+        JsonNode last = history.get(history.size() - 1);
+        assertThat(last.path("topics").path("orders").path("recordsIn").asLong()).isPositive();
+        assertThat(last.path("pipelines").has("billing")).isTrue();
+        long lastTime = last.path("time").asLong();
+        assertThat(busbar.get("/api/metrics/history?since=" + lastTime).size()).isLessThan(history.size());
+    }
+
+    @Test
+    void servesTheOpenApiDescriptionAndTheConsole() throws Exception {
+        HttpResponse<String> openapi = busbar.send("GET", "/openapi.yaml", null);
+        assertThat(openapi.statusCode()).isEqualTo(200);
+        assertThat(openapi.body()).startsWith("openapi: 3").contains("/api/dlq/{topic}/replay");
+        HttpResponse<String> console = busbar.send("GET", "/console/", null);
+        assertThat(console.statusCode()).isEqualTo(200);
+        assertThat(console.body()).contains("<title>Busbar console</title>");
+        assertThat(busbar.status("GET", "/console/console.js")).isEqualTo(200);
+        assertThat(busbar.status("GET", "/console/../secret")).isIn(400, 404);
+    }
+
+    static double metricValue(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(-1);
+    }
+
+    private static long endOffset(String topic) throws Exception {
+        long end = 0;
+        for (JsonNode p : busbar.get("/api/topics/" + topic).path("partitions")) {
+            end += p.path("endOffset").asLong();
+        }
+        return end;
+    }
+
+    static List<String> names(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path(field).asText()));
+        return out;
+    }
+
+    static List<String> values(JsonNode read) {
+        List<String> out = new ArrayList<>();
+        read.path("records").forEach(n -> out.add(n.path("value").asText()));
+        return out;
+    }
+}
