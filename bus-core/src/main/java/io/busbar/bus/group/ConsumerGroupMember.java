@@ -66,7 +66,6 @@ final class ConsumerGroupMember implements GroupMembership {
     private final Set<TopicPartition> owned = new TreeSet<>();
     private Map<String, Integer> joinedTopicPartitions = Map.of();
     private long nextMetadataCheckMs;
-    private long nextAutoCommitMs;
     private long retryNotBeforeMs;
     private boolean closed;
 
@@ -158,7 +157,6 @@ final class ConsumerGroupMember implements GroupMembership {
             if (heartbeat.takeRejoinRequest(generation.id())) {
                 phase = Phase.UNJOINED;
             }
-            maybeAutoCommit(now);
         }
         CompletableFuture<Void> wake = wakeupSignal;
         while (phase != Phase.STABLE && !wake.isDone()) {
@@ -450,20 +448,10 @@ final class ConsumerGroupMember implements GroupMembership {
         return out;
     }
 
-    private void maybeAutoCommit(long now) {
-        if (config.enableAutoCommit() && now >= nextAutoCommitMs) {
-            nextAutoCommitMs = now + config.autoCommitIntervalMs();
-            Map<TopicPartition, CommittedOffset> offsets = autoCommitOffsets();
-            if (!offsets.isEmpty()) {
-                commitAsync(offsets, (o, e) -> {
-                    if (e != null) {
-                        LOG.warn("Auto-commit of group '{}' failed: {}", config.groupId(), e.getMessage());
-                    }
-                });
-            }
-        }
-    }
-
+    /**
+     * enable.auto.commit: the consumer commits its positions periodically from poll; the membership adds the commits
+     * Kafka makes before partitions are given up (rebalance, unsubscribe, close), so nothing polled is skipped.
+     */
     private void maybeAutoCommitSync() {
         if (!config.enableAutoCommit()) {
             return;

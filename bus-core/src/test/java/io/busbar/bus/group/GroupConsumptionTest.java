@@ -243,4 +243,36 @@ class GroupConsumptionTest {
             }
         }
     }
+
+    @Test
+    void autoCommitCommitsPolledPositionsBeforePartitionsAreGivenUp() {
+        produce(0, 100);
+        BusConsumer auto = bus.consumer(ConsumerConfig.builder().groupId("g").clientId("auto").enableAutoCommit(true)
+                .autoCommitIntervalMs(600_000).sessionTimeoutMs(1500).heartbeatIntervalMs(200).build());
+        try {
+            auto.subscribe(List.of(TOPIC), RebalanceListener.NONE);
+            List<ConsumedRecord> got = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                got.addAll(auto.poll(Duration.ofMillis(100)));
+                return got.size() == 100;
+            });
+            Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+            start(ProcessingConsumer.config("g", "newcomer").build(), seen);
+            // The rebalance runs inside auto's polls: before giving its partitions up it commits what it polled.
+            await().atMost(PATIENCE).until(() -> {
+                auto.poll(Duration.ofMillis(50));
+                GroupDescription d = bus.admin().describeGroup("g");
+                return d.state().equals("Stable") && d.members().size() == 2;
+            });
+            assertThat(committedOffsets("g").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(100);
+            produce(100, 140);
+            await().atMost(PATIENCE).until(() -> {
+                got.addAll(auto.poll(Duration.ofMillis(50)));
+                return got.size() + seen.size() >= 140;
+            });
+            assertThat(seen.keySet()).doesNotContainAnyElementsOf(values(0, 100));
+        } finally {
+            auto.close();
+        }
+    }
 }
