@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * file-sink kamelet) and point-to-point (one plain Camel route that parses the CSV with commons-csv and writes
  * the same durable, atomically renamed JSON-lines files, with no bus in the middle). Also each half alone: CSV →
  * topic, and topic → files. Durability FSYNC everywhere. Not a unit test; run with
- * {@code mvn -B -q -pl connectors -am verify -Pbench -DskipTests} (or the java command in docs/performance.md),
+ * {@code mvn -B -q -pl connectors -am verify -Pbench-file -DskipTests} (or the java command in docs/performance.md),
  * options -Dbench.rows=500000 -Dbench.runs=3. Results go to docs/performance.md, "File connectors".
  */
 public final class FileConnectorBench {
