@@ -44,7 +44,8 @@ class FileSinkCrashTest {
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
         }
-        String options = "topic=orders&groupId=archive&directory=" + outbox + "&rollRecords=1000&rollIntervalMs=600000";
+        String options = "topic=orders&groupId=archive&directory=" + outbox + "&rollRecords=1000&rollIntervalMs=600000"
+                + "&sessionTimeoutMs=6000"; // the killed member leaves the group quickly
 
         try (ChildJvm first = new ChildJvm("256m", dataDir, Path.of("sink:" + RECORDS), options, false)) {
             await().atMost(Duration.ofSeconds(120)).until(() -> finalFiles().size() >= 10);

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  */
 class FileSourceCrashTest {
 
-    private static final int LINES = 300_000;
+    private static final int LINES = 200_000;
     private static final int BATCH = 2000;
 
     @TempDir
@@ -61,7 +61,7 @@ class FileSourceCrashTest {
             List<String> values = FileTestBus.values(bus, "lines");
             Set<String> distinct = new HashSet<>(values);
             assertThat(distinct).hasSize(LINES);
-            for (int i = 0; i < LINES; i += 29_989) {
+            for (int i = 0; i < LINES; i += 19_997) {
                 assertThat(distinct).contains("line-" + i + ",payload-payload-payload");
             }
             int duplicates = values.size() - LINES;
