@@ -66,7 +66,8 @@ class BusbarCommandTest {
                 """);
 
         int code = execute("run", pipeline.toString(), "--set", "busbar.data.dir=" + dir.resolve("data"),
-                "--set", "busbar.durability=os", "--set", "busbar.admin.listener=127.0.0.1:0");
+                "--set", "busbar.durability=os", "--set", "busbar.admin.listener=127.0.0.1:0",
+                "--set", "busbar.kafka.listener=127.0.0.1:0");
 
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("busbar: pipelines failed to start").contains("add ?groupId=<name>");

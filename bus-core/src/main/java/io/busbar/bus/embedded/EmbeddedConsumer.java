@@ -54,8 +54,10 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
     private final ConsumerConfig config;
     private final LinkedHashMap<TopicPartition, FetchState> assigned = new LinkedHashMap<>();
     private Mode mode = Mode.NONE;
-    private GroupMembership membership;
-    private volatile CompletableFuture<Void> wakeupSignal = new CompletableFuture<>();
+    private volatile GroupMembership membership; // read by wakeup() from another thread
+    /** Set by wakeup(); the wait in progress, if any, is completed so the poll returns at once. */
+    private volatile boolean wakeupRequested;
+    private volatile CompletableFuture<Void> currentWait;
     private long nextAutoCommitMs;
     private int rotation;
     private boolean closed;
@@ -146,8 +148,8 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
     }
 
     private boolean consumeWakeup() {
-        if (wakeupSignal.isDone()) {
-            wakeupSignal = new CompletableFuture<>();
+        if (wakeupRequested) {
+            wakeupRequested = false;
             return true;
         }
         return false;
@@ -162,8 +164,13 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
                 waits.add(bus.partitionLog(e.getKey()).awaitHighWatermarkAbove(state.position));
             }
         }
-        waits.add(wakeupSignal);
-        CompletableFuture<Object> any = CompletableFuture.anyOf(waits.toArray(CompletableFuture[]::new));
+        // One fresh future per wait, completed by whichever comes first: nothing long-lived collects callbacks.
+        CompletableFuture<Void> any = new CompletableFuture<>();
+        waits.forEach(w -> w.whenComplete((v, e) -> any.complete(null)));
+        currentWait = any;
+        if (wakeupRequested) {
+            any.complete(null);
+        }
         try {
             any.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -171,11 +178,8 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            for (CompletableFuture<Void> w : waits) {
-                if (w != wakeupSignal) {
-                    w.cancel(false); // lets the log drop the waiter
-                }
-            }
+            currentWait = null;
+            waits.forEach(w -> w.cancel(false)); // lets the log drop the waiter
         }
     }
 
@@ -316,7 +320,11 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
 
     @Override
     public void wakeup() {
-        wakeupSignal.complete(null);
+        wakeupRequested = true;
+        CompletableFuture<Void> wait = currentWait;
+        if (wait != null) {
+            wait.complete(null);
+        }
         GroupMembership m = membership;
         if (m != null) {
             m.wakeup(); // a poll blocked in a group join returns too

@@ -22,7 +22,12 @@ final class HighWatermark {
     }
 
     private volatile Position position;
-    private final TreeMap<Long, CompletableFuture<Void>> waiters = new TreeMap<>();
+    /**
+     * Waiting readers by the offset they wait to be passed. Each reader gets its own future (never a copy of a shared
+     * one: every copy would hang a node on the shared future until it completes, a leak for a partition that stays idle
+     * for hours while consumers poll); futures the reader cancelled are dropped when the next reader registers.
+     */
+    private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
     private boolean closed;
 
     HighWatermark(Position initial) {
@@ -58,19 +63,31 @@ final class HighWatermark {
         }
     }
 
-    /** Completes once the offset is above {@code offset}; one shared future per offset so repeated polls do not pile up. */
+    /**
+     * Completes once the offset is above {@code offset}. The caller may cancel the future when it stops waiting; cancelled
+     * futures do not pile up across repeated polls.
+     */
     CompletableFuture<Void> awaitAbove(long offset) {
         if (position.offset > offset) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> shared;
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
         synchronized (waiters) {
             if (closed || position.offset > offset) {
                 return CompletableFuture.completedFuture(null);
             }
-            shared = waiters.computeIfAbsent(offset, o -> new CompletableFuture<>());
+            List<CompletableFuture<Void>> atOffset = waiters.computeIfAbsent(offset, o -> new ArrayList<>());
+            atOffset.removeIf(CompletableFuture::isDone);
+            atOffset.add(waiter);
         }
-        return shared.copy();
+        return waiter;
+    }
+
+    /** Futures registered and not yet released (cancelled ones included until purged); for tests. */
+    int waiterCount() {
+        synchronized (waiters) {
+            return waiters.values().stream().mapToInt(List::size).sum();
+        }
     }
 
     /** Releases every waiter: the log is closing. */
@@ -78,7 +95,8 @@ final class HighWatermark {
         List<CompletableFuture<Void>> released;
         synchronized (waiters) {
             closed = true;
-            released = new ArrayList<>(waiters.values());
+            released = new ArrayList<>();
+            waiters.values().forEach(released::addAll);
             waiters.clear();
         }
         released.forEach(f -> f.complete(null));
@@ -92,9 +110,10 @@ final class HighWatermark {
             if (waiters.isEmpty()) {
                 return;
             }
-            Map<Long, CompletableFuture<Void>> passed = waiters.headMap(highWatermark, false);
+            Map<Long, List<CompletableFuture<Void>>> passed = waiters.headMap(highWatermark, false);
             if (!passed.isEmpty()) {
-                released = new ArrayList<>(passed.values());
+                released = new ArrayList<>();
+                passed.values().forEach(released::addAll);
                 passed.clear();
             }
         }

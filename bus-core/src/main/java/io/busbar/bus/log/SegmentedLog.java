@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,11 +136,6 @@ final class SegmentedLog implements PartitionLog {
 
     long nowMs() {
         return clock.getAsLong();
-    }
-
-    /** fsyncs everything written so far, now, on the calling thread (benchmarks compare this to group commit). */
-    void flushNow() {
-        flush(options.durability() == Durability.FSYNC);
     }
 
     /** How many flushes (each one fsync per dirty segment) ran: group commit keeps this far below the appends. */
@@ -272,9 +268,9 @@ final class SegmentedLog implements PartitionLog {
         if (flushScheduled.compareAndSet(false, true)) {
             try {
                 scheduler.execute(this::groupCommit);
-            } catch (RuntimeException e) {
-                flushScheduled.set(false);
-                throw e;
+            } catch (RejectedExecutionException e) {
+                // the shared scheduler was stopped before this log: fsync on the caller's thread rather than never
+                groupCommit();
             }
         }
     }

@@ -218,6 +218,23 @@ class SegmentedLogTest {
     }
 
     @Test
+    void segmentAgeCountsFromTheFirstRecordAcrossAReopen() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        TopicConfig config = config(Map.of(TopicConfig.SEGMENT_MS, "60000"));
+        PartitionLog log = PartitionLogs.open(dir.resolve("orders-0"), TP, config, LogOptions.DEFAULT, scheduler,
+                false, now::get);
+        log.append(TestBatches.values(now.get(), "a")).durable().join();
+        log.close();
+        now.addAndGet(50_000);
+        PartitionLog reopened = PartitionLogs.open(dir.resolve("orders-0"), TP, config, LogOptions.DEFAULT, scheduler,
+                false, now::get);
+        opened.add(reopened);
+        now.addAndGet(20_000);
+        reopened.append(TestBatches.values(now.get(), "b")).durable().join();
+        assertThat(segmentFiles(".log")).containsExactly("00000000000000000000.log", "00000000000000000001.log");
+    }
+
+    @Test
     void reopenKeepsEveryRecordAndContinuesTheOffsets() {
         PartitionLog log = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "2048", TopicConfig.INDEX_INTERVAL_BYTES, "128")),
                 LogOptions.DEFAULT);

@@ -1,0 +1,138 @@
+package io.busbar.connectors.file;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.busbar.bus.Bus;
+import io.busbar.bus.BusProducer;
+import io.busbar.bus.BusRecord;
+import io.busbar.bus.Header;
+import io.busbar.bus.RecordMetadata;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Streams one file into its topic in batches and records, after each batch is durable, the position just past
+ * it. Two batches are in flight at most: while the bus fsyncs batch n, batch n+1 is parsed; the position of
+ * batch n is saved only once all of its records (and dead letters) are acknowledged, so a stored position never
+ * runs ahead of the topic.
+ *
+ * <p>What a crash can duplicate: records of the batches sent after the last stored position (at most two
+ * batches, {@code 2 x batchRecords}), which are sent again on restart. Nothing is lost. One instance per file;
+ * not thread-safe.
+ */
+final class FileIngestion {
+
+    /** Record header naming the source file on dead-letter records. */
+    static final String FILE_HEADER = "busbar.file.name";
+    /** Record header: the malformed record's number in its file. */
+    static final String RECORD_HEADER = "busbar.file.record";
+    /** Record header: why the record could not be parsed. */
+    static final String REASON_HEADER = "busbar.error.reason";
+
+    record Result(long records, long deadLetters) { }
+
+    /** Records sent together and the position to store once they are all durable. */
+    private static final class Batch {
+        final List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>();
+        FilePosition endPosition;
+    }
+
+    private final FileSourceConfiguration config;
+    private final BusProducer producer;
+    private final SourcePositions positions;
+    private final ObjectMapper mapper;
+    private final java.nio.file.Path file;
+    private final String relative;
+    private final long size;
+    private final long mtime;
+    private long sent;
+    private long deadLetters;
+
+    FileIngestion(FileSourceConfiguration config, Bus bus, SourcePositions positions, ObjectMapper mapper,
+                  java.nio.file.Path file, String relative, long size, long mtime) {
+        this.config = config;
+        this.producer = bus.producer();
+        this.positions = positions;
+        this.mapper = mapper;
+        this.file = file;
+        this.relative = relative;
+        this.size = size;
+        this.mtime = mtime;
+    }
+
+    Result run() throws IOException, InterruptedException {
+        FilePosition start = positions.get(relative);
+        if (start != null && !start.matches(size, mtime)) {
+            start = null; // another file under the same name: read it from the start
+        }
+        if (start != null && start.complete()) {
+            return new Result(0, 0); // stored before a crash that came before the move: only the move is left
+        }
+        Batch inFlight = null;
+        Batch current = new Batch();
+        ParsedRecord last = null;
+        try (FileRecordReader reader = config.openReader(file, start, mapper)) {
+            ParsedRecord r;
+            while ((r = reader.next()) != null) {
+                send(r, current);
+                last = r;
+                if (current.acks.size() >= config.getBatchRecords()) {
+                    current.endPosition = positionAfter(r, false);
+                    if (inFlight != null) {
+                        complete(inFlight);
+                    }
+                    inFlight = current;
+                    current = new Batch();
+                }
+            }
+        }
+        if (inFlight != null) {
+            complete(inFlight);
+        }
+        long endOffset = last != null ? last.nextPosition() : (start != null ? start.position() : size);
+        current.endPosition = new FilePosition(size, mtime, endOffset,
+                last != null ? last.line() : (start != null ? start.lines() : 0),
+                last != null ? last.number() : (start != null ? start.records() : 0), true);
+        complete(current);
+        return new Result(sent, deadLetters);
+    }
+
+    private void send(ParsedRecord r, Batch batch) {
+        if (!r.malformed()) {
+            batch.acks.add(producer.send(config.getTopic(), new BusRecord(null, r.key(), r.value(), List.of(), BusRecord.NO_TIMESTAMP)));
+            sent++;
+            return;
+        }
+        if (config.getOnMalformed() == FileSourceConfiguration.OnMalformed.FAIL) {
+            throw new FileParseException(r.malformedReason() + " (onMalformed=fail; records before it are in topic "
+                    + config.getTopic() + "; set onMalformed=dead-letter to skip such records)");
+        }
+        List<Header> headers = List.of(Header.of(FILE_HEADER, relative), Header.of(RECORD_HEADER, Long.toString(r.number())),
+                Header.of(REASON_HEADER, r.malformedReason()));
+        byte[] raw = r.raw() == null ? null : r.raw().getBytes(StandardCharsets.UTF_8);
+        batch.acks.add(producer.send(config.effectiveDeadLetterTopic(), new BusRecord(null, null, raw, headers, BusRecord.NO_TIMESTAMP)));
+        deadLetters++;
+    }
+
+    private FilePosition positionAfter(ParsedRecord r, boolean complete) {
+        return new FilePosition(size, mtime, r.nextPosition(), r.line(), r.number(), complete);
+    }
+
+    /** Waits until every record of the batch is durable, then stores the position after it. */
+    private void complete(Batch batch) throws InterruptedException {
+        for (CompletableFuture<RecordMetadata> ack : batch.acks) {
+            try {
+                ack.get();
+            } catch (ExecutionException e) {
+                throw new FileSourceException("Records of " + file + " could not be stored in topic " + config.getTopic()
+                        + ": " + e.getCause().getMessage() + ". The file stays in place and is resumed from its last"
+                        + " stored position on the next poll", e.getCause());
+            }
+        }
+        positions.save(relative, batch.endPosition);
+    }
+}

@@ -1,0 +1,239 @@
+package io.busbar.connectors.jdbc;
+
+import io.busbar.bus.Bus;
+import io.busbar.bus.BusConsumer;
+import io.busbar.bus.BusException;
+import io.busbar.bus.CommittedOffset;
+import io.busbar.bus.ConsumedRecord;
+import io.busbar.bus.ConsumerConfig;
+import io.busbar.bus.RebalanceListener;
+import io.busbar.bus.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One JDBC sink instance: a consumer-group member of the topic that writes each polled batch in one database
+ * transaction ({@link JdbcSinkWriter}) and commits the group's offsets only after the database commit.
+ *
+ * <ul>
+ *   <li>At-least-once (default): a crash between the database commit and the offset commit re-delivers that batch;
+ *       with upsert the replay rewrites the same rows (effectively once), with insert it can duplicate them.</li>
+ *   <li>Exactly-once ({@code exactlyOnce}): the batch's next offsets are stored in the offsets table inside the same
+ *       transaction; on assignment the task seeks to them, so whatever the crash, each record is written once.</li>
+ * </ul>
+ * A failed batch is rolled back and its partitions are rewound to the batch's first records, so the next
+ * {@link #poll()} retries it. Not thread-safe: one thread drives it (BusConsumer is single-threaded).
+ */
+public final class JdbcSinkTask implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkTask.class);
+
+    private final DataSource dataSource;
+    private final JdbcDialect dialect;
+    private final JdbcSinkConfig config;
+    private final Bus bus;
+    private final SinkOffsetTable offsetTable;
+    /** Partitions assigned but not yet positioned from the offsets table (exactly-once only); paused until then. */
+    private final Set<TopicPartition> awaitingSeek = new HashSet<>();
+    /** Offsets written to the database since start, latest per partition: committed synchronously on close. */
+    private final Map<TopicPartition, CommittedOffset> pendingCommit = new HashMap<>();
+    private BusConsumer consumer;
+    private JdbcSinkWriter writer;
+
+    public JdbcSinkTask(DataSource dataSource, JdbcDialect dialect, JdbcSinkConfig config, Bus bus) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.config = config.validate();
+        this.bus = bus;
+        this.offsetTable = config.exactlyOnce() ? new SinkOffsetTable(dialect, config.offsetsTable()) : null;
+    }
+
+    /**
+     * Polls once and writes what came; returns the number of records handled (written, deleted or skipped).
+     * Throws {@link SQLException} when the database cannot take the batch; nothing of it is committed then.
+     */
+    public int poll() throws SQLException {
+        if (writer == null) {
+            start();
+        }
+        if (!awaitingSeek.isEmpty()) {
+            seekFromOffsetTable();
+        }
+        List<ConsumedRecord> records = pollBatch();
+        if (records.isEmpty()) {
+            return 0;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            writer.write(connection, records);
+        } catch (SQLException | RuntimeException e) {
+            rewind(records);
+            throw e;
+        }
+        commitOffsets(records);
+        return records.size();
+    }
+
+    /**
+     * Up to {@code batchSize} records: one poll that may wait, then polls that do not, while records keep coming
+     * (one poll returns about one stored record batch, far fewer than a transaction can take).
+     */
+    private List<ConsumedRecord> pollBatch() {
+        List<ConsumedRecord> records = new ArrayList<>();
+        Duration wait = Duration.ofMillis(config.pollTimeoutMs());
+        while (records.size() < config.batchSize()) {
+            List<ConsumedRecord> polled = consumer.poll(wait);
+            if (polled.isEmpty()) {
+                break;
+            }
+            for (ConsumedRecord r : polled) {
+                // partitions assigned during this poll may have been read from the group's offsets, not the table's
+                if (!awaitingSeek.contains(r.topicPartition())) {
+                    records.add(r);
+                }
+            }
+            if (!awaitingSeek.isEmpty()) {
+                break;
+            }
+            wait = Duration.ZERO;
+        }
+        if (records.size() > config.batchSize()) {
+            // the last poll overshot: give its tail back (per partition the tail holds its highest offsets)
+            List<ConsumedRecord> excess = records.subList(config.batchSize(), records.size());
+            Map<TopicPartition, Long> firstExcess = new HashMap<>();
+            for (ConsumedRecord r : excess) {
+                firstExcess.merge(r.topicPartition(), r.offset(), Math::min);
+            }
+            firstExcess.forEach(consumer::seek);
+            records = new ArrayList<>(records.subList(0, config.batchSize()));
+        }
+        return records;
+    }
+
+    private void start() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            TableColumns table = TableColumns.load(connection, config.table());
+            if (offsetTable != null) {
+                offsetTable.createIfMissing(connection);
+            }
+            writer = new JdbcSinkWriter(dialect, config, table, offsetTable);
+        }
+        consumer = bus.consumer(ConsumerConfig.builder().groupId(config.groupId())
+                .clientId("jdbc-sink-" + config.table()).maxPollRecords(config.batchSize()).build());
+        consumer.subscribe(List.of(config.topic()), new RebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                awaitingSeek.removeAll(partitions); // batches are written before each poll: nothing in flight
+                Map<TopicPartition, CommittedOffset> revoked = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    CommittedOffset offset = pendingCommit.remove(tp);
+                    if (offset != null) {
+                        revoked.put(tp, offset);
+                    }
+                }
+                if (!revoked.isEmpty()) {
+                    try {
+                        consumer.commitSync(revoked); // hand over exactly where the database is
+                    } catch (BusException e) {
+                        LOG.warn("JDBC sink (group {}) could not commit {} on revocation: {}", config.groupId(),
+                                revoked, e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (offsetTable != null && !partitions.isEmpty()) {
+                    consumer.pause(partitions);
+                    awaitingSeek.addAll(partitions);
+                }
+            }
+        });
+        LOG.info("JDBC sink writes topic {} (group {}) to table {} ({}, {})", config.topic(), config.groupId(),
+                config.table(), config.writeMode().name().toLowerCase(java.util.Locale.ROOT),
+                config.exactlyOnce() ? "exactly-once via table " + config.offsetsTable() : "at-least-once");
+    }
+
+    private void seekFromOffsetTable() throws SQLException {
+        Map<TopicPartition, Long> stored;
+        try (Connection connection = dataSource.getConnection()) {
+            stored = offsetTable.read(connection, config.groupId(), config.topic());
+            connection.rollback();
+        }
+        for (TopicPartition tp : awaitingSeek) {
+            Long next = stored.get(tp);
+            if (next != null) {
+                consumer.seek(tp, next);
+            } else {
+                // nothing written yet by this group: start where the group's offsets (or auto.offset.reset) say
+                CommittedOffset committed = consumer.committed(Set.of(tp)).get(tp);
+                if (committed != null) {
+                    consumer.seek(tp, committed.offset());
+                } else {
+                    consumer.seekToBeginning(List.of(tp));
+                }
+            }
+            LOG.info("JDBC sink (group {}) resumes {} at offset {} from table {}", config.groupId(), tp,
+                    next != null ? next : "(none stored)", config.offsetsTable());
+        }
+        consumer.resume(awaitingSeek);
+        awaitingSeek.clear();
+    }
+
+    /** Puts each partition of a failed batch back to its first record, so the next poll retries the same records. */
+    private void rewind(List<ConsumedRecord> records) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumedRecord r : records) {
+            first.merge(r.topicPartition(), r.offset(), Math::min);
+        }
+        first.forEach((tp, offset) -> {
+            if (consumer.assignment().contains(tp)) {
+                consumer.seek(tp, offset);
+            }
+        });
+    }
+
+    /**
+     * Commits the group's offsets after the database commit, without waiting for it to be durable: the next batch is
+     * written meanwhile. A commit that is lost (crash, rebalance) only means re-delivery of batches the database
+     * already has, which the offsets table (exactly-once) or upsert (effectively once) absorb; {@link #close()}
+     * waits for the last one.
+     */
+    private void commitOffsets(List<ConsumedRecord> records) {
+        Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+        JdbcSinkWriter.nextOffsets(records).forEach((tp, next) -> offsets.put(tp, new CommittedOffset(next)));
+        pendingCommit.putAll(offsets);
+        consumer.commitAsync(offsets, (committed, error) -> {
+            if (error != null) {
+                LOG.warn("JDBC sink (group {}) wrote records up to {} but could not commit those offsets: {}; they"
+                        + " may be delivered again", config.groupId(), committed, error.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (consumer != null) {
+            try {
+                if (!pendingCommit.isEmpty()) {
+                    consumer.commitSync(Map.copyOf(pendingCommit)); // the latest offsets, durable before leaving
+                }
+            } catch (BusException e) {
+                LOG.warn("JDBC sink (group {}) could not commit its last offsets on close: {}", config.groupId(), e.getMessage());
+            }
+            consumer.close();
+            consumer = null;
+        }
+    }
+}

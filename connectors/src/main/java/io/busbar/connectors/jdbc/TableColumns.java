@@ -1,0 +1,107 @@
+package io.busbar.connectors.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The columns of one table as the database stores them (exact case), with their JDBC types and the primary key.
+ * Users name tables and columns in any case ({@code orders}, {@code ORDERS}); this resolves them to the stored
+ * spelling, so statements can quote identifiers safely on every database. Immutable, thread-safe.
+ */
+public final class TableColumns {
+
+    /** One column: its stored name, {@link java.sql.Types} code and the database's type name. */
+    public record Column(String name, int sqlType, String typeName) {
+    }
+
+    private final String table;
+    private final Map<String, Column> byLowerName;
+    private final List<String> primaryKey;
+
+    private TableColumns(String table, Map<String, Column> byLowerName, List<String> primaryKey) {
+        this.table = table;
+        this.byLowerName = byLowerName;
+        this.primaryKey = primaryKey;
+    }
+
+    /** Reads the table's columns from the database metadata; fails with the fix when the table does not exist. */
+    public static TableColumns load(Connection connection, String tableName) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        String[] parts = tableName.split("\\.", 2);
+        String schema = parts.length == 2 ? parts[0] : null;
+        String name = parts.length == 2 ? parts[1] : parts[0];
+        for (String candidate : new String[] {name, name.toUpperCase(Locale.ROOT), name.toLowerCase(Locale.ROOT)}) {
+            String schemaCandidate = schema == null ? connection.getSchema() : matchCase(schema, candidate, name);
+            Map<String, Column> columns = columns(meta, connection.getCatalog(), schemaCandidate, candidate);
+            if (!columns.isEmpty()) {
+                List<String> pk = primaryKey(meta, connection.getCatalog(), schemaCandidate, candidate);
+                String stored = schema == null ? candidate : schemaCandidate + "." + candidate;
+                return new TableColumns(stored, columns, pk);
+            }
+        }
+        throw new JdbcConfigException("Table '" + tableName + "' was not found in " + meta.getURL()
+                + ": create it first, or check the table name (and schema) in the connector's settings");
+    }
+
+    private static String matchCase(String schema, String candidate, String original) {
+        if (candidate.equals(original)) {
+            return schema;
+        }
+        return candidate.equals(original.toUpperCase(Locale.ROOT)) ? schema.toUpperCase(Locale.ROOT) : schema.toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, Column> columns(DatabaseMetaData meta, String catalog, String schema, String table)
+            throws SQLException {
+        Map<String, Column> columns = new LinkedHashMap<>();
+        try (ResultSet rs = meta.getColumns(catalog, schema, table, null)) {
+            while (rs.next()) {
+                String name = rs.getString("COLUMN_NAME");
+                columns.put(name.toLowerCase(Locale.ROOT), new Column(name, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+            }
+        }
+        return columns;
+    }
+
+    private static List<String> primaryKey(DatabaseMetaData meta, String catalog, String schema, String table)
+            throws SQLException {
+        Map<Short, String> bySeq = new java.util.TreeMap<>();
+        try (ResultSet rs = meta.getPrimaryKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                bySeq.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+            }
+        }
+        return List.copyOf(new ArrayList<>(bySeq.values()));
+    }
+
+    /** The table name as stored, to be quoted in statements. */
+    public String table() {
+        return table;
+    }
+
+    public Optional<Column> column(String anyCaseName) {
+        return Optional.ofNullable(byLowerName.get(anyCaseName.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The column of that name, or an error naming the table and the fix. */
+    public Column require(String anyCaseName, String setting) {
+        return column(anyCaseName).orElseThrow(() -> new JdbcConfigException("Column '" + anyCaseName + "' (from "
+                + setting + ") is not in table '" + table + "' (columns: " + names() + "): fix " + setting));
+    }
+
+    public List<String> names() {
+        return byLowerName.values().stream().map(Column::name).toList();
+    }
+
+    /** Primary key columns in key order (empty when the table has none). */
+    public List<String> primaryKey() {
+        return primaryKey;
+    }
+}

@@ -1,0 +1,139 @@
+package io.busbar.connectors.file;
+
+import io.busbar.bus.Bus;
+import io.busbar.bus.BusConfig;
+import io.busbar.bus.ConsumedRecord;
+import io.busbar.bus.Durability;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The file-source kamelet on real files and a real embedded bus. */
+class FileSourceTest extends CamelTestSupport {
+
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path inbox;
+
+    Bus bus;
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        bus = Bus.open(BusConfig.builder(dataDir).durability(Durability.OS).build());
+        registry.bind("bus", bus);
+    }
+
+    @Override
+    protected void doPostTearDown() throws Exception {
+        if (bus != null) {
+            bus.close();
+        }
+        super.doPostTearDown();
+    }
+
+    private void startSource(String options) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("kamelet:file-source?directory=" + inbox + "&readLockCheckInterval=200&delay=100&" + options)
+                        .routeId("source").to("mock:files");
+            }
+        });
+    }
+
+    private void awaitGone(Path file) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(file));
+    }
+
+    @Test
+    void csvWithQuotesNewlinesUnicodeAndEmptyFieldsBecomesJsonObjects() throws Exception {
+        String csv = "id,name,note\r\n"
+                + "1,\"Kim, Min-ji\",\"says \"\"hi\"\"\"\r\n"
+                + "2,김민지 😀,\"two\nlines\"\r\n"
+                + "3,,\r\n";
+        Path file = Files.writeString(inbox.resolve("people.csv"), csv, StandardCharsets.UTF_8);
+        startSource("topic=people&format=csv&keyField=id");
+        awaitGone(file);
+
+        List<ConsumedRecord> records = FileTestBus.readAll(bus, "people");
+        assertThat(records).extracting(ConsumedRecord::valueAsString).containsExactly(
+                "{\"id\":\"1\",\"name\":\"Kim, Min-ji\",\"note\":\"says \\\"hi\\\"\"}",
+                "{\"id\":\"2\",\"name\":\"김민지 😀\",\"note\":\"two\\nlines\"}",
+                "{\"id\":\"3\",\"name\":\"\",\"note\":\"\"}");
+        assertThat(records).extracting(ConsumedRecord::keyAsString).containsExactly("1", "2", "3");
+        assertThat(inbox.resolve(".done/people.csv")).hasContent(csv);
+    }
+
+    @Test
+    void malformedCsvRowGoesToTheDeadLetterTopicAndTheFileGoesOn() throws Exception {
+        Path file = Files.writeString(inbox.resolve("rows.csv"), "a,b\n1,2\n3,4,5\n6,7\n");
+        startSource("topic=rows&format=csv&onMalformed=dead-letter");
+        awaitGone(file);
+
+        assertThat(FileTestBus.values(bus, "rows")).containsExactly("{\"a\":\"1\",\"b\":\"2\"}", "{\"a\":\"6\",\"b\":\"7\"}");
+        List<ConsumedRecord> dead = FileTestBus.readAll(bus, "rows.dlq");
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).valueAsString()).isEqualTo("3,4,5");
+        assertThat(dead.get(0).headers()).anySatisfy(h -> {
+            assertThat(h.key()).isEqualTo(FileIngestion.REASON_HEADER);
+            assertThat(h.valueAsString()).contains("record 2").contains("3 fields");
+        });
+        assertThat(inbox.resolve(".done/rows.csv")).exists();
+    }
+
+    @Test
+    void malformedRowWithOnMalformedFailMovesTheFileToErrorWithAReason() throws Exception {
+        Path file = Files.writeString(inbox.resolve("bad.csv"), "a,b\n1,2\n3\n");
+        startSource("topic=bad&format=csv");
+        awaitGone(file);
+
+        assertThat(inbox.resolve(".error/bad.csv")).exists();
+        assertThat(Files.readString(inbox.resolve(".error/bad.csv.reason")))
+                .contains("bad.csv record 2").contains("onMalformed=dead-letter");
+        assertThat(FileTestBus.values(bus, "bad")).containsExactly("{\"a\":\"1\",\"b\":\"2\"}");
+    }
+
+    @Test
+    void unterminatedQuoteMovesTheFileToErrorWithAReason() throws Exception {
+        Path file = Files.writeString(inbox.resolve("broken.csv"), "a,b\n1,\"never closed\n2,3\n");
+        startSource("topic=broken&format=csv&onMalformed=dead-letter");
+        awaitGone(file);
+
+        assertThat(Files.readString(inbox.resolve(".error/broken.csv.reason"))).contains("not valid CSV");
+    }
+
+    @Test
+    void jsonLinesAreKeyedByAFieldAndInvalidLinesDeadLettered() throws Exception {
+        Path file = Files.writeString(inbox.resolve("events.jsonl"),
+                "{\"user\":\"ana\",\"n\":1}\n\nnot json\n{\"user\":\"bo\",\"n\":2}\n");
+        startSource("topic=events&format=jsonl&keyField=user&onMalformed=dead-letter");
+        awaitGone(file);
+
+        assertThat(FileTestBus.readAll(bus, "events")).extracting(ConsumedRecord::keyAsString).containsExactly("ana", "bo");
+        assertThat(FileTestBus.values(bus, "events.dlq")).containsExactly("not json");
+    }
+
+    @Test
+    void includePatternAndDeleteDoneAreHonoured() throws Exception {
+        Path csv = Files.writeString(inbox.resolve("take.txt"), "x\ny\n");
+        Path skipped = Files.writeString(inbox.resolve("skip.tmp"), "z\n");
+        startSource("topic=lines&format=lines&include=.*\\.txt&deleteDone=true");
+        awaitGone(csv);
+
+        assertThat(FileTestBus.values(bus, "lines")).containsExactly("x", "y");
+        assertThat(inbox.resolve(".done")).doesNotExist();
+        assertThat(skipped).exists();
+    }
+}

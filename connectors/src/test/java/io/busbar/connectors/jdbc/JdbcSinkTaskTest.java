@@ -1,0 +1,111 @@
+package io.busbar.connectors.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.busbar.bus.Bus;
+import io.busbar.bus.BusRecord;
+import io.busbar.bus.GroupDescription;
+import io.busbar.bus.OffsetSpec;
+import io.busbar.bus.TopicPartition;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class JdbcSinkTaskTest {
+
+    @TempDir
+    Path busDir;
+
+    static List<BusRecord> orders(long fromId, long toId) {
+        List<BusRecord> records = new ArrayList<>();
+        for (long id = fromId; id <= toId; id++) {
+            records.add(BusRecord.of(Long.toString(id), "{\"id\":" + id + ",\"customer\":\"고객 🚀 " + id
+                    + "\",\"total\":" + id + "1234567890123456789.1234567890}"));
+        }
+        return records;
+    }
+
+    static String ordersTable(TestDatabase db, String table, boolean primaryKey) {
+        return "CREATE TABLE " + table + " (id BIGINT" + (primaryKey ? " PRIMARY KEY" : "") + ", customer VARCHAR(60),"
+                + " total DECIMAL(40,10))" + (db == TestDatabase.MARIADB ? " DEFAULT CHARSET=utf8mb4" : "");
+    }
+
+    /** Polls until the task has handled {@code expected} records in all. */
+    static void drain(JdbcSinkTask task, long expected) {
+        AtomicLong handled = new AtomicLong();
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.addAndGet(task.poll()) >= expected);
+        assertThat(handled.get()).isEqualTo(expected);
+    }
+
+    private long committed(Bus bus, String group) {
+        GroupDescription description = bus.admin().describeGroup(group);
+        return description.offsets().stream().mapToLong(GroupDescription.PartitionOffsets::committedOffset).sum();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void writesTheTopicToTheTableAndCommitsOffsetsAfterTheDatabase(TestDatabase db) throws Exception {
+        String table = TestDatabase.uniqueName("report");
+        String group = TestDatabase.uniqueName("g");
+        try (HikariDataSource ds = db.pool(); Bus bus = BusFixture.open(busDir)) {
+            TestDatabase.execute(ds, ordersTable(db, table, true));
+            try {
+                BusFixture.produceAll(bus, "orders", orders(1, 2500));
+                JdbcSinkConfig config = JdbcSinkConfig.of("orders", group, table);
+                try (JdbcSinkTask task = new JdbcSinkTask(ds, db.dialect(), config, bus)) {
+                    drain(task, 2500);
+                }
+                assertThat(committed(bus, group)).isEqualTo(2500);
+                assertThat(JdbcTestRows.count(ds, "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(2500);
+                assertThat(JdbcTestRows.count(ds, "SELECT COUNT(*) FROM " + table + " WHERE customer = '고객 🚀 7'"
+                        + " AND total = 71234567890123456789.1234567890")).isEqualTo(1);
+
+                BusFixture.produceAll(bus, "orders", orders(2501, 2600));
+                try (JdbcSinkTask restarted = new JdbcSinkTask(ds, db.dialect(), config, bus)) {
+                    drain(restarted, 100); // resumes from the group's offsets: only the new records
+                }
+                assertThat(JdbcTestRows.count(ds, "SELECT COUNT(*) FROM " + table)).isEqualTo(2600);
+            } finally {
+                TestDatabase.execute(ds, "DROP TABLE " + table);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void exactlyOnceResumesFromTheOffsetsTableWhenTheGroupCommitWasLost(TestDatabase db) throws Exception {
+        String table = TestDatabase.uniqueName("eo_report");
+        String offsets = TestDatabase.uniqueName("eo_offsets");
+        String group = TestDatabase.uniqueName("g");
+        try (HikariDataSource ds = db.pool(); Bus bus = BusFixture.open(busDir)) {
+            TestDatabase.execute(ds, ordersTable(db, table, false)); // no key: a duplicate would show
+            try {
+                BusFixture.produceAll(bus, "orders", orders(1, 300));
+                JdbcSinkConfig config = new JdbcSinkConfig("orders", group, table, WriteMode.INSERT, List.of(), false,
+                        java.util.Map.of(), false, true, offsets, 100, 200);
+                try (JdbcSinkTask task = new JdbcSinkTask(ds, db.dialect(), config, bus)) {
+                    drain(task, 300);
+                }
+                // as if the runtime died after the database commit but before the group commit
+                bus.admin().resetGroupOffsets(group, Set.of(new TopicPartition("orders", 0)), OffsetSpec.earliest());
+                BusFixture.produceAll(bus, "orders", orders(301, 350));
+                try (JdbcSinkTask restarted = new JdbcSinkTask(ds, db.dialect(), config, bus)) {
+                    drain(restarted, 50);
+                }
+                assertThat(JdbcTestRows.count(ds, "SELECT COUNT(*) FROM " + table)).isEqualTo(350);
+                assertThat(JdbcTestRows.count(ds, "SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(350);
+            } finally {
+                TestDatabase.execute(ds, "DROP TABLE " + table, "DROP TABLE " + db.dialect().quote(offsets));
+            }
+        }
+    }
+}
