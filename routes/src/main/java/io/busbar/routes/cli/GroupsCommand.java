@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** {@code busbar groups list|describe|reset-offsets|delete}. */
 @Command(name = "groups", description = "List, describe, reset and delete consumer groups.",
-        mixinStandardHelpOptions = true,
+        mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
         subcommands = { GroupsCommand.ListGroups.class, GroupsCommand.DescribeGroup.class,
                 GroupsCommand.ResetOffsets.class, GroupsCommand.DeleteGroup.class })
 public final class GroupsCommand {

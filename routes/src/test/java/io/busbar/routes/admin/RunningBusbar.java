@@ -38,7 +38,7 @@ public final class RunningBusbar implements AutoCloseable {
                           parameters: {period: 100}
                           steps:
                             - setBody:
-                                simple: '{"orderId": ${exchangeProperty.CamelTimerCounter}}'
+                                simple: '{"orderId": ${header.CamelTimerCounter}}'
                             - to:
                                 uri: bus:orders
                                 parameters: {partitions: 2}
