@@ -68,6 +68,7 @@ final class ConsumerGroupMember implements GroupMembership {
     private long nextMetadataCheckMs;
     private long retryNotBeforeMs;
     private boolean closed;
+    private RuntimeException listenerFailure;
 
     /** Read by commits from listener callbacks; written only by the consumer thread. */
     private volatile MemberGeneration generation = MemberGeneration.NONE;
@@ -167,6 +168,7 @@ final class ConsumerGroupMember implements GroupMembership {
         if (wake.isDone()) {
             wakeupSignal = new CompletableFuture<>();
         }
+        rethrowListenerFailure();
     }
 
     /** One transition of the join state machine; false when it must wait longer than the poll allows. */
@@ -314,26 +316,20 @@ final class ConsumerGroupMember implements GroupMembership {
         assignment.partitions().forEach(tp -> assigned.add(new TopicPartition(tp.topic(), tp.partition())));
         List<TopicPartition> revoked = owned.stream().filter(tp -> !assigned.contains(tp)).toList();
         List<TopicPartition> added = assigned.stream().filter(tp -> !owned.contains(tp)).toList();
-        RuntimeException failure = null;
         if (!revoked.isEmpty()) {
-            failure = revoke(revoked);
+            revoke(revoked);
             heartbeat.requestRejoin(generation.id());
         }
         owned.addAll(added);
         target.partitionsAdded(added);
-        RuntimeException f = callListener(() -> listener.onPartitionsAssigned(added), "onPartitionsAssigned");
-        failure = failure == null ? f : failure;
-        if (failure != null) {
-            throw failure;
-        }
+        callListener(() -> listener.onPartitionsAssigned(added), "onPartitionsAssigned");
     }
 
-    private RuntimeException revoke(Collection<TopicPartition> partitions) {
+    private void revoke(Collection<TopicPartition> partitions) {
         List<TopicPartition> list = List.copyOf(partitions);
-        RuntimeException failure = callListener(() -> listener.onPartitionsRevoked(list), "onPartitionsRevoked");
+        callListener(() -> listener.onPartitionsRevoked(list), "onPartitionsRevoked");
         owned.removeAll(list);
         target.partitionsRemoved(list);
-        return failure;
     }
 
     private void lose() {
@@ -341,21 +337,31 @@ final class ConsumerGroupMember implements GroupMembership {
             return;
         }
         List<TopicPartition> list = List.copyOf(owned);
-        RuntimeException failure = callListener(() -> listener.onPartitionsLost(list), "onPartitionsLost");
+        callListener(() -> listener.onPartitionsLost(list), "onPartitionsLost");
         owned.clear();
         target.partitionsRemoved(list);
-        if (failure != null) {
-            throw failure;
+    }
+
+    /**
+     * Runs a listener callback; a failure is logged and kept, the protocol step completes regardless (so the member's
+     * state stays consistent), and the failure is thrown at the end of the poll, as Kafka does.
+     */
+    private void callListener(Runnable call, String name) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.error("RebalanceListener.{} of consumer '{}' in group '{}' failed", name, config.clientId(), config.groupId(), e);
+            if (listenerFailure == null) {
+                listenerFailure = e;
+            }
         }
     }
 
-    private RuntimeException callListener(Runnable call, String name) {
-        try {
-            call.run();
-            return null;
-        } catch (RuntimeException e) {
-            LOG.error("RebalanceListener.{} of consumer '{}' in group '{}' failed", name, config.clientId(), config.groupId(), e);
-            return e;
+    private void rethrowListenerFailure() {
+        RuntimeException failure = listenerFailure;
+        listenerFailure = null;
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -494,10 +500,9 @@ final class ConsumerGroupMember implements GroupMembership {
     /** Revokes (after an auto-commit) everything owned and leaves the group at once, without waiting for the session timeout. */
     private void leave(boolean revokeOwned, String why) {
         heartbeat.beatFor(null);
-        RuntimeException failure = null;
         if (revokeOwned && !owned.isEmpty()) {
             maybeAutoCommitSync();
-            failure = revoke(new ArrayList<>(owned));
+            revoke(new ArrayList<>(owned));
         }
         MemberGeneration g = generation;
         if (!g.memberId().isEmpty()) {
@@ -508,8 +513,6 @@ final class ConsumerGroupMember implements GroupMembership {
         phase = Phase.UNJOINED;
         joinFuture = null;
         syncFuture = null;
-        if (failure != null) {
-            throw failure;
-        }
+        rethrowListenerFailure();
     }
 }
