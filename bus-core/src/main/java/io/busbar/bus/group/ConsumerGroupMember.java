@@ -151,16 +151,21 @@ final class ConsumerGroupMember implements GroupMembership {
         if (closed || !subscribed()) {
             return;
         }
-        long deadline = now + Math.max(0, maxBlock.toMillis());
         handleLostMembership();
         if (phase == Phase.STABLE) {
             checkMetadata(now);
-            if (heartbeat.takeRejoinRequest(generation.id())) {
+        }
+        // A cooperative member keeps its partitions during a rebalance: like Kafka's, its poll does not wait for the
+        // join to complete but goes on fetching, and the protocol advances on later polls.
+        long deadline = assignors.cooperative() && !owned.isEmpty() ? now : now + Math.max(0, maxBlock.toMillis());
+        CompletableFuture<Void> wake = wakeupSignal;
+        while (!wake.isDone()) {
+            if (phase == Phase.STABLE) {
+                if (!heartbeat.takeRejoinRequest(generation.id())) {
+                    break;
+                }
                 phase = Phase.UNJOINED;
             }
-        }
-        CompletableFuture<Void> wake = wakeupSignal;
-        while (phase != Phase.STABLE && !wake.isDone()) {
             if (!step(deadline, wake)) {
                 break;
             }
