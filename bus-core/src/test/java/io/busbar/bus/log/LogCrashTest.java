@@ -95,7 +95,12 @@ class LogCrashTest {
         try {
             assertThat(log.logEndOffset()).as("log end after cycle %d", cycle).isGreaterThan(highestAcked);
             List<Record> records = TestBatches.readAll(log, log.logStartOffset());
-            assertThat(records).as("records after cycle %d", cycle).isNotEmpty();
+            if (records.isEmpty()) {
+                // only correct when the child was killed before its first acknowledgement
+                assertThat(highestAcked).as("acknowledged offset with an empty log after cycle %d", cycle).isNegative();
+                assertThat(log.logEndOffset()).isEqualTo(log.logStartOffset());
+                return;
+            }
             long expected = records.get(0).offset();
             assertThat(expected).isEqualTo(log.logStartOffset());
             for (Record r : records) {
