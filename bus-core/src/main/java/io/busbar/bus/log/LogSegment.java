@@ -335,12 +335,15 @@ final class LogSegment {
         records.renameTo(log.resolveSibling(log.getFileName() + suffix).toFile());
     }
 
-    /** Writes the index files if needed and closes the records file. */
-    void close(boolean persistIndexes) throws IOException {
-        if (persistIndexes && !indexesPersisted) {
+    /** At close: writes (and fsyncs) the index files unless they are already on disk. */
+    void persistIndexes() throws IOException {
+        if (!indexesPersisted) {
             onBecomeInactive();
             writeIndexes();
         }
+    }
+
+    void close() throws IOException {
         records.close();
     }
 

@@ -206,6 +206,8 @@ class GroupCoordinatorTest {
                 .isInstanceOf(GroupNotEmptyException.class)
                 .hasMessageContaining("'g'").hasMessageContaining("stop its consumers");
         assertThatThrownBy(() -> coordinator.deleteGroup("g")).isInstanceOf(GroupNotEmptyException.class);
+        assertThat(get(coordinator.deleteGroupAsync("g"))).isEqualTo(GroupError.NON_EMPTY_GROUP);
+        assertThat(get(coordinator.deleteGroupAsync("never-seen"))).isEqualTo(GroupError.GROUP_ID_NOT_FOUND);
     }
 
     @Test

@@ -35,10 +35,10 @@ public final class RunningBusbar implements AutoCloseable {
                         id: generator
                         from:
                           uri: timer:orders
-                          parameters: {period: 100}
+                          parameters: {period: 100, includeMetadata: true}
                           steps:
                             - setBody:
-                                simple: '{"orderId": ${exchangeProperty.CamelTimerCounter}}'
+                                simple: '{"orderId": ${header.CamelTimerCounter}}'
                             - to:
                                 uri: bus:orders
                                 parameters: {partitions: 2}
