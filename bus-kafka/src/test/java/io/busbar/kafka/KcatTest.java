@@ -94,4 +94,20 @@ class KcatTest {
         String consumed = run(null, "-C", "-t", "kcat-topic", "-o", "beginning", "-e", "-q", "-f", "%k=%s\n");
         assertThat(consumed.lines().sorted().toList()).containsExactly("k1=one", "k2=two", "k3=three", "k4=four");
     }
+
+    @Test
+    void kcatBalancedConsumerCommitsAndResumesInAGroup() throws Exception {
+        broker.bus().admin().createTopic("kcat-group", 1, java.util.Map.of());
+        run("a:1\nb:2\nc:3\n", "-P", "-t", "kcat-group", "-K", ":");
+
+        String first = run(null, "-G", "kcat-g", "-X", "auto.offset.reset=earliest", "-q", "-e", "-f", "%k=%s\n", "kcat-group");
+        assertThat(first.lines().toList()).containsExactly("a=1", "b=2", "c=3");
+
+        run("d:4\n", "-P", "-t", "kcat-group", "-K", ":");
+        // the group committed offset 3 when the first consumer left: only the new record is read
+        String second = run(null, "-G", "kcat-g", "-X", "auto.offset.reset=earliest", "-q", "-e", "-f", "%k=%s\n", "kcat-group");
+        assertThat(second.lines().toList()).containsExactly("d=4");
+        assertThat(broker.bus().groupCoordinator().fetchOffsets("kcat-g", null))
+                .containsEntry(new io.busbar.bus.TopicPartition("kcat-group", 0), new io.busbar.bus.CommittedOffset(4, ""));
+    }
 }

@@ -2,6 +2,7 @@ package io.busbar.routes;
 
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.kafka.KafkaBusConfig;
 import io.busbar.bus.Durability;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
@@ -12,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +74,7 @@ public final class BusbarRuntime {
         List<BusbarService> started = new ArrayList<>();
         Bus bus = null;
         try {
-            bus = Bus.open(busConfig());
+            bus = openBus();
             for (BusbarService service : services) {
                 started.add(service);
                 service.start(new ServiceContext(bus, settings));
@@ -139,12 +142,26 @@ public final class BusbarRuntime {
         }
     }
 
+    /** The embedded bus on the data directory, or the Kafka cluster when busbar.bus.backend=kafka. */
+    Bus openBus() {
+        if (!"kafka".equals(settings.get(RuntimeKeys.BACKEND))) {
+            return Bus.open(busConfig());
+        }
+        Map<String, Object> client = new HashMap<>(settings.passThrough(RuntimeKeys.KAFKA_CLIENT_PREFIX));
+        client.put("bootstrap.servers", settings.get(RuntimeKeys.KAFKA_BOOTSTRAP_SERVERS));
+        return Bus.kafka(new KafkaBusConfig(client, Map.copyOf(settings.passThrough(RuntimeKeys.KAFKA_PRODUCER_PREFIX)),
+                Map.copyOf(settings.passThrough(RuntimeKeys.KAFKA_CONSUMER_PREFIX)),
+                (short) settings.getInt(RuntimeKeys.KAFKA_REPLICATION_FACTOR), settings.getInt(RuntimeKeys.DEFAULT_PARTITIONS),
+                settings.getBoolean(RuntimeKeys.AUTO_CREATE_TOPICS)));
+    }
+
     BusConfig busConfig() {
         return BusConfig.builder(settings.getPath(RuntimeKeys.DATA_DIR))
                 .durability(Durability.valueOf(settings.get(RuntimeKeys.DURABILITY).toUpperCase(Locale.ROOT)))
                 .flushIntervalMs(settings.getLong(RuntimeKeys.FLUSH_INTERVAL_MS))
                 .defaultPartitions(settings.getInt(RuntimeKeys.DEFAULT_PARTITIONS))
                 .autoCreateTopics(settings.getBoolean(RuntimeKeys.AUTO_CREATE_TOPICS))
+                .truncateOnCorruption(settings.getBoolean(RuntimeKeys.TRUNCATE_ON_CORRUPTION))
                 .build();
     }
 

@@ -78,8 +78,9 @@ public final class BusbarSettings {
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String name = e.getKey().trim();
             String value = e.getValue() == null ? "" : e.getValue().trim();
-            if (name.startsWith("camel.")) {
-                camel.put(name, value);
+            if (name.startsWith("camel.") || name.startsWith(RuntimeKeys.KAFKA_CLIENT_PREFIX)
+                    || name.startsWith(RuntimeKeys.KAFKA_PRODUCER_PREFIX) || name.startsWith(RuntimeKeys.KAFKA_CONSUMER_PREFIX)) {
+                camel.put(name, value); // pass-through keys: checked by camel-main or the Kafka clients
             } else if (keys.containsKey(name)) {
                 values.put(name, value);
                 sources.put(name, source);
@@ -141,7 +142,22 @@ public final class BusbarSettings {
 
     /** {@code camel.*} entries from the file and {@code --set}, for camel-main. */
     public Map<String, String> camelProperties() {
-        return Map.copyOf(camelProperties);
+        return withPrefix("camel.", false);
+    }
+
+    /** Pass-through entries under {@code prefix} (e.g. {@code busbar.kafka.client.}), with the prefix removed. */
+    public Map<String, String> passThrough(String prefix) {
+        return withPrefix(prefix, true);
+    }
+
+    private Map<String, String> withPrefix(String prefix, boolean strip) {
+        Map<String, String> out = new TreeMap<>();
+        camelProperties.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(strip ? k.substring(prefix.length()) : k, v);
+            }
+        });
+        return out;
     }
 
     /** Every known key, sorted by name. */

@@ -51,6 +51,16 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("busbar: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return 2;
+        } catch (Exception e) {
+            // e.g. a route that does not parse or an endpoint that cannot start: Camel's messages name the route
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            spec.commandLine().getErr().println("busbar: pipelines failed to start: " + e.getMessage()
+                    + (root != e ? System.lineSeparator() + "  cause: " + root : ""));
+            spec.commandLine().getErr().flush();
+            return 1;
         }
     }
 

@@ -25,8 +25,29 @@ public final class RuntimeKeys {
     public static final ConfigKey RELOAD_ENABLED = ConfigKey.bool("busbar.reload.enabled", true,
             "Reload a pipeline file (YAML or Java) when it changes, without a restart.");
 
+    public static final ConfigKey TRUNCATE_ON_CORRUPTION = ConfigKey.bool("busbar.log.truncate.on.corruption", false,
+            "When a partition log is damaged in the middle (not just a torn tail), drop everything from the damage on"
+                    + " instead of refusing to start. Set it only after reading the error and saving a copy of the files.");
+
+    public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
+            "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
+                    + " docs/kafka-backend.md). Pipelines are the same on both.");
+
+    public static final ConfigKey KAFKA_BOOTSTRAP_SERVERS = ConfigKey.string("busbar.kafka.bootstrap.servers", "",
+            "host:port[,host:port...] of the Kafka cluster, required when busbar.bus.backend=kafka. Other client"
+                    + " settings (TLS, SASL) pass through as busbar.kafka.client.<kafka setting>, producer and consumer"
+                    + " tuning as busbar.kafka.producer.<setting> and busbar.kafka.consumer.<setting>.");
+
+    public static final ConfigKey KAFKA_REPLICATION_FACTOR = ConfigKey.integer("busbar.kafka.replication.factor", 1, 1,
+            "Replication factor of topics Busbar creates on the Kafka cluster (3 in production).");
+
+    /** Prefixes whose keys pass through to Kafka clients unchecked (the prefix is removed). */
+    public static final String KAFKA_CLIENT_PREFIX = "busbar.kafka.client.";
+    public static final String KAFKA_PRODUCER_PREFIX = "busbar.kafka.producer.";
+    public static final String KAFKA_CONSUMER_PREFIX = "busbar.kafka.consumer.";
+
     public static final List<ConfigKey> ALL = List.of(DATA_DIR, DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS,
-            AUTO_CREATE_TOPICS, RELOAD_ENABLED);
+            AUTO_CREATE_TOPICS, RELOAD_ENABLED, TRUNCATE_ON_CORRUPTION, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
 
     private RuntimeKeys() {
     }

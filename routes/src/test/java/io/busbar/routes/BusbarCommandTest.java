@@ -53,4 +53,23 @@ class BusbarCommandTest {
         assertThat(execute("run", dir.toString(), "--config", dir.resolve("nope.properties").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("nope.properties").contains("--config");
     }
+
+    @Test
+    void reportsAPipelineThatCannotStartWithExitCode1AndTheCause(@TempDir Path dir) throws Exception {
+        Path pipeline = Files.writeString(dir.resolve("broken.yaml"), """
+                - route:
+                    id: broken
+                    from:
+                      uri: "bus:orders"
+                      steps:
+                        - to: "log:x"
+                """);
+
+        int code = execute("run", pipeline.toString(), "--set", "busbar.data.dir=" + dir.resolve("data"),
+                "--set", "busbar.durability=os", "--set", "busbar.admin.listener=127.0.0.1:0",
+                "--set", "busbar.kafka.listener=127.0.0.1:0");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("busbar: pipelines failed to start").contains("add ?groupId=<name>");
+    }
 }

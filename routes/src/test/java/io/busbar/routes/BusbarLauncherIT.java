@@ -33,6 +33,10 @@ import static org.awaitility.Awaitility.await;
  */
 class BusbarLauncherIT {
 
+    /** Services that listen (admin API, Kafka listener) take any free port: tests never use a fixed one. */
+    private static final String FREE_ADMIN_PORT = "busbar.admin.listener=127.0.0.1:0";
+    private static final String FREE_KAFKA_PORT = "busbar.kafka.listener=127.0.0.1:0";
+
     private static final Path HOME = Path.of(System.getProperty("busbar.home", "..")).toAbsolutePath().normalize();
 
     @TempDir
@@ -69,7 +73,7 @@ class BusbarLauncherIT {
 
         Process p = launch(log, "run", HOME.resolve("samples/quickstart").toString(),
                 "--config", HOME.resolve("samples/quickstart/busbar.properties").toString(),
-                "--set", "busbar.data.dir=" + data);
+                "--set", "busbar.data.dir=" + data, "--set", FREE_ADMIN_PORT, "--set", FREE_KAFKA_PORT);
 
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("exits by itself; log: %s", log).isTrue();
         String output = Files.readString(log);
@@ -114,7 +118,7 @@ class BusbarLauncherIT {
                         - to: "file:%s?fileName=processed.log&fileExist=Append"
                 """.formatted(out));
         Path log = dir.resolve("copy.log");
-        String[] args = { "run", pipeline.toString(), "--set", "busbar.data.dir=" + data };
+        String[] args = { "run", pipeline.toString(), "--set", "busbar.data.dir=" + data, "--set", FREE_ADMIN_PORT, "--set", FREE_KAFKA_PORT };
 
         Process first = launch(log, args);
         await().atMost(Duration.ofSeconds(120)).until(() -> lines(processed).size() >= 40);

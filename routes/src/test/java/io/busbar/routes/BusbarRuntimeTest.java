@@ -57,8 +57,10 @@ class BusbarRuntimeTest {
 
     private void start(Map<String, String> extra) {
         List<BusbarService> services = BusbarRuntime.discoverServices();
+        // any free port for services that listen (the admin API): tests never use a fixed port
         Map<String, String> set = new java.util.HashMap<>(Map.of("busbar.data.dir", data.toString(),
-                "busbar.durability", "os"));
+                "busbar.durability", "os", "busbar.admin.listener", "127.0.0.1:0",
+                "busbar.kafka.listener", "127.0.0.1:0"));
         set.putAll(extra);
         BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(services), Map.of(), "test",
                 Map.of(), set);

@@ -339,9 +339,10 @@ final class ClassicGroup {
     }
 
     /**
-     * Kafka's OffsetCommit rules: a standalone commit (generation &lt; 0) is allowed while the group has no members;
-     * otherwise the committer must be a member of the current generation, and not while the group waits for the
-     * leader's assignment.
+     * Kafka's OffsetCommit rules, in Kafka's order: a standalone commit (generation &lt; 0) is allowed while the group
+     * has no members; nothing is committed while the group waits for the leader's assignment; otherwise the committer
+     * must be a member of the current generation (commits during PreparingRebalance are allowed, so members can
+     * commit in onPartitionsRevoked).
      */
     GroupError validateCommit(int generation, String memberId, long nowMs) {
         if (state == GroupState.DEAD) {
@@ -350,7 +351,8 @@ final class ClassicGroup {
         if (generation < 0 && state == GroupState.EMPTY) {
             return GroupError.NONE;
         }
-        if (state == GroupState.COMPLETING_REBALANCE && members.containsKey(memberId) && generation == generationId) {
+        if (state == GroupState.COMPLETING_REBALANCE) {
+            // Kafka's order: while the assignment is pending nobody commits; members retry after the rebalance.
             return GroupError.REBALANCE_IN_PROGRESS;
         }
         GroupError error = validateMember(generation, memberId);

@@ -68,10 +68,12 @@ final class ConsumerGroupMember implements GroupMembership {
     private long nextMetadataCheckMs;
     private long retryNotBeforeMs;
     private boolean closed;
+    private RuntimeException listenerFailure;
 
     /** Read by commits from listener callbacks; written only by the consumer thread. */
     private volatile MemberGeneration generation = MemberGeneration.NONE;
     private volatile CompletableFuture<Void> wakeupSignal = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> pollNeeded = new CompletableFuture<>();
     private final MemberHeartbeat heartbeat;
     private final MemberCommits commits;
 
@@ -83,7 +85,7 @@ final class ConsumerGroupMember implements GroupMembership {
         this.context = context;
         this.config = config;
         this.assignors = new ConsumerAssignors(config.assignmentStrategies());
-        this.heartbeat = new MemberHeartbeat(coordinator, context, config, timer);
+        this.heartbeat = new MemberHeartbeat(coordinator, context, config, timer, () -> pollNeeded.complete(null));
         this.commits = new MemberCommits(coordinator, config);
     }
 
@@ -145,21 +147,27 @@ final class ConsumerGroupMember implements GroupMembership {
     @Override
     public void poll(Duration maxBlock) {
         long now = context.nowMs();
+        pollNeeded = new CompletableFuture<>();
         heartbeat.polled();
         commits.runCallbacks();
         if (closed || !subscribed()) {
             return;
         }
-        long deadline = now + Math.max(0, maxBlock.toMillis());
         handleLostMembership();
         if (phase == Phase.STABLE) {
             checkMetadata(now);
-            if (heartbeat.takeRejoinRequest(generation.id())) {
+        }
+        // A cooperative member keeps its partitions during a rebalance: like Kafka's, its poll does not wait for the
+        // join to complete but goes on fetching, and the protocol advances on later polls.
+        long deadline = assignors.cooperative() && !owned.isEmpty() ? now : now + Math.max(0, maxBlock.toMillis());
+        CompletableFuture<Void> wake = wakeupSignal;
+        while (!wake.isDone()) {
+            if (phase == Phase.STABLE) {
+                if (!heartbeat.takeRejoinRequest(generation.id())) {
+                    break;
+                }
                 phase = Phase.UNJOINED;
             }
-        }
-        CompletableFuture<Void> wake = wakeupSignal;
-        while (phase != Phase.STABLE && !wake.isDone()) {
             if (!step(deadline, wake)) {
                 break;
             }
@@ -167,6 +175,7 @@ final class ConsumerGroupMember implements GroupMembership {
         if (wake.isDone()) {
             wakeupSignal = new CompletableFuture<>();
         }
+        rethrowListenerFailure();
     }
 
     /** One transition of the join state machine; false when it must wait longer than the poll allows. */
@@ -206,6 +215,8 @@ final class ConsumerGroupMember implements GroupMembership {
         }
         long wait = deadline - context.nowMs();
         if (wait <= 0) {
+            // The consumer goes back to fetching; have it poll again as soon as the response arrives.
+            future.whenComplete((r, e) -> pollNeeded.complete(null));
             return false;
         }
         try {
@@ -314,26 +325,20 @@ final class ConsumerGroupMember implements GroupMembership {
         assignment.partitions().forEach(tp -> assigned.add(new TopicPartition(tp.topic(), tp.partition())));
         List<TopicPartition> revoked = owned.stream().filter(tp -> !assigned.contains(tp)).toList();
         List<TopicPartition> added = assigned.stream().filter(tp -> !owned.contains(tp)).toList();
-        RuntimeException failure = null;
         if (!revoked.isEmpty()) {
-            failure = revoke(revoked);
+            revoke(revoked);
             heartbeat.requestRejoin(generation.id());
         }
         owned.addAll(added);
         target.partitionsAdded(added);
-        RuntimeException f = callListener(() -> listener.onPartitionsAssigned(added), "onPartitionsAssigned");
-        failure = failure == null ? f : failure;
-        if (failure != null) {
-            throw failure;
-        }
+        callListener(() -> listener.onPartitionsAssigned(added), "onPartitionsAssigned");
     }
 
-    private RuntimeException revoke(Collection<TopicPartition> partitions) {
+    private void revoke(Collection<TopicPartition> partitions) {
         List<TopicPartition> list = List.copyOf(partitions);
-        RuntimeException failure = callListener(() -> listener.onPartitionsRevoked(list), "onPartitionsRevoked");
+        callListener(() -> listener.onPartitionsRevoked(list), "onPartitionsRevoked");
         owned.removeAll(list);
         target.partitionsRemoved(list);
-        return failure;
     }
 
     private void lose() {
@@ -341,21 +346,31 @@ final class ConsumerGroupMember implements GroupMembership {
             return;
         }
         List<TopicPartition> list = List.copyOf(owned);
-        RuntimeException failure = callListener(() -> listener.onPartitionsLost(list), "onPartitionsLost");
+        callListener(() -> listener.onPartitionsLost(list), "onPartitionsLost");
         owned.clear();
         target.partitionsRemoved(list);
-        if (failure != null) {
-            throw failure;
+    }
+
+    /**
+     * Runs a listener callback; a failure is logged and kept, the protocol step completes regardless (so the member's
+     * state stays consistent), and the failure is thrown at the end of the poll, as Kafka does.
+     */
+    private void callListener(Runnable call, String name) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.error("RebalanceListener.{} of consumer '{}' in group '{}' failed", name, config.clientId(), config.groupId(), e);
+            if (listenerFailure == null) {
+                listenerFailure = e;
+            }
         }
     }
 
-    private RuntimeException callListener(Runnable call, String name) {
-        try {
-            call.run();
-            return null;
-        } catch (RuntimeException e) {
-            LOG.error("RebalanceListener.{} of consumer '{}' in group '{}' failed", name, config.clientId(), config.groupId(), e);
-            return e;
+    private void rethrowListenerFailure() {
+        RuntimeException failure = listenerFailure;
+        listenerFailure = null;
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -466,6 +481,11 @@ final class ConsumerGroupMember implements GroupMembership {
     // ---------------------------------------------------------------- leaving
 
     @Override
+    public CompletableFuture<Void> pollNeeded() {
+        return pollNeeded;
+    }
+
+    @Override
     public void wakeup() {
         wakeupSignal.complete(null);
     }
@@ -494,10 +514,9 @@ final class ConsumerGroupMember implements GroupMembership {
     /** Revokes (after an auto-commit) everything owned and leaves the group at once, without waiting for the session timeout. */
     private void leave(boolean revokeOwned, String why) {
         heartbeat.beatFor(null);
-        RuntimeException failure = null;
         if (revokeOwned && !owned.isEmpty()) {
             maybeAutoCommitSync();
-            failure = revoke(new ArrayList<>(owned));
+            revoke(new ArrayList<>(owned));
         }
         MemberGeneration g = generation;
         if (!g.memberId().isEmpty()) {
@@ -508,8 +527,6 @@ final class ConsumerGroupMember implements GroupMembership {
         phase = Phase.UNJOINED;
         joinFuture = null;
         syncFuture = null;
-        if (failure != null) {
-            throw failure;
-        }
+        rethrowListenerFailure();
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -145,21 +146,43 @@ final class GroupAdministration {
     }
 
     void deleteGroup(String groupId) {
+        GroupError error = await(deleteGroupAsync(groupId), "delete group '" + groupId + "'");
+        switch (error) {
+            case NONE -> { }
+            case GROUP_ID_NOT_FOUND -> throw new UnknownGroupException("Group '" + groupId
+                    + "' does not exist: nothing to delete (check the name with listGroups)");
+            case NON_EMPTY_GROUP -> throw notEmpty(groupId, "delete");
+            default -> throw new StorageException("Could not delete group '" + groupId + "': " + error
+                    + " (the tombstones in __consumer_offsets did not become durable; check the data directory's disk and retry)");
+        }
+    }
+
+    /** DeleteGroups: NONE, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or KAFKA_STORAGE_ERROR, once the tombstones are durable. */
+    CompletableFuture<GroupError> deleteGroupAsync(String groupId) {
         ClassicGroup group = coordinator.existingGroup(groupId);
-        boolean hasOffsets = coordinator.offsets().hasOffsets(groupId);
-        if (group == null && !hasOffsets) {
-            throw new UnknownGroupException("Group '" + groupId + "' does not exist: nothing to delete (check the name with listGroups)");
+        if (group == null && !coordinator.offsets().hasOffsets(groupId)) {
+            return CompletableFuture.completedFuture(GroupError.GROUP_ID_NOT_FOUND);
         }
         if (group != null) {
-            boolean dead = coordinator.withGroup(group, ClassicGroup::markDeadIfEmpty);
-            if (!dead) {
-                throw notEmpty(groupId, "delete");
+            if (!coordinator.withGroup(group, ClassicGroup::markDeadIfEmpty)) {
+                return CompletableFuture.completedFuture(GroupError.NON_EMPTY_GROUP);
             }
             coordinator.forget(group);
         }
         Set<TopicPartition> partitions = coordinator.offsets().partitionsOf(groupId);
-        await(coordinator.offsets().delete(groupId, partitions, context.nowMs()), "delete group '" + groupId + "'");
-        LOG.info("Deleted group '{}' and the committed offsets of {} partitions", groupId, partitions.size());
+        try {
+            return coordinator.offsets().delete(groupId, partitions, context.nowMs()).handle((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("Deleting group '{}' failed: tombstones not durable", groupId, failure);
+                    return GroupError.KAFKA_STORAGE_ERROR;
+                }
+                LOG.info("Deleted group '{}' and the committed offsets of {} partitions", groupId, partitions.size());
+                return GroupError.NONE;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Deleting group '{}' failed: tombstones not written", groupId, e);
+            return CompletableFuture.completedFuture(GroupError.KAFKA_STORAGE_ERROR);
+        }
     }
 
     /** Deletes the offsets of groups empty for longer than the retention (counted from the later of empty-since and last commit). */
@@ -210,7 +233,7 @@ final class GroupAdministration {
                 + "' while it has active members: stop its consumers (close them) and retry once the group is Empty");
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {
+    private static <T> T await(CompletableFuture<T> future, String what) {
         try {
             return future.get(WRITE_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -216,7 +216,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Moves the group's committed offsets (of {@code partitions}, or of every partition it has offsets for when
-     * empty) and returns the new ones.
+     * empty) and returns the new ones. Blocks until durable: not for network threads.
      *
      * @throws io.busbar.bus.GroupNotEmptyException while the group has members
      */
@@ -225,13 +225,23 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Deletes an empty group and its committed offsets (tombstones in {@code __consumer_offsets}).
+     * Deletes an empty group and its committed offsets (tombstones in {@code __consumer_offsets}). Blocks until
+     * durable: network threads use {@link #deleteGroupAsync}.
      *
      * @throws io.busbar.bus.GroupNotEmptyException while the group has members
      * @throws io.busbar.bus.UnknownGroupException when there is no such group
      */
     public void deleteGroup(String groupId) {
         administration.deleteGroup(groupId);
+    }
+
+    /**
+     * DeleteGroups without blocking (for network threads): NONE, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, or
+     * KAFKA_STORAGE_ERROR; completes once the tombstones are durable.
+     */
+    public CompletableFuture<GroupError> deleteGroupAsync(String groupId) {
+        GroupError refused = refuse(groupId);
+        return refused != GroupError.NONE ? CompletableFuture.completedFuture(refused) : administration.deleteGroupAsync(groupId);
     }
 
     /** The group side of one in-process consumer; the consumer closes it. */

@@ -95,7 +95,7 @@ final class LogLoader {
         } catch (IOException | RuntimeException e) {
             for (LogSegment s : segments.all()) {
                 try {
-                    s.close(false);
+                    s.close();
                 } catch (IOException | RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.record.Records;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * One segment of a partition log: the records file ({@code <base>.log}, whole v2 batches back to back) with its
@@ -30,8 +31,8 @@ final class LogSegment {
     private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
     private long offsetOfMaxTimestamp;
     private volatile long nextOffset;
-    /** Start of the segment's age for {@code segment.ms}. */
-    private final long rollBaseTimeMs;
+    /** Start of the segment's age for {@code segment.ms}: its creation, or for a loaded segment its first record's time. */
+    private volatile long rollBaseTimeMs;
     /** Index files on disk match the in-memory indexes (the segment is closed for appends and they were written). */
     private volatile boolean indexesPersisted;
     /** Size of the records file at the last fsync, -1 when unknown. */
@@ -305,9 +306,19 @@ final class LogSegment {
         }
     }
 
-    /** The segment became the log's active segment: its index files are stale until it is closed or rolled. */
-    void markActive() {
+    /**
+     * The segment became the log's active segment after a load: its index files are stale until it is closed or
+     * rolled, and its age for {@code segment.ms} counts from its first batch (not from this open), as in Kafka.
+     */
+    void markActive() throws IOException {
         indexesPersisted = false;
+        Iterator<FileChannelRecordBatch> batches = records.batches().iterator();
+        if (batches.hasNext()) {
+            long first = batches.next().maxTimestamp();
+            if (first >= 0 && first < rollBaseTimeMs) {
+                rollBaseTimeMs = first;
+            }
+        }
     }
 
     /** Renames the segment's files to {@code <name><suffix>} (the caller fsyncs the directory). */
@@ -324,12 +335,15 @@ final class LogSegment {
         records.renameTo(log.resolveSibling(log.getFileName() + suffix).toFile());
     }
 
-    /** Writes the index files if needed and closes the records file. */
-    void close(boolean persistIndexes) throws IOException {
-        if (persistIndexes && !indexesPersisted) {
+    /** At close: writes (and fsyncs) the index files unless they are already on disk. */
+    void persistIndexes() throws IOException {
+        if (!indexesPersisted) {
             onBecomeInactive();
             writeIndexes();
         }
+    }
+
+    void close() throws IOException {
         records.close();
     }
 

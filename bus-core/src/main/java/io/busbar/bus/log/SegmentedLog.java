@@ -20,30 +20,22 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
  * A {@link PartitionLog} on local disk: segment files in one directory (see {@link LogFiles}), appends to the last
- * (active) segment, fsyncs by the durability policy, retention and compaction on closed segments.
+ * (active) segment, fsyncs by the durability policy ({@link LogFlusher}), retention ({@link LogRetention}) and
+ * compaction ({@link LogCleaner}) on closed segments; opening runs {@link LogLoader}.
  *
- * <p>Locks, always taken in this order: {@code maintenanceLock} (retention, compaction: one at a time),
- * {@code flushLock} (fsyncs, the recovery point, removing segment files), {@code appendLock} (the log end, the
- * active segment, rolling). Reads take no lock: they see the segment map and the high watermark published by the
- * writers. Thread-safe.
+ * <p>Locks, always taken in this order: {@code maintenanceLock} (retention, compaction: one at a time), the flush
+ * lock (fsyncs, the recovery point, removing segment files, close), {@code appendLock} (the log end, the active
+ * segment, rolling). Reads take no lock: they see the segment map and the high watermark published by the writers.
+ * Thread-safe.
  */
 final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
-    /** Segment files removed by retention or compaction stay open this long for reads already under way. */
-    static final long FILE_DELETE_DELAY_MS = 60_000;
-
-    private record PendingAppend(long endOffset, CompletableFuture<Long> durable) {
-    }
 
     private final Path dir;
     private final TopicPartition partition;
@@ -53,29 +45,20 @@ final class SegmentedLog implements PartitionLog {
     private final LongSupplier clock;
     private final LogSegments segments;
     private final HighWatermark highWatermark;
-    private final OffsetCheckpointFile recoveryCheckpoint;
     private final OffsetCheckpointFile logStartCheckpoint;
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final ReentrantLock flushLock = new ReentrantLock();
     private final Object maintenanceLock = new Object();
-    private final ConcurrentLinkedQueue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final List<LogSegment> removedSegments = new ArrayList<>();
+    private final LogFlusher flusher;
+    /** Guards segment file removal and close against flushes (the flusher's lock). */
+    private final ReentrantLock flushLock;
+    private final DelayedSegmentDeletion deletion;
     private final LogCleaner cleaner;
-    private final ScheduledFuture<?> intervalFlush;
-    private final AtomicLong fsyncRounds = new AtomicLong();
 
     private volatile TopicConfig config;
     private volatile LogSegment active;
     private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile boolean closed;
-    /** Set when an fsync failed: what was written since the last good fsync is in doubt until the log is reopened. */
-    private volatile StorageException failure;
-    /** Guarded by flushLock. */
-    private long recoveryPoint;
-    /** Base offset of the segment holding the recovery point last written to the checkpoint; guarded by flushLock. */
-    private long checkpointedRecoverySegment;
 
     SegmentedLog(Path dir, TopicPartition partition, TopicConfig config, LogOptions options, LogScheduler scheduler,
                  boolean ownsScheduler, LongSupplier clock) throws IOException {
@@ -92,14 +75,24 @@ final class SegmentedLog implements PartitionLog {
         this.active = segments.last();
         this.logEndOffset = active.nextOffset();
         this.logStartOffset = loaded.logStartOffset();
-        this.recoveryPoint = loaded.recoveryPoint();
-        this.checkpointedRecoverySegment = active.baseOffset();
-        this.recoveryCheckpoint = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.RECOVERY_POINT));
         this.logStartCheckpoint = new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.LOG_START_OFFSET));
         this.highWatermark = new HighWatermark(new HighWatermark.Position(logEndOffset, active, active.size()));
+        this.flusher = new LogFlusher(partition, segments, highWatermark, this::logEndPosition,
+                new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.RECOVERY_POINT)), options, scheduler,
+                loaded.recoveryPoint());
+        this.flushLock = flusher.lock();
+        this.deletion = new DelayedSegmentDeletion(partition, scheduler, flushLock);
         this.cleaner = new LogCleaner(this);
-        this.intervalFlush = options.durability() == Durability.INTERVAL
-                ? scheduler.scheduleAtFixedRate(this::intervalFlush, options.flushIntervalMs()) : null;
+    }
+
+    /** The log end with the active segment and its size, read together. */
+    private HighWatermark.Position logEndPosition() {
+        appendLock.lock();
+        try {
+            return new HighWatermark.Position(logEndOffset, active, active.size());
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     @Override
@@ -137,14 +130,9 @@ final class SegmentedLog implements PartitionLog {
         return clock.getAsLong();
     }
 
-    /** fsyncs everything written so far, now, on the calling thread (benchmarks compare this to group commit). */
-    void flushNow() {
-        flush(options.durability() == Durability.FSYNC);
-    }
-
     /** How many flushes (each one fsync per dirty segment) ran: group commit keeps this far below the appends. */
     long fsyncRounds() {
-        return fsyncRounds.get();
+        return flusher.fsyncRounds();
     }
 
     // ---------------------------------------------------------------- append
@@ -171,7 +159,7 @@ final class SegmentedLog implements PartitionLog {
             }
             logEndOffset = nextOffset;
             if (fsync) {
-                pending.add(new PendingAppend(nextOffset, durable));
+                flusher.awaitFsync(nextOffset, durable);
             } else {
                 highWatermark.advanceTo(new HighWatermark.Position(nextOffset, segment, segment.size()));
             }
@@ -179,7 +167,7 @@ final class SegmentedLog implements PartitionLog {
             appendLock.unlock();
         }
         if (fsync) {
-            requestFlush();
+            flusher.requestFlush();
         } else {
             durable.complete(nextOffset);
             highWatermark.releaseWaiters();
@@ -191,7 +179,7 @@ final class SegmentedLog implements PartitionLog {
         if (closed) {
             throw new BusClosedException("The log of " + partition + " is closed");
         }
-        StorageException failed = failure;
+        StorageException failed = flusher.failure();
         if (failed != null) {
             throw new StorageException("The log of " + partition + " failed an fsync and accepts no appends until "
                     + "it is reopened (the disk reported: " + failed.getCause() + ")", failed);
@@ -216,7 +204,7 @@ final class SegmentedLog implements PartitionLog {
             cause.addSuppressed(e);
             StorageException failed = new StorageException("The log of " + partition + " could not undo a failed "
                     + "append in " + segment.file() + ": reopen the log once the disk is healthy", cause);
-            failure = failed;
+            flusher.fail(failed);
             return failed;
         }
         return new StorageException("Append to " + partition + " failed writing " + segment.file() + ": " + cause
@@ -264,106 +252,6 @@ final class SegmentedLog implements PartitionLog {
         active = next;
         LOG.debug("{}: rolled to segment {}", partition, next.file());
         return next;
-    }
-
-    // ---------------------------------------------------------------- flush
-
-    private void requestFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                scheduler.execute(this::groupCommit);
-            } catch (RuntimeException e) {
-                flushScheduled.set(false);
-                throw e;
-            }
-        }
-    }
-
-    /**
-     * Group commit: one fsync covers everything written before it started, completing every append waiting for it.
-     * Appends arriving during the fsync schedule exactly one more.
-     */
-    private void groupCommit() {
-        flushScheduled.set(false);
-        flush(true);
-    }
-
-    private void intervalFlush() {
-        flush(false);
-    }
-
-    /**
-     * fsyncs every segment from the recovery point to the log end as of now; moves the recovery point (and its
-     * checkpoint, once per segment) and, under FSYNC, the high watermark, completing the appends it covers.
-     */
-    private void flush(boolean completeDurable) {
-        List<CompletableFuture<Long>> done = new ArrayList<>();
-        long target;
-        flushLock.lock();
-        try {
-            if (closed || failure != null) {
-                return;
-            }
-            LogSegment lastSegment;
-            int lastPosition;
-            appendLock.lock();
-            try {
-                target = logEndOffset;
-                lastSegment = active;
-                lastPosition = lastSegment.size();
-            } finally {
-                appendLock.unlock();
-            }
-            if (target > recoveryPoint) {
-                try {
-                    // from the segment holding the last flushed record: it may have rolled since and need its indexes
-                    for (LogSegment s : segments.from(recoveryPoint - 1)) {
-                        if (s.baseOffset() > lastSegment.baseOffset()) {
-                            break;
-                        }
-                        s.flush(s != lastSegment);
-                    }
-                    moveRecoveryPoint(target, lastSegment);
-                    fsyncRounds.incrementAndGet();
-                } catch (IOException e) {
-                    failFlush(e);
-                    return;
-                }
-            }
-            if (completeDurable) {
-                highWatermark.advanceTo(new HighWatermark.Position(target, lastSegment, lastPosition));
-                for (PendingAppend p = pending.peek(); p != null && p.endOffset <= target; p = pending.peek()) {
-                    pending.poll();
-                    done.add(p.durable);
-                }
-            }
-        } finally {
-            flushLock.unlock();
-        }
-        for (CompletableFuture<Long> f : done) {
-            f.complete(target);
-        }
-        highWatermark.releaseWaiters();
-    }
-
-    /** Guarded by flushLock. The checkpoint is rewritten only when the recovery point enters another segment. */
-    private void moveRecoveryPoint(long offset, LogSegment holding) throws IOException {
-        recoveryPoint = offset;
-        if (holding.baseOffset() != checkpointedRecoverySegment) {
-            recoveryCheckpoint.write(offset);
-            checkpointedRecoverySegment = holding.baseOffset();
-        }
-    }
-
-    /** Guarded by flushLock: an fsync failed, so nothing written since the last good one may be acknowledged. */
-    private void failFlush(IOException e) {
-        StorageException failed = new StorageException("fsync of the log of " + partition + " in " + dir
-                + " failed: " + e + ". Unacknowledged appends are failed; reopen the log once the disk is healthy", e);
-        failure = failed;
-        LOG.error("{}: {}", partition, failed.getMessage());
-        for (PendingAppend p = pending.poll(); p != null; p = pending.poll()) {
-            p.durable.completeExceptionally(failed);
-        }
     }
 
     // ---------------------------------------------------------------- read
@@ -490,7 +378,7 @@ final class SegmentedLog implements PartitionLog {
 
     /**
      * Takes segments out of the log (retention, compaction): renamed to {@code .deleted} at once, closed and deleted
-     * after {@link #FILE_DELETE_DELAY_MS} so reads already holding their files finish. Caller holds maintenanceLock.
+     * later by {@link DelayedSegmentDeletion}. Caller holds maintenanceLock.
      */
     void removeSegments(List<LogSegment> removed) {
         flushLock.lock();
@@ -502,14 +390,13 @@ final class SegmentedLog implements PartitionLog {
             LogFiles.fsyncDirectory(dir);
             for (LogSegment s : removed) {
                 segments.remove(s);
-                removedSegments.add(s);
             }
+            deletion.add(removed);
         } catch (IOException e) {
             throw new StorageException("Cannot remove segments of " + partition + " in " + dir + ": " + e, e);
         } finally {
             flushLock.unlock();
         }
-        scheduleDeletion(removed);
     }
 
     /**
@@ -527,7 +414,7 @@ final class SegmentedLog implements PartitionLog {
             LogFiles.fsyncDirectory(dir);
             segments.replace(old, compacted);
             highWatermark.replaceSegment(old, compacted);
-            removedSegments.add(old);
+            deletion.add(List.of(old));
             compacted.flush(true);
         } catch (IOException e) {
             throw new StorageException("Cannot swap in the compacted segment " + compacted.file() + " of " + partition
@@ -535,7 +422,6 @@ final class SegmentedLog implements PartitionLog {
         } finally {
             flushLock.unlock();
         }
-        scheduleDeletion(List.of(old));
     }
 
     private void ensureOpenForMaintenance() {
@@ -544,86 +430,39 @@ final class SegmentedLog implements PartitionLog {
         }
     }
 
-    private void scheduleDeletion(List<LogSegment> removed) {
-        try {
-            scheduler.schedule(() -> deleteRemoved(removed), FILE_DELETE_DELAY_MS);
-        } catch (RuntimeException e) {
-            LOG.debug("{}: scheduler stopped; removed segments are deleted at close", partition);
-        }
-    }
-
-    private void deleteRemoved(List<LogSegment> removed) {
-        flushLock.lock();
-        try {
-            for (LogSegment s : removed) {
-                if (removedSegments.remove(s)) {
-                    closeAndDeleteQuietly(s);
-                }
-            }
-        } finally {
-            flushLock.unlock();
-        }
-    }
-
-    private void closeAndDeleteQuietly(LogSegment s) {
-        try {
-            s.closeAndDelete();
-        } catch (IOException e) {
-            LOG.warn("{}: could not delete {}: {}", partition, s.file(), e.toString());
-        }
-    }
-
     // ---------------------------------------------------------------- close
 
     @Override
     public void close() {
+        HighWatermark.Position end;
         appendLock.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
+            end = new HighWatermark.Position(logEndOffset, active, active.size());
         } finally {
             appendLock.unlock();
         }
-        if (intervalFlush != null) {
-            intervalFlush.cancel(false);
-        }
-        List<CompletableFuture<Long>> done = new ArrayList<>();
         StorageException error = null;
         flushLock.lock();
         try {
-            removedSegments.forEach(this::closeAndDeleteQuietly);
-            removedSegments.clear();
-            try {
-                if (failure == null) {
-                    for (LogSegment s : segments.from(recoveryPoint)) {
-                        s.records().flush();
-                    }
-                }
-                for (LogSegment s : segments.all()) {
-                    s.close(failure == null);
-                }
-                if (failure == null) {
-                    recoveryCheckpoint.write(logEndOffset);
-                    highWatermark.advanceTo(new HighWatermark.Position(logEndOffset, active, active.size()));
-                    for (PendingAppend p = pending.poll(); p != null; p = pending.poll()) {
-                        done.add(p.durable);
-                    }
-                    new CleanShutdownFile(dir).write();
-                }
-            } catch (IOException e) {
-                error = new StorageException("Closing the log of " + partition + " failed: " + e
-                        + ". It will be recovered on the next open", e);
-                for (PendingAppend p = pending.poll(); p != null; p = pending.poll()) {
-                    p.durable.completeExceptionally(error);
-                }
+            deletion.deleteAll();
+            boolean flushed = flusher.flushForClose(end);
+            for (LogSegment s : segments.all()) {
+                s.close();
             }
+            if (flushed) {
+                new CleanShutdownFile(dir).write();
+            }
+        } catch (IOException e) {
+            error = new StorageException("Closing the log of " + partition + " failed: " + e
+                    + ". It will be recovered on the next open", e);
         } finally {
             flushLock.unlock();
         }
-        long end = logEndOffset;
-        done.forEach(f -> f.complete(end));
+        highWatermark.releaseWaiters();
         highWatermark.close();
         if (ownsScheduler) {
             scheduler.close();

@@ -291,4 +291,49 @@ class ConsumerGroupMemberTest {
         assertThat(inProcess.owned).extracting(TopicPartition::partition)
                 .doesNotContainAnyElementsOf(assignment.partitions().stream().map(org.apache.kafka.common.TopicPartition::partition).toList());
     }
+
+    @Test
+    void aFailingListenerIsThrownFromPollAfterTheAssignmentIsApplied() {
+        GroupMembership member = coordinator.newMembership(ConsumerConfig.builder().groupId("g").clientId("x")
+                .assignmentStrategies(List.of("range")).sessionTimeoutMs(1000).heartbeatIntervalMs(100).build());
+        Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+        member.subscribe(List.of("orders"), null, new RebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> p) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> p) {
+                throw new IllegalStateException("listener broke");
+            }
+        }, new GroupMembership.AssignmentTarget() {
+            @Override
+            public void partitionsAdded(Collection<TopicPartition> p) {
+                owned.addAll(p);
+            }
+
+            @Override
+            public void partitionsRemoved(Collection<TopicPartition> p) {
+                owned.removeAll(p);
+            }
+        });
+        try {
+            List<Throwable> thrown = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try {
+                    member.poll(Duration.ofMillis(100));
+                } catch (IllegalStateException e) {
+                    thrown.add(e);
+                }
+                return !thrown.isEmpty();
+            });
+            assertThat(thrown.get(0)).hasMessage("listener broke");
+            assertThat(owned).hasSize(6);
+            assertThat(member.assignment()).hasSize(6);
+            member.poll(Duration.ofMillis(10)); // thrown once; the member stays in its generation
+            assertThat(coordinator.groupSnapshot("g").orElseThrow().state()).isEqualTo(GroupState.STABLE);
+        } finally {
+            member.close();
+        }
+    }
 }

@@ -275,4 +275,29 @@ class GroupConsumptionTest {
             auto.close();
         }
     }
+
+    @Test
+    void patternSubscriptionPicksUpTopicsCreatedLater() {
+        bus.admin().createTopic("p-1", 2, Map.of());
+        BusConsumer consumer = bus.consumer(ProcessingConsumer.config("g", "pattern").build());
+        try {
+            consumer.subscribe(java.util.regex.Pattern.compile("p-.*"), RebalanceListener.NONE);
+            bus.producer().send("p-1", BusRecord.of("a", "one")).join();
+            Set<String> got = new HashSet<>();
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> got.add(r.topic() + ":" + r.valueAsString()));
+                return got.contains("p-1:one");
+            });
+            bus.admin().createTopic("p-2", 3, Map.of());
+            bus.producer().send("p-2", BusRecord.of("b", "two")).join();
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> got.add(r.topic() + ":" + r.valueAsString()));
+                return got.contains("p-2:two");
+            });
+            assertThat(consumer.assignment()).hasSize(5);
+            assertThat(got).doesNotContain(TOPIC);
+        } finally {
+            consumer.close();
+        }
+    }
 }

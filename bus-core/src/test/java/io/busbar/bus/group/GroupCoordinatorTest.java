@@ -158,6 +158,10 @@ class GroupCoordinatorTest {
         coordinator.joinGroup(join("", "range"));
         JoinGroupResult a2 = get(coordinator.joinGroup(join(a.memberId(), "range")));
         assertThat(a2.generationId()).isGreaterThan(a.generationId());
+        // While the new generation waits for its assignment nobody commits.
+        assertThat(get(coordinator.commitOffsets("g", a2.generationId(), a2.memberId(), Map.of(T0, new CommittedOffset(6)))))
+                .containsEntry(T0, GroupError.REBALANCE_IN_PROGRESS);
+        get(coordinator.syncGroup("g", a2.generationId(), a2.memberId(), null, null, Map.of()));
 
         assertThat(get(coordinator.commitOffsets("g", a.generationId(), a.memberId(), Map.of(T0, new CommittedOffset(9)))))
                 .containsEntry(T0, GroupError.ILLEGAL_GENERATION);
@@ -172,7 +176,8 @@ class GroupCoordinatorTest {
                 .containsEntry(T0, GroupError.NONE);
         assertThat(coordinator.fetchOffsets("g", Set.of(T0, T1))).containsExactly(Map.entry(T0, new CommittedOffset(3, "m")));
 
-        get(coordinator.joinGroup(join("", "range")));
+        JoinGroupResult member = get(coordinator.joinGroup(join("", "range")));
+        get(coordinator.syncGroup("g", member.generationId(), member.memberId(), null, null, Map.of()));
         assertThat(get(coordinator.commitOffsets("g", -1, "", Map.of(T0, new CommittedOffset(4)))))
                 .containsEntry(T0, GroupError.UNKNOWN_MEMBER_ID);
     }
@@ -201,6 +206,8 @@ class GroupCoordinatorTest {
                 .isInstanceOf(GroupNotEmptyException.class)
                 .hasMessageContaining("'g'").hasMessageContaining("stop its consumers");
         assertThatThrownBy(() -> coordinator.deleteGroup("g")).isInstanceOf(GroupNotEmptyException.class);
+        assertThat(get(coordinator.deleteGroupAsync("g"))).isEqualTo(GroupError.NON_EMPTY_GROUP);
+        assertThat(get(coordinator.deleteGroupAsync("never-seen"))).isEqualTo(GroupError.GROUP_ID_NOT_FOUND);
     }
 
     @Test

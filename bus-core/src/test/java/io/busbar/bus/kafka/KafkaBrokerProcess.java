@@ -43,7 +43,22 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public static KafkaBrokerProcess start(Path dir) throws Exception {
-        return start(dir, System.getProperty("java.class.path"));
+        return start(dir, brokerClasspath());
+    }
+
+    /**
+     * bus-core's test classpath, written by the build to {@code bus-core/target/kafka-broker.classpath}: Kafka needs its
+     * own Jackson and Scala versions, which a module with Camel on its test classpath does not have.
+     */
+    static String brokerClasspath() throws IOException {
+        for (String candidate : List.of("target/kafka-broker.classpath", "../bus-core/target/kafka-broker.classpath")) {
+            Path file = Path.of(candidate);
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+        }
+        throw new IllegalStateException("bus-core/target/kafka-broker.classpath is missing: build bus-core first"
+                + " (mvn -pl bus-core -am test-compile)");
     }
 
     public static KafkaBrokerProcess start(Path dir, String classpath) throws Exception {

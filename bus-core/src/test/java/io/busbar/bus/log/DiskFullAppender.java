@@ -27,7 +27,7 @@ public final class DiskFullAppender {
             for (int i = 0; i < 100_000; i++) {
                 endBefore = log.logEndOffset();
                 sizeBefore = log.sizeInBytes();
-                log.append(TestBatches.sized(1000 + i, 1, 1000)).durable().join();
+                log.append(TestBatches.sized(System.currentTimeMillis(), 1, 1000)).durable().join();
             }
             System.out.println("NEVER_FAILED");
             return;
@@ -39,14 +39,14 @@ public final class DiskFullAppender {
         int readable = TestBatches.readAll(log, 0).size();
         System.out.println("READABLE " + readable);
         try {
-            log.append(TestBatches.sized(1, 1, 1000));
+            log.append(TestBatches.sized(System.currentTimeMillis(), 1, 1000));
             System.out.println("SECOND_APPEND_SUCCEEDED");
         } catch (StorageException e) {
             System.out.println("SECOND_APPEND_FAILED end=" + log.logEndOffset());
         }
         // room again: a smaller segment.bytes rolls to a new, empty segment file
         log.updateConfig(CONFIG.with(Map.of(TopicConfig.SEGMENT_BYTES, "1024")));
-        AppendResult after = log.append(TestBatches.sized(1, 1, 100));
+        AppendResult after = log.append(TestBatches.sized(System.currentTimeMillis(), 1, 100));
         after.durable().join();
         System.out.println("RECOVERED offset=" + after.baseOffset());
         log.close();

@@ -124,6 +124,30 @@ class LogCleanerTest {
     }
 
     @Test
+    void leavesRecordsYoungerThanMinCompactionLagAlone() {
+        PartitionLog log = PartitionLogs.open(root.resolve("prices-0"), TP,
+                COMPACTED.with(Map.of(TopicConfig.MIN_COMPACTION_LAG_MS, "5000")), LogOptions.DEFAULT);
+        opened.add(log);
+        writeUpdates(log); // every record stamped 1000
+        int before = TestBatches.readAll(log, 0).size();
+        log.compact(4000);
+        assertThat(TestBatches.readAll(log, 0)).hasSize(before);
+        log.compact(7000);
+        assertThat(TestBatches.readAll(log, 0).size()).isLessThan(before);
+    }
+
+    @Test
+    void doesNothingForADeleteOnlyTopic() {
+        PartitionLog log = PartitionLogs.open(root.resolve("prices-0"), TP,
+                COMPACTED.with(Map.of(TopicConfig.CLEANUP_POLICY, "delete")), LogOptions.DEFAULT);
+        opened.add(log);
+        writeUpdates(log);
+        int before = TestBatches.readAll(log, 0).size();
+        log.compact(2000);
+        assertThat(TestBatches.readAll(log, 0)).hasSize(before);
+    }
+
+    @Test
     void survivesReopenAndCrashRecovery() throws IOException {
         Path dir = root.resolve("prices-0");
         PartitionLog log = open(dir);

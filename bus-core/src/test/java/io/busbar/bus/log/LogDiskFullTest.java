@@ -52,7 +52,7 @@ class LogDiskFullTest {
         try {
             assertThat(log.logEndOffset()).isEqualTo(end + 1);
             assertThat(TestBatches.readAll(log, 0)).hasSize((int) end + 1);
-            log.append(TestBatches.sized(1, 1, 1000)).durable().get(30, TimeUnit.SECONDS);
+            log.append(TestBatches.sized(System.currentTimeMillis(), 1, 1000)).durable().get(30, TimeUnit.SECONDS);
             assertThat(log.logEndOffset()).isEqualTo(end + 2);
         } finally {
             log.close();

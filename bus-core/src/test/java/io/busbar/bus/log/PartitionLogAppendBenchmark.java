@@ -40,6 +40,9 @@ public class PartitionLogAppendBenchmark {
         @Param({"FSYNC", "INTERVAL", "OS"})
         public Durability durability;
 
+        @Param({"100", "1024"})
+        public int recordSize;
+
         Path dir;
         SegmentedLog log;
 
@@ -59,18 +62,16 @@ public class PartitionLogAppendBenchmark {
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Producer {
-        @Param({"100", "1024"})
-        public int recordSize;
-
+        /** Records appended: JMH reports it per second (the only public field: aux counters are public fields). */
         public long records;
         MemoryRecords batch;
         int recordsPerBatch;
         final ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
 
         @Setup(Level.Trial)
-        public void build() {
-            recordsPerBatch = Math.max(1, 16 * 1024 / (recordSize + 10));
-            batch = TestBatches.sized(System.currentTimeMillis(), recordsPerBatch, recordSize);
+        public void build(LogState state) {
+            recordsPerBatch = Math.max(1, 16 * 1024 / (state.recordSize + 10));
+            batch = TestBatches.sized(System.currentTimeMillis(), recordsPerBatch, state.recordSize);
         }
 
         @TearDown(Level.Iteration)

@@ -218,6 +218,23 @@ class SegmentedLogTest {
     }
 
     @Test
+    void segmentAgeCountsFromTheFirstRecordAcrossAReopen() {
+        AtomicLong now = new AtomicLong(1_000_000);
+        TopicConfig config = config(Map.of(TopicConfig.SEGMENT_MS, "60000"));
+        PartitionLog log = PartitionLogs.open(dir.resolve("orders-0"), TP, config, LogOptions.DEFAULT, scheduler,
+                false, now::get);
+        log.append(TestBatches.values(now.get(), "a")).durable().join();
+        log.close();
+        now.addAndGet(50_000);
+        PartitionLog reopened = PartitionLogs.open(dir.resolve("orders-0"), TP, config, LogOptions.DEFAULT, scheduler,
+                false, now::get);
+        opened.add(reopened);
+        now.addAndGet(20_000);
+        reopened.append(TestBatches.values(now.get(), "b")).durable().join();
+        assertThat(segmentFiles(".log")).containsExactly("00000000000000000000.log", "00000000000000000001.log");
+    }
+
+    @Test
     void reopenKeepsEveryRecordAndContinuesTheOffsets() {
         PartitionLog log = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "2048", TopicConfig.INDEX_INTERVAL_BYTES, "128")),
                 LogOptions.DEFAULT);
@@ -297,6 +314,96 @@ class SegmentedLogTest {
         result.durable().join();
         assertThat(result.baseOffset()).isEqualTo(1);
         assertThat(TestBatches.readAll(log, 0)).extracting(TestBatches::value).containsExactly("a", "x", "y");
+    }
+
+    @Test
+    void intervalDurabilityFsyncsInTheBackgroundAndMovesTheRecoveryPoint() throws Exception {
+        PartitionLog log = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "1024")),
+                LogOptions.DEFAULT.withDurability(Durability.INTERVAL).withFlushIntervalMs(20));
+        Path checkpoint = dir.resolve("orders-0").resolve(OffsetCheckpointFile.RECOVERY_POINT);
+        String atOpen = Files.readString(checkpoint);
+        for (int i = 0; i < 40; i++) {
+            log.append(TestBatches.sized(1, 1, 100));
+        }
+        // the checkpoint moves once the interval flush has fsynced past a rolled segment
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !Files.readString(checkpoint).equals(atOpen));
+        long recoveryPoint = Long.parseLong(Files.readString(checkpoint).split("\n")[1].trim());
+        assertThat(recoveryPoint).isGreaterThan(0).isLessThanOrEqualTo(40);
+    }
+
+    @Test
+    void concurrentAppendersGetDistinctContiguousOffsetsWhileReadersFollow() throws Exception {
+        PartitionLog log = open(config(Map.of(TopicConfig.SEGMENT_BYTES, "8192", TopicConfig.RETENTION_BYTES, "100000")),
+                LogOptions.DEFAULT);
+        int threads = 4;
+        int perThread = 300;
+        List<CompletableFuture<List<AppendResult>>> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            writers.add(CompletableFuture.supplyAsync(() -> {
+                List<AppendResult> results = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                    results.add(log.append(TestBatches.values(1, thread + ":" + i, thread + ":" + i + "b")));
+                }
+                return results;
+            }));
+        }
+        CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
+            long next = 0;
+            long seen = 0;
+            while (next < threads * perThread * 2L) {
+                log.awaitHighWatermarkAbove(next).join();
+                for (RecordBatch batch : log.read(next, 4096, true).records().batches()) {
+                    assertThat(batch.baseOffset()).isEqualTo(next);
+                    next = batch.lastOffset() + 1;
+                    seen += 2;
+                }
+            }
+            return seen;
+        });
+        List<Long> bases = new ArrayList<>();
+        for (CompletableFuture<List<AppendResult>> w : writers) {
+            for (AppendResult r : w.get(60, TimeUnit.SECONDS)) {
+                r.durable().get(60, TimeUnit.SECONDS);
+                assertThat(r.lastOffset()).isEqualTo(r.baseOffset() + 1);
+                bases.add(r.baseOffset());
+            }
+        }
+        assertThat(reader.get(60, TimeUnit.SECONDS)).isEqualTo(threads * perThread * 2L);
+        assertThat(bases).doesNotHaveDuplicates().hasSize(threads * perThread);
+        assertThat(bases.stream().mapToLong(Long::longValue).max().orElseThrow()).isEqualTo(threads * perThread * 2L - 2);
+        // each thread's records are in the order it sent them
+        Map<String, Integer> lastSeen = new java.util.HashMap<>();
+        for (Record r : TestBatches.readAll(log, 0)) {
+            String[] parts = TestBatches.value(r).split(":");
+            if (parts[1].endsWith("b")) {
+                continue;
+            }
+            int i = Integer.parseInt(parts[1]);
+            assertThat(i).isGreaterThan(lastSeen.getOrDefault(parts[0], -1));
+            lastSeen.put(parts[0], i);
+        }
+        assertThat(lastSeen).hasSize(threads);
+    }
+
+    @Test
+    void logsSharingASchedulerCommitIndependently() throws Exception {
+        List<PartitionLog> logs = new ArrayList<>();
+        for (int p = 0; p < 5; p++) {
+            PartitionLog log = PartitionLogs.open(dir.resolve("orders-" + p), new TopicPartition("orders", p),
+                    TopicConfig.DEFAULT, LogOptions.DEFAULT, scheduler);
+            opened.add(log);
+            logs.add(log);
+        }
+        List<CompletableFuture<Long>> durable = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            for (PartitionLog log : logs) {
+                durable.add(log.append(TestBatches.values(1, "v" + i)).durable());
+            }
+        }
+        CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(logs).allSatisfy(l -> assertThat(l.highWatermark()).isEqualTo(50));
     }
 
     @Test

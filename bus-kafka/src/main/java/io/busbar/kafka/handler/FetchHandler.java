@@ -171,6 +171,10 @@ final class FetchHandler implements ApiHandler {
             } catch (OffsetOutOfRangeException e) {
                 data.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
                 error = true;
+            } catch (RuntimeException e) {
+                // e.g. the topic was deleted while the fetch waited: the client refreshes its metadata
+                data.setErrorCode(ErrorMapping.of(e).code());
+                error = true;
             }
         }
         return new Attempt(response, bytes, error, seen);

@@ -8,12 +8,17 @@ import io.busbar.kafka.handler.KafkaApis;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +46,11 @@ public final class KafkaServer {
     private final Channel serverChannel;
     private final Advertised advertised;
     private final KafkaApis apis;
-    private final io.netty.channel.group.ChannelGroup connections;
+    private final ChannelGroup connections;
 
     private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlerExecutors,
                         Channel serverChannel, Advertised advertised, KafkaApis apis,
-                        io.netty.channel.group.ChannelGroup connections) {
+                        ChannelGroup connections) {
         this.boss = boss;
         this.workers = workers;
         this.handlerExecutors = handlerExecutors;
@@ -62,8 +67,8 @@ public final class KafkaServer {
                 new DefaultThreadFactory("busbar-kafka-io", true));
         EventExecutorGroup executors = new DefaultEventExecutorGroup(config.handlerThreads(),
                 new DefaultThreadFactory("busbar-kafka-handler", true));
-        io.netty.channel.group.ChannelGroup connections = new io.netty.channel.group.DefaultChannelGroup(
-                io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+        ChannelGroup connections = new DefaultChannelGroup(
+                GlobalEventExecutor.INSTANCE);
         DeferredInitializer deferred = new DeferredInitializer(connections);
         try {
             Channel channel = new ServerBootstrap()
@@ -128,11 +133,11 @@ public final class KafkaServer {
      * Accepted connections are initialised once the handlers exist (they need the bound port to advertise);
      * until then auto-read is off, so nothing is read early.
      */
-    private static final class DeferredInitializer extends io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel> {
-        private final io.netty.channel.group.ChannelGroup connections;
+    private static final class DeferredInitializer extends ChannelInitializer<SocketChannel> {
+        private final ChannelGroup connections;
         private volatile KafkaChannelInitializer delegate;
 
-        DeferredInitializer(io.netty.channel.group.ChannelGroup connections) {
+        DeferredInitializer(ChannelGroup connections) {
             this.connections = connections;
         }
 
@@ -141,7 +146,7 @@ public final class KafkaServer {
         }
 
         @Override
-        protected void initChannel(io.netty.channel.socket.SocketChannel ch) throws Exception {
+        protected void initChannel(SocketChannel ch) throws Exception {
             KafkaChannelInitializer d = delegate;
             if (d == null) {
                 ch.close();

@@ -1,5 +1,6 @@
 package io.busbar.kafka.server;
 
+import io.busbar.bus.BusException;
 import io.busbar.kafka.codec.ApiVersionTable;
 import io.busbar.kafka.codec.KafkaRequest;
 import io.busbar.kafka.codec.KafkaResponse;
@@ -8,16 +9,21 @@ import io.busbar.kafka.handler.RequestContext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -101,9 +107,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             ApiMessage body;
             try {
                 body = p.answer.join();
-            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            } catch (CompletionException | CancellationException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof io.busbar.bus.BusException || cause.getClass().getName().endsWith("ProduceRejectedException")) {
+                if (cause instanceof BusException) { // expected kind of failure: the message says it all
                     LOG.warn("Closing Kafka connection from {}: {} failed: {}", remote, p.request, cause.getMessage());
                 } else {
                     LOG.warn("Closing Kafka connection from {}: {} failed: {}", remote, p.request, cause.toString(), cause);
@@ -137,7 +143,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // waiting answers (long-poll fetch, join group) are no longer wanted
-        java.util.List<Pending> waiting = new java.util.ArrayList<>(pending);
+        List<Pending> waiting = new ArrayList<>(pending);
         pending.clear();
         waiting.forEach(p -> p.answer.cancel(false));
         ctx.fireChannelInactive();
@@ -156,10 +162,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (reason instanceof io.netty.handler.codec.TooLongFrameException) {
+        if (reason instanceof TooLongFrameException) {
             LOG.warn("Closing Kafka connection from {}: request larger than busbar.kafka.max.request.bytes ({})",
                     remote, reason.getMessage());
-        } else if (reason instanceof java.io.IOException) {
+        } else if (reason instanceof IOException) {
             LOG.debug("Kafka connection from {} failed: {}", remote, reason.toString());
         } else {
             LOG.warn("Closing Kafka connection from {}: {}", remote, reason.toString());

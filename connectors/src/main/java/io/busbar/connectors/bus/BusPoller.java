@@ -266,12 +266,12 @@ final class BusPoller implements Runnable, RebalanceListener {
         }
     }
 
+    /**
+     * Asks the poller to stop; it notices within {@code pollTimeoutMs}. No {@code wakeup()}: on a Kafka-backed bus a
+     * pending wakeup would make the final commit throw instead of committing.
+     */
     void stop() {
         running = false;
-        BusConsumer c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
     }
 
     boolean awaitFinished(long timeoutMs) throws InterruptedException {

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** {@code busbar dlq inspect|replay}: dead-letter topics ({@code <topic>.dlq}). */
 @Command(name = "dlq", description = "Inspect dead-lettered records and replay them to their topic.",
-        mixinStandardHelpOptions = true, subcommands = { DlqCommand.Inspect.class, DlqCommand.Replay.class })
+        mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, subcommands = { DlqCommand.Inspect.class, DlqCommand.Replay.class })
 public final class DlqCommand {
 
     @Command(name = "inspect", description = "Dead-letter records with their error and original position;"

@@ -9,13 +9,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** {@code busbar groups list|describe|reset-offsets|delete}. */
 @Command(name = "groups", description = "List, describe, reset and delete consumer groups.",
-        mixinStandardHelpOptions = true,
+        mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
         subcommands = { GroupsCommand.ListGroups.class, GroupsCommand.DescribeGroup.class,
                 GroupsCommand.ResetOffsets.class, GroupsCommand.DeleteGroup.class })
 public final class GroupsCommand {
@@ -117,7 +118,7 @@ public final class GroupsCommand {
         private static long parseInstant(String s) {
             try {
                 return Instant.parse(s).toEpochMilli();
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw new AdminCallException(0, "--to-datetime '" + s + "' is not an ISO-8601 instant: use e.g."
                         + " 2026-11-25T20:00:00Z");
             }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** {@code busbar pipelines list|start|stop}: needs a running runtime (--url). */
 @Command(name = "pipelines", description = "List, start and stop the pipelines of a running Busbar.",
-        mixinStandardHelpOptions = true,
+        mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
         subcommands = { PipelinesCommand.ListPipelines.class, PipelinesCommand.StartPipeline.class,
                 PipelinesCommand.StopPipeline.class })
 public final class PipelinesCommand {

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code busbar topics list|create|describe|delete}. */
-@Command(name = "topics", description = "List, create, describe and delete topics.", mixinStandardHelpOptions = true,
+@Command(name = "topics", description = "List, create, describe and delete topics.", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
         subcommands = { TopicsCommand.ListTopics.class, TopicsCommand.CreateTopic.class,
                 TopicsCommand.DescribeTopic.class, TopicsCommand.DeleteTopic.class })
 public final class TopicsCommand {

@@ -35,10 +35,10 @@ public final class RunningBusbar implements AutoCloseable {
                         id: generator
                         from:
                           uri: timer:orders
-                          parameters: {period: 100}
+                          parameters: {period: 100, includeMetadata: true}
                           steps:
                             - setBody:
-                                simple: '{"orderId": ${exchangeProperty.CamelTimerCounter}}'
+                                simple: '{"orderId": ${header.CamelTimerCounter}}'
                             - to:
                                 uri: bus:orders
                                 parameters: {partitions: 2}
@@ -93,7 +93,7 @@ public final class RunningBusbar implements AutoCloseable {
         Path data = dir.resolve("data");
         List<BusbarService> services = BusbarRuntime.discoverServices();
         Map<String, String> set = new HashMap<>(Map.of("busbar.data.dir", data.toString(), "busbar.durability", "os",
-                "busbar.reload.enabled", "false", "busbar.admin.listener", "127.0.0.1:0",
+                "busbar.reload.enabled", "false", "busbar.admin.listener", "127.0.0.1:0", "busbar.kafka.listener", "127.0.0.1:0",
                 "busbar.admin.metrics.interval.ms", "200"));
         set.putAll(extraSettings);
         BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(services), Map.of(), "test",
