@@ -1,0 +1,36 @@
+package io.busbar.routes;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** docs/runtime.md documents every key the runtime accepts (its own and the services'), with default and env form. */
+class ConfigReferenceTest {
+
+    @Test
+    void runtimeDocumentationListsEveryKeyWithItsDefaultAndEnvironmentForm() throws Exception {
+        Path doc = Path.of(System.getProperty("busbar.home", "..")).resolve("docs/runtime.md");
+        String text = Files.readString(doc);
+        List<ConfigKey> keys = BusbarSettings.resolve(BusbarRuntime.knownKeys(BusbarRuntime.discoverServices()),
+                java.util.Map.of(), "test", java.util.Map.of(), java.util.Map.of()).knownKeys().stream()
+                .filter(k -> !k.name().startsWith("busbar.recording.")) // the test-only service
+                .toList();
+        StringBuilder expectedRows = new StringBuilder();
+        for (ConfigKey k : keys) {
+            expectedRows.append(row(k)).append('\n');
+        }
+        for (ConfigKey k : keys) {
+            assertThat(text).as("docs/runtime.md must hold this row (all rows:%n%s)", expectedRows).contains(row(k));
+        }
+    }
+
+    private static String row(ConfigKey k) {
+        return "| `" + k.name() + "` | `" + k.envName() + "` | "
+                + (k.defaultValue() == null || k.defaultValue().isEmpty() ? "—" : "`" + k.defaultValue() + "`") + " | "
+                + k.expected() + " | " + k.description() + " |";
+    }
+}
