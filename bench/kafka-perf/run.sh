@@ -5,6 +5,7 @@
 #
 #   bench/kafka-perf/run.sh [busbar|kafka|all]      (default: all)
 #   RECORDS_100=500000 RECORDS_1K=200000 bench/kafka-perf/run.sh busbar
+#   DURABILITY=os bench/kafka-perf/run.sh all   # Busbar without fsync (OS write-back) against Kafka's default
 #
 # Prints one result line per case; see docs/performance.md, "Kafka listener". Needs Maven and a JDK 17+.
 set -euo pipefail
@@ -12,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WHICH=${1:-all}
 RECORDS_100=${RECORDS_100:-500000}
 RECORDS_1K=${RECORDS_1K:-200000}
+DURABILITY=${DURABILITY:-fsync}
 WORK=$(mktemp -d /tmp/busbar-kafka-perf.XXXXXX)
 BROKER_PID=""
 cleanup() {
@@ -50,12 +52,12 @@ if [ "$WHICH" = busbar ] || [ "$WHICH" = all ]; then
   mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
   BROKER_CP="$ROOT/bus-kafka/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
   java -Xmx1g -cp "$BROKER_CP" io.busbar.kafka.BusbarBroker --data-dir "$WORK/busbar" \
-    --listener 127.0.0.1:"$(free_port)" --durability fsync > "$WORK/busbar.log" 2>&1 &
+    --listener 127.0.0.1:"$(free_port)" --durability "$DURABILITY" > "$WORK/busbar.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 1 120); do grep -q BUSBAR_KAFKA_LISTENING "$WORK/busbar.log" && break; sleep 0.5; done
   BOOTSTRAP=$(awk '/BUSBAR_KAFKA_LISTENING/{print $2}' "$WORK/busbar.log")
   [ -n "$BOOTSTRAP" ] || { cat "$WORK/busbar.log" >&2; exit 1; }
-  run_cases "busbar (fsync)" "$BOOTSTRAP"
+  run_cases "busbar ($DURABILITY)" "$BOOTSTRAP"
   kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""
 fi
 
@@ -77,15 +79,17 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
-# fsync every appended batch before acknowledging: the durability Busbar gives by default
-log.flush.interval.messages=1
 PROPS
+  if [ "$DURABILITY" = fsync ]; then
+    # fsync every appended batch before acknowledging: the durability Busbar gives by default
+    echo "log.flush.interval.messages=1" >> "$WORK/server.properties"
+  fi
   java -cp "$KAFKA_CP" kafka.tools.StorageTool format -t "$(java -cp "$KAFKA_CP" kafka.tools.StorageTool random-uuid)" \
     -c "$WORK/server.properties" >&2
   java -Xmx1g -cp "$KAFKA_CP" kafka.Kafka "$WORK/server.properties" > "$WORK/kafka.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 1 240); do grep -q "Kafka Server started" "$WORK/kafka.log" && break; sleep 0.5; done
   grep -q "Kafka Server started" "$WORK/kafka.log" || { echo "Kafka did not start:" >&2; tail -50 "$WORK/kafka.log" >&2; exit 1; }
-  run_cases "kafka 4.1.2 (fsync)" "127.0.0.1:$PORT"
+  run_cases "kafka 4.1.2 ($([ "$DURABILITY" = fsync ] && echo fsync || echo "no fsync"))" "127.0.0.1:$PORT"
   kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""
 fi

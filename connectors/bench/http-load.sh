@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the HTTP ingest with wrk (docs/performance.md, "HTTP connectors"). Loopback only, bounded in time:
 # for each connection count, DURATION seconds against the durable ingest and against the same listener answering
-# without the bus (the ceiling). Prints requests/s and p99 latency.
+# without the bus (the ceiling), after a 5 s warm-up of each. Prints requests/s and p99 latency, and at the end the
+# number of records in the topic (every 2xx of the ingest is one record).
 #   connectors/bench/http-load.sh            (from the repository root; installs wrk from Debian if missing)
 #   DURATION=5 CONNECTIONS="16 64" connectors/bench/http-load.sh
 set -euo pipefail
@@ -34,14 +35,18 @@ for _ in $(seq 1 120); do grep -q READY "$OUT" && break; sleep 0.5; done
 grep -q READY "$OUT" || { cat "$OUT"; echo "bench server did not start"; exit 1; }
 
 run() { # name port connections
-    local result rps p99
-    result=$(wrk -t"$THREADS" -c"$3" -d"${DURATION}s" --latency -s connectors/bench/http-load.lua \
+    local result rps p99 threads=$THREADS
+    (( $3 < threads )) && threads=$3
+    result=$(wrk -t"$threads" -c"$3" -d"${DURATION}s" --latency -s connectors/bench/http-load.lua \
         "http://127.0.0.1:$2/topics/bench")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
     p99=$(awk '$1=="99%" {print $2}' <<<"$result")
     non2xx=$(awk '/Non-2xx/ {print $4}' <<<"$result")
     printf '%-28s connections=%-3s requests/s=%-10s p99=%-9s non-2xx=%s\n' "$1" "$3" "$rps" "$p99" "${non2xx:-0}"
 }
+# warm-up (JIT, connection pools, segment files), not reported
+wrk -t"$THREADS" -c16 -d"${WARMUP:-5}s" -s connectors/bench/http-load.lua "http://127.0.0.1:$INGEST_PORT/topics/bench" >/dev/null
+wrk -t"$THREADS" -c16 -d"${WARMUP:-5}s" -s connectors/bench/http-load.lua "http://127.0.0.1:$LIMIT_PORT/topics/bench" >/dev/null
 echo "wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'), $(nproc) cores, ${DURATION}s per run, single-record JSON POST"
 for c in $CONNECTIONS; do
     run "ingest (durable ack, fsync)" "$INGEST_PORT" "$c"

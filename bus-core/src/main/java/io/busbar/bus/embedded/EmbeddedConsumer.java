@@ -164,6 +164,9 @@ final class EmbeddedConsumer implements BusConsumer, GroupMembership.AssignmentT
                 waits.add(bus.partitionLog(e.getKey()).awaitHighWatermarkAbove(state.position));
             }
         }
+        if (mode == Mode.GROUP && membership != null) {
+            waits.add(membership.pollNeeded()); // a rebalance started: poll now rather than at the end of the wait
+        }
         // One fresh future per wait, completed by whichever comes first: nothing long-lived collects callbacks.
         CompletableFuture<Void> any = new CompletableFuture<>();
         waits.forEach(w -> w.whenComplete((v, e) -> any.complete(null)));

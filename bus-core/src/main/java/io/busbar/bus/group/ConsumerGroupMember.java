@@ -73,6 +73,7 @@ final class ConsumerGroupMember implements GroupMembership {
     /** Read by commits from listener callbacks; written only by the consumer thread. */
     private volatile MemberGeneration generation = MemberGeneration.NONE;
     private volatile CompletableFuture<Void> wakeupSignal = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> pollNeeded = new CompletableFuture<>();
     private final MemberHeartbeat heartbeat;
     private final MemberCommits commits;
 
@@ -84,7 +85,7 @@ final class ConsumerGroupMember implements GroupMembership {
         this.context = context;
         this.config = config;
         this.assignors = new ConsumerAssignors(config.assignmentStrategies());
-        this.heartbeat = new MemberHeartbeat(coordinator, context, config, timer);
+        this.heartbeat = new MemberHeartbeat(coordinator, context, config, timer, () -> pollNeeded.complete(null));
         this.commits = new MemberCommits(coordinator, config);
     }
 
@@ -146,21 +147,27 @@ final class ConsumerGroupMember implements GroupMembership {
     @Override
     public void poll(Duration maxBlock) {
         long now = context.nowMs();
+        pollNeeded = new CompletableFuture<>();
         heartbeat.polled();
         commits.runCallbacks();
         if (closed || !subscribed()) {
             return;
         }
-        long deadline = now + Math.max(0, maxBlock.toMillis());
         handleLostMembership();
         if (phase == Phase.STABLE) {
             checkMetadata(now);
-            if (heartbeat.takeRejoinRequest(generation.id())) {
+        }
+        // A cooperative member keeps its partitions during a rebalance: like Kafka's, its poll does not wait for the
+        // join to complete but goes on fetching, and the protocol advances on later polls.
+        long deadline = assignors.cooperative() && !owned.isEmpty() ? now : now + Math.max(0, maxBlock.toMillis());
+        CompletableFuture<Void> wake = wakeupSignal;
+        while (!wake.isDone()) {
+            if (phase == Phase.STABLE) {
+                if (!heartbeat.takeRejoinRequest(generation.id())) {
+                    break;
+                }
                 phase = Phase.UNJOINED;
             }
-        }
-        CompletableFuture<Void> wake = wakeupSignal;
-        while (phase != Phase.STABLE && !wake.isDone()) {
             if (!step(deadline, wake)) {
                 break;
             }
@@ -208,6 +215,8 @@ final class ConsumerGroupMember implements GroupMembership {
         }
         long wait = deadline - context.nowMs();
         if (wait <= 0) {
+            // The consumer goes back to fetching; have it poll again as soon as the response arrives.
+            future.whenComplete((r, e) -> pollNeeded.complete(null));
             return false;
         }
         try {
@@ -470,6 +479,11 @@ final class ConsumerGroupMember implements GroupMembership {
     }
 
     // ---------------------------------------------------------------- leaving
+
+    @Override
+    public CompletableFuture<Void> pollNeeded() {
+        return pollNeeded;
+    }
 
     @Override
     public void wakeup() {

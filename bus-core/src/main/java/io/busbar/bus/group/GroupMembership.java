@@ -47,6 +47,14 @@ public interface GroupMembership extends AutoCloseable {
      */
     void poll(Duration maxBlock);
 
+    /**
+     * Completes when the group needs this consumer to poll soon (a rebalance started, or the member was dropped), so
+     * a consumer waiting for data can stop waiting. A fresh future after each {@link #poll}; cancelling it is harmless.
+     */
+    default java.util.concurrent.CompletableFuture<Void> pollNeeded() {
+        return new java.util.concurrent.CompletableFuture<>();
+    }
+
     /** Makes a {@link #poll} blocked on the group protocol return early. Safe from any thread. */
     default void wakeup() {
     }

@@ -34,8 +34,12 @@ final class MemberHeartbeat {
     private final AtomicReference<MemberGeneration> lostIn = new AtomicReference<>();
     private volatile ScheduledFuture<?> task;
     private volatile boolean stopped;
+    /** Tells the consumer thread to poll soon (completes the member's pollNeeded future). */
+    private final Runnable attention;
 
-    MemberHeartbeat(GroupCoordinator coordinator, GroupContext context, ConsumerConfig config, ScheduledExecutorService timer) {
+    MemberHeartbeat(GroupCoordinator coordinator, GroupContext context, ConsumerConfig config, ScheduledExecutorService timer,
+                    Runnable attention) {
+        this.attention = attention;
         this.coordinator = coordinator;
         this.context = context;
         this.config = config;
@@ -74,6 +78,7 @@ final class MemberHeartbeat {
     void requestRejoin(int generationId) {
         if (!stopped) {
             rejoinRequestedFor.set(generationId);
+            attention.run();
         }
     }
 
@@ -101,6 +106,7 @@ final class MemberHeartbeat {
                 beating = null;
                 coordinator.leaveGroup(config.groupId(), g.memberId());
                 lostIn.set(g);
+                attention.run();
                 return;
             }
             GroupError error = coordinator.heartbeat(config.groupId(), g.id(), g.memberId()).getNow(GroupError.NONE);
@@ -111,6 +117,7 @@ final class MemberHeartbeat {
                         beating = null;
                     }
                     lostIn.set(g);
+                    attention.run();
                 }
                 default -> { }
             }

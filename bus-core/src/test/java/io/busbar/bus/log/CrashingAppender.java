@@ -1,5 +1,6 @@
 package io.busbar.bus.log;
 
+import io.busbar.bus.Durability;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -16,6 +17,7 @@ import java.util.concurrent.Semaphore;
  * The child JVM of {@link LogCrashTest}: appends to a log forever with tiny segments and retention, so rolls,
  * checkpoint rewrites and segment deletions happen all the time, until it is killed. Each record's value is the
  * offset it must land at; {@code ACK <offset>} is printed only after the append's durable future completed.
+ * Arguments: the partition directory and the durability policy.
  */
 public final class CrashingAppender {
 
@@ -32,7 +34,8 @@ public final class CrashingAppender {
         Path dir = Path.of(args[0]);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.US_ASCII);
-        PartitionLog log = PartitionLogs.open(dir, PARTITION, CONFIG, LogOptions.DEFAULT);
+        Durability durability = Durability.valueOf(args[1]);
+        PartitionLog log = PartitionLogs.open(dir, PARTITION, CONFIG, LogOptions.DEFAULT.withDurability(durability));
         out.println("READY " + log.logEndOffset());
         Semaphore inFlight = new Semaphore(8);
         long next = log.logEndOffset();

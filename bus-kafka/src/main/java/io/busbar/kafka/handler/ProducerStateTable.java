@@ -23,12 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>a producer with no state here (e.g. after a restart: the state is kept in memory only) is accepted at any
  *       sequence.</li>
  * </ul>
+ * A producer that has not written to a partition for {@value #PRODUCER_ID_EXPIRATION_MS} ms (Kafka's
+ * {@code producer.id.expiration.ms} default) is forgotten there, so state does not grow without bound.
  * Check, append and record happen under the partition's lock, so two connections cannot interleave them.
  * Thread-safe.
  */
 final class ProducerStateTable {
 
     static final int CACHED_BATCHES = 5;
+    static final long PRODUCER_ID_EXPIRATION_MS = 24L * 3600 * 1000;
 
     /** Where a batch landed; for a duplicate, where the original landed. */
     record Appended(long baseOffset, CompletableFuture<Long> durable) { }
@@ -37,6 +40,7 @@ final class ProducerStateTable {
 
     private static final class ProducerEntry {
         short epoch;
+        long lastAppendMs;
         final ArrayDeque<CachedBatch> batches = new ArrayDeque<>();
     }
 
@@ -76,11 +80,17 @@ final class ProducerStateTable {
                 }
             }
             AppendResult r = log.append(records);
+            long now = System.currentTimeMillis();
+            if (entry == null) {
+                // a new producer here: a cheap moment to forget the ones long gone
+                producers.values().removeIf(e -> now - e.lastAppendMs > PRODUCER_ID_EXPIRATION_MS);
+            }
             if (entry == null || epoch != entry.epoch) {
                 entry = new ProducerEntry();
                 entry.epoch = epoch;
                 producers.put(producerId, entry);
             }
+            entry.lastAppendMs = now;
             entry.batches.addLast(new CachedBatch(firstSeq, lastSeq, r.baseOffset(), r.durable()));
             if (entry.batches.size() > CACHED_BATCHES) {
                 entry.batches.removeFirst();

@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * A child-JVM runtime for the crash and memory tests: an embedded bus (fsync durability) and one file-source
+ * A child-JVM runtime for the crash and memory tests: an embedded bus (fsync durability) and one file connector
  * kamelet route, as `busbar run` would host them. Prints {@code READY} once started; with {@code exitWhenDone}
- * it exits once the inbox has no file left, printing {@code DONE heapPeakBytes=<n>}.
+ * it exits once the work is done (source: the inbox has no file left; sink: the group {@code archive} has
+ * committed {@code expectedRecords}), printing {@code DONE heapPeakBytes=<n>}.
  *
- * <p>Usage: {@code FileConnectorMain <dataDir> <inbox> <kamelet options> <exitWhenDone>}
+ * <p>Usage: {@code FileConnectorMain <dataDir> <inbox> <kamelet options> <exitWhenDone>} (file-source), or
+ * {@code FileConnectorMain <dataDir> sink:<expectedRecords> <kamelet options> <exitWhenDone>} (file-sink).
  */
 public final class FileConnectorMain {
 
@@ -26,7 +28,9 @@ public final class FileConnectorMain {
 
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]);
-        Path inbox = Path.of(args[1]);
+        boolean sink = args[1].startsWith("sink:");
+        Path inbox = sink ? null : Path.of(args[1]);
+        long expectedRecords = sink ? Long.parseLong(args[1].substring(5)) : 0;
         String options = args[2];
         boolean exitWhenDone = Boolean.parseBoolean(args[3]);
         try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
@@ -35,7 +39,8 @@ public final class FileConnectorMain {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("kamelet:file-source?directory=" + inbox + "&" + options).routeId("source").to("log:done?level=DEBUG");
+                    from(sink ? "kamelet:file-sink?" + options : "kamelet:file-source?directory=" + inbox + "&" + options)
+                            .routeId("connector").to("log:done?level=DEBUG");
                 }
             });
             camel.start();
@@ -43,13 +48,22 @@ public final class FileConnectorMain {
             System.out.flush();
             while (true) {
                 Thread.sleep(100);
-                if (exitWhenDone && !hasFiles(inbox)) {
+                if (exitWhenDone && (sink ? committed(bus) >= expectedRecords : !hasFiles(inbox))) {
                     break;
                 }
             }
             camel.stop();
             System.out.println("DONE heapPeakBytes=" + heapPeak());
             System.out.flush();
+        }
+    }
+
+    private static long committed(Bus bus) {
+        try {
+            return bus.admin().describeGroup("archive").offsets().stream()
+                    .mapToLong(io.busbar.bus.GroupDescription.PartitionOffsets::committedOffset).sum();
+        } catch (io.busbar.bus.UnknownGroupException notYet) {
+            return 0;
         }
     }
 

@@ -136,4 +136,54 @@ class FileSourceTest extends CamelTestSupport {
         assertThat(inbox.resolve(".done")).doesNotExist();
         assertThat(skipped).exists();
     }
+
+    @Test
+    void aFileStillBeingWrittenIsReadOnlyOnceItStopsChanging() throws Exception {
+        Path file = inbox.resolve("growing.txt");
+        int lines = 60;
+        startSource("topic=growing&format=lines&readLockCheckInterval=700");
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < lines; i++) {
+                out.write("line " + i + "\n");
+                out.flush();
+                Thread.sleep(50);
+            }
+        }
+        awaitGone(file);
+
+        assertThat(FileTestBus.values(bus, "growing")).hasSize(lines).startsWith("line 0").endsWith("line " + (lines - 1));
+    }
+
+    @Test
+    void withAMarkerFileAFileIsReadOnlyOnceItsMarkerExists() throws Exception {
+        Path file = Files.writeString(inbox.resolve("batch.csv"), "a\n1\n2\n");
+        startSource("topic=marked&format=csv&readLock=none&doneFileName=${file:name}.ready");
+
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(file) && FileTestBus.count(bus, "marked") == 0);
+        Path marker = Files.createFile(inbox.resolve("batch.csv.ready"));
+        awaitGone(file);
+
+        assertThat(FileTestBus.values(bus, "marked")).containsExactly("{\"a\":\"1\"}", "{\"a\":\"2\"}");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void restartResumesAFileFromItsStoredPosition() throws Exception {
+        // a previous run stored the position after line 2 of this very file (same size and mtime), then died
+        Path file = Files.writeString(inbox.resolve("resume.txt"), "one\ntwo\nthree\nfour\n");
+        var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        String position = "{\"files\":{\"resume.txt\":{\"size\":" + attributes.size() + ",\"mtime\":"
+                + attributes.lastModifiedTime().toMillis() + ",\"position\":8,\"lines\":2,\"records\":2,\"complete\":false}}}";
+        try (var store = new io.busbar.connectors.position.PositionStore(bus)) {
+            store.save("resume-test", position);
+        }
+        startSource("topic=resumed&format=lines&connectorId=resume-test");
+        awaitGone(file);
+
+        assertThat(FileTestBus.values(bus, "resumed")).containsExactly("three", "four");
+        try (var store = new io.busbar.connectors.position.PositionStore(bus)) {
+            assertThat(store.load("resume-test")).hasValueSatisfying(json -> assertThat(json).contains("\"complete\":true"));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.busbar.routes.admin;
 
+import io.busbar.bus.Bus;
 import io.busbar.bus.GroupNotEmptyException;
 import io.busbar.bus.InvalidConfigException;
 import io.busbar.bus.InvalidTopicException;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The admin API's routes: method + path pattern ({@code /api/topics/{name}}) → operation. Transport-free, so the
@@ -38,7 +40,7 @@ public final class AdminApi {
      * The full API on a bus; {@code pipelines} supplies the pipeline operations once Camel is configured, or null
      * (always, for a bus opened without the runtime: pipeline calls then answer 503).
      */
-    public static AdminApi over(io.busbar.bus.Bus bus, java.util.function.Supplier<PipelineOperations> pipelines) {
+    public static AdminApi over(Bus bus, Supplier<PipelineOperations> pipelines) {
         TopicOperations topics = new TopicOperations(bus.admin());
         GroupOperations groups = new GroupOperations(bus.admin());
         RecordOperations records = new RecordOperations(bus);
@@ -85,7 +87,11 @@ public final class AdminApi {
 
     /** Answers a request; never throws. */
     public ApiResponse handle(ApiRequest request) {
-        String[] parts = request.path().replaceAll("/+$", "").substring(1).split("/");
+        String path = request.path().replaceAll("/+$", "");
+        if (!path.startsWith("/")) {
+            return error(404, "No admin API path '" + request.path() + "': see /openapi.yaml for the paths");
+        }
+        String[] parts = path.substring(1).split("/");
         boolean pathKnown = false;
         for (Route route : routes) {
             Map<String, String> params = match(route.segments(), parts);

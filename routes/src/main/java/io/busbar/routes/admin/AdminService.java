@@ -20,6 +20,7 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class AdminService implements BusbarService {
     private volatile InetSocketAddress address;
     private volatile CamelContext camel;
     private volatile PipelineOperations pipelines;
+    private int sampleFailures; // only the sampler thread
 
     @Override
     public String name() {
@@ -92,7 +94,12 @@ public final class AdminService implements BusbarService {
         AdminApi api = AdminApi.over(bus, () -> pipelines)
                 .add("GET", "/api/metrics/history", r -> ApiResponse.ok(history.since(r.queryLong("since", 0L, 0))));
         server = new AdminHttpServer(api, registry, this::notReadyReason, token);
-        address = server.start(listener.resolve());
+        try {
+            address = server.start(listener.resolve());
+        } catch (BindException e) {
+            throw new InvalidSettingException("Admin listener " + listener.host() + ":" + listener.port()
+                    + " cannot be bound (" + e.getMessage() + "): set busbar.admin.listener to a free port, or port 0");
+        }
         long interval = settings.getLong(AdminKeys.METRICS_INTERVAL_MS);
         sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "busbar-admin-metrics");
@@ -112,12 +119,18 @@ public final class AdminService implements BusbarService {
         return settings.get(AdminKeys.LISTENER);
     }
 
-    private static void sampleQuietly(BusMetrics metrics) {
+    private void sampleQuietly(BusMetrics metrics) {
         try {
             metrics.sample();
+            sampleFailures = 0;
         } catch (RuntimeException e) {
-            // a sample can race with a topic's deletion or the bus closing; the next one starts afresh
-            LOG.debug("Metrics sample failed: {}", e.toString());
+            // a sample can race with a topic's deletion or the bus closing; the next one starts afresh.
+            // Only a run of failures is worth a warning.
+            if (++sampleFailures == 5) {
+                LOG.warn("Metrics sampling failed 5 times in a row; /metrics and the console's charts are stale", e);
+            } else {
+                LOG.debug("Metrics sample failed: {}", e.toString());
+            }
         }
     }
 

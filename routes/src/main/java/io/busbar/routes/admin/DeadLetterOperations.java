@@ -11,6 +11,7 @@ import io.busbar.bus.Header;
 import io.busbar.bus.RecordMetadata;
 import io.busbar.bus.TopicDescription;
 import io.busbar.bus.TopicPartition;
+import io.busbar.bus.UnknownGroupException;
 import io.busbar.connectors.bus.BusConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -63,7 +65,7 @@ public final class DeadLetterOperations {
 
     public List<DeadLetterTopic> list() {
         List<DeadLetterTopic> out = new ArrayList<>();
-        for (String name : new java.util.TreeSet<>(bus.admin().listTopics(false))) {
+        for (String name : new TreeSet<>(bus.admin().listTopics(false))) {
             if (name.endsWith(SUFFIX)) {
                 Map<TopicPartition, Long> replayed = replayedOffsets(name);
                 long records = 0;
@@ -189,7 +191,7 @@ public final class DeadLetterOperations {
             bus.admin().describeGroup(REPLAY_GROUP).offsets().stream()
                     .filter(o -> o.partition().topic().equals(dlq) && o.committedOffset() >= 0)
                     .forEach(o -> out.put(o.partition(), o.committedOffset()));
-        } catch (io.busbar.bus.UnknownGroupException neverReplayed) {
+        } catch (UnknownGroupException neverReplayed) {
             return out;
         }
         return out;

@@ -8,6 +8,7 @@ import io.busbar.bus.OffsetSpec;
 import io.busbar.bus.TopicPartition;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +44,7 @@ public final class GroupOperations {
             GroupDetails d = describe(g.groupId());
             out.add(new GroupSummary(g.groupId(), g.state(), g.protocolType(), d.members().size(), d.lag()));
         }
-        out.sort(java.util.Comparator.comparing(GroupSummary::groupId));
+        out.sort(Comparator.comparing(GroupSummary::groupId));
         return out;
     }
 
@@ -54,7 +55,7 @@ public final class GroupOperations {
                         m.assignment().stream().map(TopicPartition::toString).sorted().toList()))
                 .toList();
         List<PartitionLag> partitions = d.offsets().stream()
-                .sorted(java.util.Comparator.comparing(GroupDescription.PartitionOffsets::partition))
+                .sorted(Comparator.comparing(GroupDescription.PartitionOffsets::partition))
                 .map(o -> new PartitionLag(o.partition().topic(), o.partition().partition(), o.committedOffset(),
                         o.endOffset(), o.lag()))
                 .toList();

@@ -14,6 +14,8 @@ import org.apache.camel.spi.SupervisingRouteController;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pipelines (Camel routes) of the running runtime: status, figures, the steps from source to sink for the console's
@@ -81,11 +83,11 @@ public final class PipelineOperations {
     private PipelineView view(String id) {
         Route route = camel.getRoute(id);
         PipelineEvents.PipelineCounters c = events.counters(id);
-        double mean = c.latency.count() == 0 ? 0 : c.latency.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+        double mean = c.latency.count() == 0 ? 0 : c.latency.mean(TimeUnit.MILLISECONDS);
         return new PipelineView(id, status(id), route == null ? null : route.getEndpoint().getEndpointUri(),
                 (long) c.exchanges.count(), (long) c.failures.count(), (long) c.recordsOut.count(),
                 camel.getInflightRepository().size(id), c.ratePerSecond(), mean,
-                c.latency.max(java.util.concurrent.TimeUnit.MILLISECONDS), c.lastError.get(), steps(id));
+                c.latency.max(TimeUnit.MILLISECONDS), c.lastError.get(), steps(id));
     }
 
     private String status(String id) {
@@ -100,7 +102,7 @@ public final class PipelineOperations {
         return switch (status) {
             case Started -> "running";
             case Stopped, Suspended -> "stopped";
-            default -> status.name().toLowerCase(java.util.Locale.ROOT);
+            default -> status.name().toLowerCase(Locale.ROOT);
         };
     }
 

@@ -36,6 +36,8 @@ import java.util.concurrent.TimeoutException;
 public final class RecordOperations {
 
     static final int MAX_LIMIT = 10_000;
+    /** Longest a read waits for records: each waiting read holds one of the admin server's few threads. */
+    static final long MAX_WAIT_MS = 60_000;
     private static final long SEND_TIMEOUT_SECONDS = 60;
 
     /** Where each produced record landed. */
@@ -117,6 +119,10 @@ public final class RecordOperations {
         TopicDescription description = bus.admin().describeTopic(topic);
         int limit = q.queryInt("limit", 100, 1, MAX_LIMIT);
         long timeoutMs = q.queryLong("timeoutMs", 0L, 0);
+        if (timeoutMs > MAX_WAIT_MS) {
+            throw new InvalidRequestException("Parameter 'timeoutMs' = " + timeoutMs + " is too long: wait at most "
+                    + MAX_WAIT_MS + " ms per call and call again");
+        }
         Integer onlyPartition = q.queryInt("partition", null, 0, Integer.MAX_VALUE);
         String group = q.query("group", null);
         Long offset = q.queryLong("offset", null, 0);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Topic listing, description, creation and deletion over {@link BusAdmin}. Thread-safe (the admin is). */
 public final class TopicOperations {
@@ -44,7 +45,7 @@ public final class TopicOperations {
 
     public List<TopicSummary> list(boolean includeInternal) {
         List<TopicSummary> out = new ArrayList<>();
-        for (String name : new java.util.TreeSet<>(admin.listTopics(includeInternal))) {
+        for (String name : new TreeSet<>(admin.listTopics(includeInternal))) {
             try {
                 out.add(TopicSummary.of(admin.describeTopic(name)));
             } catch (UnknownTopicException deletedMeanwhile) {

@@ -1,5 +1,6 @@
 package io.busbar.routes.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.busbar.bus.BusException;
 import io.busbar.routes.admin.Json;
@@ -53,7 +54,7 @@ abstract class AdminCommand implements Callable<Integer> {
         }
         try {
             out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot print JSON", e);
         }
         return true;

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +118,7 @@ public final class GroupsCommand {
         private static long parseInstant(String s) {
             try {
                 return Instant.parse(s).toEpochMilli();
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw new AdminCallException(0, "--to-datetime '" + s + "' is not an ISO-8601 instant: use e.g."
                         + " 2026-11-25T20:00:00Z");
             }

@@ -88,6 +88,24 @@ class AdminApiTest {
     }
 
     @Test
+    void waitsForANewRecordWhenReadingFromTheEnd() throws Exception {
+        busbar.post("/api/topics/api-wait/records", "{\"records\": [{\"value\": \"old\"}]}");
+        Thread producer = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                busbar.post("/api/topics/api-wait/records", "{\"records\": [{\"value\": \"new\"}]}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        producer.start();
+        JsonNode read = busbar.get("/api/topics/api-wait/records?from=latest&timeoutMs=20000");
+        producer.join(30_000);
+        assertThat(values(read)).containsExactly("new");
+        assertThat(values(busbar.get("/api/topics/api-wait/records?from=latest"))).isEmpty();
+    }
+
+    @Test
     void readsAsAGroupCommittingWhatItReturns() throws Exception {
         busbar.post("/api/topics/api-group-read/records", "{\"records\": [{\"value\": \"a\"}, {\"value\": \"b\"}, {\"value\": \"c\"}]}");
         JsonNode first = busbar.get("/api/topics/api-group-read/records?group=reader&limit=2");

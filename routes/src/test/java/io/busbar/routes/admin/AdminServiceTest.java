@@ -59,6 +59,22 @@ class AdminServiceTest {
     }
 
     @Test
+    void explainsAListenerPortInUse() throws Exception {
+        AdminService service = new AdminService();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Bus bus = Bus.open(BusConfig.builder(dir).build())) {
+            BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(List.of(service)), Map.of(), "test",
+                    Map.of(), Map.of("busbar.admin.listener", "127.0.0.1:" + taken.getLocalPort(),
+                            "busbar.data.dir", dir.toString()));
+            assertThatThrownBy(() -> service.start(new ServiceContext(bus, settings)))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("cannot be bound").hasMessageContaining("busbar.admin.listener");
+        } finally {
+            service.stop();
+        }
+    }
+
+    @Test
     void rejectsAListenerWithoutAPort() {
         assertThatThrownBy(() -> BusbarSettings.resolve(BusbarRuntime.knownKeys(List.of(new AdminService())), Map.of(),
                 "test", Map.of(), Map.of("busbar.admin.listener", "localhost")))

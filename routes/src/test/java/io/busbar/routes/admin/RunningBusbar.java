@@ -35,7 +35,7 @@ public final class RunningBusbar implements AutoCloseable {
                         id: generator
                         from:
                           uri: timer:orders
-                          parameters: {period: 100}
+                          parameters: {period: 100, includeMetadata: true}
                           steps:
                             - setBody:
                                 simple: '{"orderId": ${header.CamelTimerCounter}}'

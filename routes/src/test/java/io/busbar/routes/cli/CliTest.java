@@ -132,6 +132,12 @@ class CliTest {
         Result reset = remote("groups", "reset-offsets", "cli-readers", "--topic", "cli-group", "--to-offset", "1");
         assertThat(reset.out()).containsPattern("cli-group-0\\s+1");
         assertThat(remote("consume", "cli-group", "--group", "cli-readers", "--format", "value").lines()).containsExactly("2", "3");
+        assertThat(remote("groups", "reset-offsets", "cli-readers", "--topic", "cli-group", "--to-latest").out())
+                .containsPattern("cli-group-0\\s+3");
+        assertThat(remote("groups", "reset-offsets", "cli-readers", "--topic", "cli-group", "--partition", "0",
+                "--to-datetime", "2000-01-01T00:00:00Z").out()).containsPattern("cli-group-0\\s+0");
+        assertThat(remote("groups", "reset-offsets", "cli-readers", "--topic", "cli-group", "--to-datetime", "yesterday")
+                .err()).contains("ISO-8601");
         remote("groups", "reset-offsets", "cli-readers", "--topic", "cli-group", "--to-earliest");
         assertThat(remote("groups", "describe", "cli-readers", "--json").out()).contains("\"lag\" : 3");
         assertThat(remote("groups", "delete", "cli-readers").out()).contains("Deleted group cli-readers");
