@@ -117,6 +117,35 @@ class ProtocolEdgeCasesTest {
     }
 
     @Test
+    void aRetryAcrossABrokerRestartIsStillRecognisedFromTheLog() throws Exception {
+        long pid;
+        try (RawKafkaClient client = connect()) {
+            InitProducerIdResponse init = client.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                    .setTransactionalId(null).setTransactionTimeoutMs(60_000)), (short) 4);
+            pid = init.data().producerId();
+            client.send(produce(idempotent(pid, (short) 0, 0, "a", "b"), (short) -1), PRODUCE_V);
+            ProduceResponse second = client.send(produce(idempotent(pid, (short) 0, 2, "c"), (short) -1), PRODUCE_V);
+            assertThat(only(second).baseOffset()).isEqualTo(2);
+        }
+        broker.close();
+        broker = TestBroker.start(dir, b -> b, c -> c);
+        try (RawKafkaClient client = connect()) {
+            // the producer did not get the answer for sequence 2 and retries it after the restart
+            ProduceResponse retry = client.send(produce(idempotent(pid, (short) 0, 2, "c"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(retry).errorCode())).isEqualTo(Errors.NONE);
+            assertThat(only(retry).baseOffset()).isEqualTo(2);
+            assertThat(log().logEndOffset()).isEqualTo(3);
+            ProduceResponse gap = client.send(produce(idempotent(pid, (short) 0, 9, "x"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(gap).errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+            ProduceResponse next = client.send(produce(idempotent(pid, (short) 0, 3, "d"), (short) -1), PRODUCE_V);
+            assertThat(only(next).baseOffset()).isEqualTo(3);
+            InitProducerIdResponse another = client.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                    .setTransactionalId(null).setTransactionTimeoutMs(60_000)), (short) 4);
+            assertThat(another.data().producerId()).isNotEqualTo(pid); // ids stay unique across restarts
+        }
+    }
+
+    @Test
     void aBatchWithABadCrcIsRefusedAndTheLogIsUntouched() throws Exception {
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("payload".getBytes(StandardCharsets.UTF_8)));
         ByteBuffer corrupted = records.buffer().duplicate();

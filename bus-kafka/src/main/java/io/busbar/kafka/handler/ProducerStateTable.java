@@ -20,9 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>an older epoch is refused (INVALID_PRODUCER_EPOCH); a newer one must start at sequence 0;</li>
  *   <li>a batch equal to a cached one is a retry: not appended again, answered with the original offsets;</li>
  *   <li>a gap in sequence numbers is refused (OUT_OF_ORDER_SEQUENCE_NUMBER);</li>
- *   <li>a producer with no state here (e.g. after a restart: the state is kept in memory only) is accepted at any
- *       sequence.</li>
+ *   <li>a producer with no state here is accepted at any sequence.</li>
  * </ul>
+ * The state is kept in memory and rebuilt from the log after a restart, as Kafka rebuilds it: the first idempotent
+ * produce to a partition reads the batch headers (producer id, epoch, sequences) of its last
+ * {@value #REBUILD_WINDOW_OFFSETS} offsets, so a retry that spans a broker restart or crash is still recognised.
  * A producer that has not written to a partition for {@value #PRODUCER_ID_EXPIRATION_MS} ms (Kafka's
  * {@code producer.id.expiration.ms} default) is forgotten there, so state does not grow without bound.
  * Check, append and record happen under the partition's lock, so two connections cannot interleave them.
@@ -32,6 +34,7 @@ final class ProducerStateTable {
 
     static final int CACHED_BATCHES = 5;
     static final long PRODUCER_ID_EXPIRATION_MS = 24L * 3600 * 1000;
+    static final long REBUILD_WINDOW_OFFSETS = 5_000;
 
     /** Where a batch landed; for a duplicate, where the original landed. */
     record Appended(long baseOffset, CompletableFuture<Long> durable) { }
@@ -52,7 +55,7 @@ final class ProducerStateTable {
             AppendResult r = log.append(records);
             return new Appended(r.baseOffset(), r.durable());
         }
-        Map<Long, ProducerEntry> producers = partitions.computeIfAbsent(partition, p -> new HashMap<>());
+        Map<Long, ProducerEntry> producers = partitions.computeIfAbsent(partition, p -> rebuild(log));
         synchronized (producers) {
             ProducerEntry entry = producers.get(producerId);
             short epoch = batch.producerEpoch();
@@ -97,6 +100,40 @@ final class ProducerStateTable {
             }
             return new Appended(r.baseOffset(), r.durable());
         }
+    }
+
+    /** The producers' last batches in the tail of the log (the log is durable up to its high watermark). */
+    private static Map<Long, ProducerEntry> rebuild(PartitionLog log) {
+        Map<Long, ProducerEntry> producers = new HashMap<>();
+        long end = log.highWatermark();
+        long offset = Math.max(log.logStartOffset(), end - REBUILD_WINDOW_OFFSETS);
+        long now = System.currentTimeMillis();
+        while (offset < end) {
+            long next = offset;
+            for (RecordBatch batch : log.read(offset, 1 << 20, true).records().batches()) {
+                next = Math.max(next, batch.lastOffset() + 1);
+                if (batch.producerId() == RecordBatch.NO_PRODUCER_ID || batch.lastOffset() < offset) {
+                    continue;
+                }
+                ProducerEntry entry = producers.get(batch.producerId());
+                if (entry == null || batch.producerEpoch() != entry.epoch) {
+                    entry = new ProducerEntry();
+                    entry.epoch = batch.producerEpoch();
+                    producers.put(batch.producerId(), entry);
+                }
+                entry.lastAppendMs = now;
+                entry.batches.addLast(new CachedBatch(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
+                        CompletableFuture.completedFuture(end)));
+                if (entry.batches.size() > CACHED_BATCHES) {
+                    entry.batches.removeFirst();
+                }
+            }
+            if (next == offset) {
+                break; // nothing readable: leave the rest unknown rather than loop
+            }
+            offset = next;
+        }
+        return producers;
     }
 
     /** Forgets a deleted topic's state so a re-created topic starts clean. */
