@@ -14,10 +14,13 @@ import java.util.Objects;
  * @param defaultTopicConfig      settings of a topic created without overrides
  * @param offsetsRetentionMs      committed offsets of a group empty for longer than this expire ({@code offsets.retention.minutes} in Kafka)
  * @param retentionCheckIntervalMs how often retention and compaction run
+ * @param truncateOnCorruption    when recovery finds a corrupt batch followed by valid ones (damage in the middle of a
+ *                                log), drop everything from it on instead of refusing to open; off by default so that
+ *                                an operator decides ({@code busbar.log.truncate.on.corruption})
  */
 public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
                         int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
-                        long retentionCheckIntervalMs) {
+                        long retentionCheckIntervalMs, boolean truncateOnCorruption) {
 
     public BusConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -44,6 +47,7 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         private TopicConfig defaultTopicConfig = TopicConfig.DEFAULT;
         private long offsetsRetentionMs = 7L * 24 * 3600 * 1000;
         private long retentionCheckIntervalMs = 60_000;
+        private boolean truncateOnCorruption;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -56,10 +60,11 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         public Builder defaultTopicConfig(TopicConfig v) { defaultTopicConfig = v; return this; }
         public Builder offsetsRetentionMs(long v) { offsetsRetentionMs = v; return this; }
         public Builder retentionCheckIntervalMs(long v) { retentionCheckIntervalMs = v; return this; }
+        public Builder truncateOnCorruption(boolean v) { truncateOnCorruption = v; return this; }
 
         public BusConfig build() {
             return new BusConfig(dataDir, durability, flushIntervalMs, autoCreateTopics, defaultPartitions,
-                    defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs);
+                    defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs, truncateOnCorruption);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.busbar.bus;
 
 /**
  * When an appended record counts as durable, and so may be acknowledged and read by consumers.
- * See docs/durability.md for the trade-off.
+ * See docs/storage.md ("Durability policies") for the trade-off.
  */
 public enum Durability {
     /** fsync before acknowledging; appends arriving together share one fsync (group commit). The default. */

@@ -161,6 +161,7 @@ public final class BusbarRuntime {
                 .flushIntervalMs(settings.getLong(RuntimeKeys.FLUSH_INTERVAL_MS))
                 .defaultPartitions(settings.getInt(RuntimeKeys.DEFAULT_PARTITIONS))
                 .autoCreateTopics(settings.getBoolean(RuntimeKeys.AUTO_CREATE_TOPICS))
+                .truncateOnCorruption(settings.getBoolean(RuntimeKeys.TRUNCATE_ON_CORRUPTION))
                 .build();
     }
 

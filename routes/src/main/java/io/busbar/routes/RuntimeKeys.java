@@ -25,6 +25,10 @@ public final class RuntimeKeys {
     public static final ConfigKey RELOAD_ENABLED = ConfigKey.bool("busbar.reload.enabled", true,
             "Reload a pipeline file (YAML or Java) when it changes, without a restart.");
 
+    public static final ConfigKey TRUNCATE_ON_CORRUPTION = ConfigKey.bool("busbar.log.truncate.on.corruption", false,
+            "When a partition log is damaged in the middle (not just a torn tail), drop everything from the damage on"
+                    + " instead of refusing to start. Set it only after reading the error and saving a copy of the files.");
+
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
                     + " docs/kafka-backend.md). Pipelines are the same on both.");
@@ -43,7 +47,7 @@ public final class RuntimeKeys {
     public static final String KAFKA_CONSUMER_PREFIX = "busbar.kafka.consumer.";
 
     public static final List<ConfigKey> ALL = List.of(DATA_DIR, DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS,
-            AUTO_CREATE_TOPICS, RELOAD_ENABLED, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
+            AUTO_CREATE_TOPICS, RELOAD_ENABLED, TRUNCATE_ON_CORRUPTION, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
 
     private RuntimeKeys() {
     }

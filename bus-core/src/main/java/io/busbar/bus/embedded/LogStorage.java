@@ -16,7 +16,8 @@ final class LogStorage implements AutoCloseable {
     private final LogScheduler scheduler = new LogScheduler();
 
     LogStorage(BusConfig config) {
-        this.options = LogOptions.DEFAULT.withDurability(config.durability()).withFlushIntervalMs(config.flushIntervalMs());
+        this.options = LogOptions.DEFAULT.withDurability(config.durability()).withFlushIntervalMs(config.flushIntervalMs())
+                .withTruncateOnCorruption(config.truncateOnCorruption());
     }
 
     PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config) {

@@ -7,6 +7,7 @@ import io.busbar.bus.BusRecord;
 import io.busbar.bus.CommittedOffset;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
+import io.busbar.bus.OffsetResetPolicy;
 import io.busbar.bus.RebalanceListener;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.embedded.EmbeddedBus;
@@ -140,7 +141,9 @@ public final class GroupBench {
     }
 
     private static ConsumerConfig config(String group, String clientId, String assignor, int heartbeatMs) {
+        // latest: the members start at the end of the topic, so they are idle (no backlog) while the rebalances run
         return ConsumerConfig.builder().groupId(group).clientId(clientId).assignmentStrategies(List.of(assignor))
+                .autoOffsetReset(OffsetResetPolicy.LATEST)
                 .heartbeatIntervalMs(heartbeatMs).sessionTimeoutMs(Math.max(10_000, heartbeatMs * 3)).build();
     }
 

@@ -69,6 +69,12 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
             }
             exchange.getMessage().setBody(records);
             exchange.getMessage().setHeader(JdbcSourcePoller.ROWS_HEADER, records);
+        } catch (JdbcConfigException e) {
+            // a missing table or column: nothing will work until the settings or the schema change
+            long delay = backoff.failed(System.currentTimeMillis());
+            LOG.error("JDBC sink of topic {} (group {}) is misconfigured: {}; retrying in {} ms", topic, groupId,
+                    e.getMessage(), delay);
+            exchange.setRouteStop(true);
         } catch (SQLException | RecordMappingException e) {
             long delay = backoff.failed(System.currentTimeMillis());
             LOG.warn("JDBC sink of topic {} (group {}) could not write to table {} at {}: {}; the batch was rolled"

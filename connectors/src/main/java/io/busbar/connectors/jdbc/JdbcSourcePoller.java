@@ -67,6 +67,11 @@ public class JdbcSourcePoller extends ServiceSupport implements Processor, Camel
             }
             exchange.getMessage().setBody(rows);
             exchange.getMessage().setHeader(ROWS_HEADER, rows);
+        } catch (JdbcConfigException e) {
+            // a missing table or column: nothing will work until the settings or the schema change
+            long delay = backoff.failed(System.currentTimeMillis());
+            LOG.error("JDBC source '{}' is misconfigured: {}; retrying in {} ms", connectorId, e.getMessage(), delay);
+            exchange.setRouteStop(true);
         } catch (SQLException | SourcePublishException | PositionStoreException e) {
             long delay = backoff.failed(System.currentTimeMillis());
             LOG.warn("JDBC source '{}' failed to read {} or publish to {}: {}; retrying in {} ms from the last"

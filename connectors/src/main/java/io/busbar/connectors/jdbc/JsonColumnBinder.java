@@ -11,7 +11,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -59,7 +59,7 @@ final class JsonColumnBinder {
                 case Types.DATE -> ps.setObject(index, LocalDate.parse(value.asText()));
                 case Types.TIME -> ps.setObject(index, LocalTime.parse(value.asText()));
                 case Types.TIME_WITH_TIMEZONE -> ps.setObject(index, OffsetTime.parse(value.asText()));
-                case Types.TIMESTAMP -> ps.setObject(index, LocalDateTime.parse(value.asText()));
+                case Types.TIMESTAMP -> ps.setObject(index, localDateTime(value.asText()));
                 case Types.TIMESTAMP_WITH_TIMEZONE -> ps.setObject(index, OffsetDateTime.parse(value.asText()));
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB ->
                         ps.setBytes(index, value.isBinary() ? value.binaryValue() : Base64.getDecoder().decode(value.asText()));
@@ -68,11 +68,51 @@ final class JsonColumnBinder {
                 // json, uuid, enums and the like: let the database convert the text
                 default -> ps.setObject(index, text(value), Types.OTHER);
             }
-        } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException | java.io.IOException e) {
+        } catch (DateTimeException | IllegalArgumentException | ArithmeticException | java.io.IOException e) {
             // NumberFormatException is an IllegalArgumentException; so are base64 errors
             throw new RecordMappingException("Value " + value + " does not fit column '" + column.name() + "' ("
                     + column.typeName() + "): send " + expected(column.sqlType()), e);
         }
+    }
+
+    /**
+     * ISO local date-time, with a fast path for the form the jdbc-source writes ({@code 2026-11-25T13:45:10.123456}):
+     * {@link LocalDateTime#parse} costs several microseconds a value, a noticeable share of a sink's time on H2.
+     * Anything else goes to {@link LocalDateTime#parse}; values out of range still fail there or in {@code of}.
+     */
+    static LocalDateTime localDateTime(String s) {
+        int n = s.length();
+        if (n < 19 || n > 29 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || (n > 19 && (s.charAt(19) != '.' || n == 20))) {
+            return LocalDateTime.parse(s);
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 7);
+        int day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        int nanos = n > 19 ? digits(s, 20, n) : 0;
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || nanos < 0) {
+            return LocalDateTime.parse(s);
+        }
+        for (int i = n; i < 29; i++) {
+            nanos *= 10; // .123456 is 123456000 ns
+        }
+        return LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+    }
+
+    /** The decimal value of s[from, to), or -1 if a character is not a digit. */
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static String text(JsonNode value) {

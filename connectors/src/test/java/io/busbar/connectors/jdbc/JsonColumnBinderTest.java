@@ -1,0 +1,27 @@
+package io.busbar.connectors.jdbc;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JsonColumnBinderTest {
+
+    @Test
+    void parsesIsoLocalDateTimesLikeTheJdk() {
+        for (String s : new String[] {"2026-11-25T13:45:10", "2026-11-25T13:45:10.1", "2026-11-25T13:45:10.123456",
+                "2026-11-25T13:45:10.123456789", "2000-02-29T00:00:00", "2026-11-25T13:45", "+12026-11-25T13:45:10"}) {
+            assertThat(JsonColumnBinder.localDateTime(s)).as(s).isEqualTo(LocalDateTime.parse(s));
+        }
+    }
+
+    @Test
+    void rejectsImpossibleDateTimes() {
+        assertThatThrownBy(() -> JsonColumnBinder.localDateTime("2026-02-30T10:00:00")).isInstanceOf(DateTimeException.class);
+        assertThatThrownBy(() -> JsonColumnBinder.localDateTime("2026-11-25T24:00:00")).isInstanceOf(DateTimeException.class);
+        assertThatThrownBy(() -> JsonColumnBinder.localDateTime("2026-11-25 13:45:10")).isInstanceOf(DateTimeException.class);
+    }
+}
