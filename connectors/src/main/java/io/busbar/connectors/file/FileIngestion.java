@@ -9,6 +9,7 @@ import io.busbar.bus.RecordMetadata;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +46,7 @@ final class FileIngestion {
     private final BusProducer producer;
     private final SourcePositions positions;
     private final ObjectMapper mapper;
-    private final java.nio.file.Path file;
+    private final Path file;
     private final String relative;
     private final long size;
     private final long mtime;
@@ -53,7 +54,7 @@ final class FileIngestion {
     private long deadLetters;
 
     FileIngestion(FileSourceConfiguration config, Bus bus, SourcePositions positions, ObjectMapper mapper,
-                  java.nio.file.Path file, String relative, long size, long mtime) {
+                  Path file, String relative, long size, long mtime) {
         this.config = config;
         this.producer = bus.producer();
         this.positions = positions;

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +52,7 @@ public class FileSinkProcessor extends AsyncProcessorSupport implements CamelCon
     private Path dir;
     private int pendingRecords;
     /** Routes feeding this sink (from the exchanges): when their consumer stops, open files are committed at once. */
-    private final java.util.Set<String> routeIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> routeIds = ConcurrentHashMap.newKeySet();
 
     private String directory;
     private SinkFormat format = SinkFormat.JSONL;
@@ -83,8 +85,8 @@ public class FileSinkProcessor extends AsyncProcessorSupport implements CamelCon
         List<RollingFile.Waiting> ready;
         try {
             byte[] value = in.getBody(byte[].class);
+            // from here the timer thread may complete the exchange at any time: leave it alone
             ready = append(topic, partition, offset, value, new RollingFile.Waiting(exchange, callback));
-            in.setBody(null); // the bytes are in the file's buffer; keep waiting exchanges small
         } catch (RuntimeException | IOException e) {
             exchange.setException(e);
             callback.done(true);

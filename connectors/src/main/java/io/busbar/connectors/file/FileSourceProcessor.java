@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
@@ -63,7 +64,7 @@ public class FileSourceProcessor extends ServiceSupport implements Processor, Ca
         Path directory = Path.of(picked.getEndpointPath()).toAbsolutePath().normalize();
         Path file = Path.of(picked.getAbsoluteFilePath());
         String relative = directory.relativize(file.toAbsolutePath().normalize()).toString();
-        BasicFileAttributes attributes = java.nio.file.Files.readAttributes(file, BasicFileAttributes.class);
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         SourcePositions filePositions = positions(directory);
         FileIngestion ingestion = new FileIngestion(configuration, bus(), filePositions, mapper, file, relative,
                 attributes.size(), attributes.lastModifiedTime().toMillis());

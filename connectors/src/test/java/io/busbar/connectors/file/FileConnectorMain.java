@@ -43,6 +43,9 @@ public final class FileConnectorMain {
                             .routeId("connector").to("log:done?level=DEBUG");
                 }
             });
+            Thread sampler = new Thread(FileConnectorMain::sampleLiveHeap, "live-heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
             camel.start();
             System.out.println("READY");
             System.out.flush();
@@ -53,7 +56,7 @@ public final class FileConnectorMain {
                 }
             }
             camel.stop();
-            System.out.println("DONE heapPeakBytes=" + heapPeak());
+            System.out.println("DONE heapPeakBytes=" + heapPeak() + " liveAfterGcMaxBytes=" + liveAfterGcMax);
             System.out.flush();
         }
     }
@@ -70,6 +73,26 @@ public final class FileConnectorMain {
     private static boolean hasFiles(Path inbox) throws Exception {
         try (Stream<Path> files = Files.list(inbox)) {
             return files.anyMatch(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."));
+        }
+    }
+
+    private static volatile long liveAfterGcMax;
+
+    /** Tracks the largest heap in use right after a collection: the live data, what the heap must hold. */
+    private static void sampleLiveHeap() {
+        while (true) {
+            long live = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                    live += pool.getCollectionUsage().getUsed();
+                }
+            }
+            liveAfterGcMax = Math.max(liveAfterGcMax, live);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
