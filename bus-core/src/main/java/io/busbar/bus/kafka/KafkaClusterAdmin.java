@@ -46,7 +46,30 @@ final class KafkaClusterAdmin implements BusAdmin {
     @Override
     public TopicDescription createTopic(String name, int partitions, Map<String, String> configs) {
         get(admin.createTopics(List.of(new NewTopic(name, partitions, config.replicationFactor()).configs(configs))).all());
-        return describeTopic(name);
+        return describeNewTopic(name);
+    }
+
+    /**
+     * Describes a topic just created. Kafka's metadata is eventually consistent: for a moment after CreateTopics
+     * succeeds, a broker may still answer UNKNOWN_TOPIC_OR_PARTITION, so retry that (only that) for up to 30 s.
+     */
+    private TopicDescription describeNewTopic(String name) {
+        long deadline = System.currentTimeMillis() + TIMEOUT_S * 1000;
+        while (true) {
+            try {
+                return describeTopic(name);
+            } catch (io.busbar.bus.UnknownTopicException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100); // no event tells when the cluster's metadata has caught up
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

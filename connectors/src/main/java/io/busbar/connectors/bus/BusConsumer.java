@@ -8,6 +8,8 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.concurrent.ExecutorService;
  * {@code bus.TIMESTAMP}. Thread-safe.
  */
 public class BusConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BusConsumer.class);
 
     private final BusEndpoint endpoint;
     private final BusConfiguration configuration;
@@ -58,7 +62,7 @@ public class BusConsumer extends DefaultConsumer {
         long wait = configuration.getShutdownTimeoutMs() + 5_000;
         for (BusPoller poller : pollers) {
             if (!poller.awaitFinished(wait)) {
-                log().warn("A consumer of bus:{} did not stop within {} ms", configuration.getTopic(), wait);
+                LOG.warn("A consumer of bus:{} did not stop within {} ms", configuration.getTopic(), wait);
             }
         }
         pollers.clear();
@@ -67,10 +71,6 @@ public class BusConsumer extends DefaultConsumer {
             executor = null;
         }
         super.doStop();
-    }
-
-    private org.slf4j.Logger log() {
-        return org.slf4j.LoggerFactory.getLogger(BusConsumer.class);
     }
 
     Exchange toExchange(ConsumedRecord record) {

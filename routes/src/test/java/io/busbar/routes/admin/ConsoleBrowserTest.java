@@ -1,5 +1,6 @@
 package io.busbar.routes.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The web console in headless Chromium on a runtime with the sample pipelines: the topics, lag and pipeline views
- * show real figures that change as data flows, and screenshots render (the header's colour, many colours, no error
- * banner). Screenshots go to {@code target/console-screenshots/} (docs/images/ holds copies).
+ * show real figures that change as data flows, screenshots render (the header's colour, many colours, no error
+ * banner), and the Replay button, clicked over the DevTools protocol, sends dead letters back to their topic. Screenshots go to {@code target/console-screenshots/} (docs/images/ holds copies).
  * Skips without chromium, except under CI=true where it fails.
  */
 class ConsoleBrowserTest {
@@ -85,7 +86,42 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void replayButtonSendsDeadLettersBackToTheirTopic() throws Exception {
+        busbar.post("/api/pipelines/payments/stop", ""); // the replayed records then wait in their topic
+        try {
+            busbar.post("/api/topics/payments/records", "{\"records\": [{\"value\": \"bad replayable\"}]}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> pendingDeadLetters() > 0);
+            long paymentsBefore = busbar.get("/api/topics/payments").path("records").asLong();
+            long pending = pendingDeadLetters();
+            try (DevToolsPage page = chromium.openPage(busbar.url() + "/console/#pipelines")) {
+                String button = "document.querySelector('[data-dlq=\"payments.dlq\"] button')";
+                await().atMost(Duration.ofSeconds(30)).until(() -> page.evaluate(button + " !== null").asBoolean());
+                assertThat(page.evaluate(button + ".textContent").asText()).isEqualTo("Replay");
+                page.evaluate(button + ".click()");
+                await().atMost(Duration.ofSeconds(30)).until(() -> pendingDeadLetters() == 0);
+                assertThat(busbar.get("/api/topics/payments").path("records").asLong()).isEqualTo(paymentsBefore + pending);
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        page.evaluate("document.querySelector('[data-dlq=\"payments.dlq\"] h3').textContent").asText()
+                                .contains("(0 not replayed)"));
+            }
+        } finally {
+            busbar.post("/api/pipelines/payments/start", "");
+        }
+    }
+
+    private static long pendingDeadLetters() throws Exception {
+        for (JsonNode d : busbar.get("/api/dlq")) {
+            if (d.path("topic").asText().equals("payments.dlq")) {
+                return d.path("pending").asLong();
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void pipelinesViewShowsDiagramsThroughputAndDeadLetters() throws Exception {
+        busbar.post("/api/topics/payments/records", "{\"records\": [{\"value\": \"bad again\"}]}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> pendingDeadLetters() > 0);
         String dom = page("#pipelines");
         long first = pipelineFigure(dom, "generator", "exchanges");
         assertThat(dom).contains("data-pipeline=\"billing\"", "bus:invoices", "data-dlq=\"payments.dlq\"", ">Replay<",

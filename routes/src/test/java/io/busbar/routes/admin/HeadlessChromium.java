@@ -36,6 +36,11 @@ final class HeadlessChromium {
         return null;
     }
 
+    /** Opens a page driven over the DevTools protocol, with a fresh profile. */
+    DevToolsPage openPage(String url) throws Exception {
+        return DevToolsPage.open(binary, Files.createDirectories(workDir.resolve("chromium-profile-" + (++profiles))), url);
+    }
+
     /** The page's DOM after its scripts ran for {@code budgetMs} of virtual time. */
     String dumpDom(String url, int budgetMs) throws IOException, InterruptedException {
         return run(List.of("--virtual-time-budget=" + budgetMs, "--dump-dom", url), null);
