@@ -110,8 +110,16 @@ class LogLoaderTest {
         long at = size - 1 - random.nextInt(60);
         try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
             f.seek(at);
-            if (random.nextBoolean()) {
-                f.write(new byte[(int) (size - at)]);
+            byte[] tail = new byte[(int) (size - at)];
+            f.readFully(tail);
+            f.seek(at);
+            boolean alreadyZero = true;
+            for (byte b : tail) {
+                alreadyZero &= b == 0;
+            }
+            // zeroing bytes that are already zero would damage nothing: flip a byte instead
+            if (random.nextBoolean() && !alreadyZero) {
+                f.write(new byte[tail.length]);
             } else {
                 int b = f.readByte();
                 f.seek(at);
