@@ -186,4 +186,20 @@ class FileSourceTest extends CamelTestSupport {
             assertThat(store.load("resume-test")).hasValueSatisfying(json -> assertThat(json).contains("\"complete\":true"));
         }
     }
+
+    @Test
+    void recursiveSourceReadsSubFoldersAndMovesEachFileBesideItself() throws Exception {
+        Path sub = Files.createDirectories(inbox.resolve("2026/11"));
+        Path nested = Files.writeString(sub.resolve("day.txt"), "a\nb\n");
+        Path top = Files.writeString(inbox.resolve("top.txt"), "c\n");
+        startSource("topic=tree&format=lines&recursive=true");
+        awaitGone(nested);
+        awaitGone(top);
+
+        assertThat(FileTestBus.values(bus, "tree")).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(sub.resolve(".done/day.txt")).exists();
+        assertThat(inbox.resolve(".done/top.txt")).exists();
+        // the done folders are hidden: nothing is read twice
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> FileTestBus.count(bus, "tree") == 3);
+    }
 }
