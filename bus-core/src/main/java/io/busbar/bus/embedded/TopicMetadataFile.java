@@ -2,16 +2,13 @@ package io.busbar.bus.embedded;
 
 import io.busbar.bus.StorageException;
 import io.busbar.bus.TopicConfig;
+import io.busbar.bus.log.LogFiles;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -53,15 +50,7 @@ final class TopicMetadataFile {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             props.store(bytes, "Busbar topic metadata: do not edit while the bus runs");
-            Path target = dir.resolve(metadata.name() + ".properties");
-            Path tmp = dir.resolve(metadata.name() + ".properties.tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes.toString(StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1)));
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncDirectory(dir);
+            LogFiles.writeAtomically(dir.resolve(metadata.name() + ".properties"), bytes.toByteArray());
         } catch (IOException e) {
             throw new StorageException("Cannot write metadata of topic '" + metadata.name() + "' in " + dir + ": " + e.getMessage(), e);
         }
@@ -70,15 +59,9 @@ final class TopicMetadataFile {
     static void delete(Path dir, String name) {
         try {
             Files.deleteIfExists(dir.resolve(name + ".properties"));
-            fsyncDirectory(dir);
+            LogFiles.fsyncDirectory(dir);
         } catch (IOException e) {
             throw new StorageException("Cannot delete metadata of topic '" + name + "': " + e.getMessage(), e);
-        }
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
         }
     }
 }

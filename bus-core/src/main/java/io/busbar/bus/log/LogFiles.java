@@ -17,9 +17,10 @@ import java.util.OptionalLong;
  * {@code .deleted} (removed from the log, deleted after readers let go).
  *
  * <p>Every create, rename and delete is followed by an fsync of the directory, because on Linux the new name is not
- * durable until the directory is. Stateless and thread-safe.
+ * durable until the directory is. The embedded bus writes its topic metadata with {@link #writeAtomically} too.
+ * Stateless and thread-safe.
  */
-final class LogFiles {
+public final class LogFiles {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
@@ -64,7 +65,7 @@ final class LogFiles {
     }
 
     /** Makes a directory entry change (create, rename, delete) durable. (Windows cannot open a directory; skipped.) */
-    static void fsyncDirectory(Path dir) throws IOException {
+    public static void fsyncDirectory(Path dir) throws IOException {
         if (WINDOWS) {
             return;
         }
@@ -89,7 +90,7 @@ final class LogFiles {
     }
 
     /** Writes {@code content} to {@code file} atomically: a temporary file, fsync, rename, fsync of the directory. */
-    static void writeAtomically(Path file, byte[] content) throws IOException {
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
