@@ -78,7 +78,7 @@ public final class BusbarSettings {
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String name = e.getKey().trim();
             String value = e.getValue() == null ? "" : e.getValue().trim();
-            if (name.startsWith("camel.") || name.startsWith(RuntimeKeys.KAFKA_CLIENT_PREFIX)
+            if (name.startsWith("camel.") || name.startsWith(RuntimeKeys.APP_PREFIX) || name.startsWith(RuntimeKeys.KAFKA_CLIENT_PREFIX)
                     || name.startsWith(RuntimeKeys.KAFKA_PRODUCER_PREFIX) || name.startsWith(RuntimeKeys.KAFKA_CONSUMER_PREFIX)) {
                 camel.put(name, value); // pass-through keys: checked by camel-main or the Kafka clients
             } else if (keys.containsKey(name)) {
@@ -87,7 +87,8 @@ public final class BusbarSettings {
             } else {
                 throw new InvalidSettingException("Unknown setting '" + name + "' (in " + source + "): use one of "
                         + keys.keySet().stream().sorted().collect(Collectors.joining(", "))
-                        + ", or a camel.* key for camel-main (see docs/runtime.md)");
+                        + ", a camel.* key for camel-main, or an app.* key of your own for {{app...}} placeholders in"
+                        + " pipelines (see docs/runtime.md)");
             }
         }
     }
@@ -140,9 +141,14 @@ public final class BusbarSettings {
         return sources.getOrDefault(name, "default");
     }
 
-    /** {@code camel.*} entries from the file and {@code --set}, for camel-main. */
+    /**
+     * {@code camel.*} entries (camel-main settings) and {@code app.*} entries (the pipelines' own placeholders) from
+     * the file and {@code --set}, for camel-main.
+     */
     public Map<String, String> camelProperties() {
-        return withPrefix("camel.", false);
+        Map<String, String> out = withPrefix("camel.", false);
+        out.putAll(withPrefix(RuntimeKeys.APP_PREFIX, false));
+        return out;
     }
 
     /** Pass-through entries under {@code prefix} (e.g. {@code busbar.kafka.client.}), with the prefix removed. */

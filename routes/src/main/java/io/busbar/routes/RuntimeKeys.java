@@ -41,6 +41,12 @@ public final class RuntimeKeys {
     public static final ConfigKey KAFKA_REPLICATION_FACTOR = ConfigKey.integer("busbar.kafka.replication.factor", 1, 1,
             "Replication factor of topics Busbar creates on the Kafka cluster (3 in production).");
 
+    /**
+     * Prefix of the pipelines' own settings: {@code app.db.url=...} in busbar.properties (or {@code --set}) is
+     * {@code {{app.db.url}}} in a pipeline file. Passed to Camel's property placeholders unchecked.
+     */
+    public static final String APP_PREFIX = "app.";
+
     /** Prefixes whose keys pass through to Kafka clients unchecked (the prefix is removed). */
     public static final String KAFKA_CLIENT_PREFIX = "busbar.kafka.client.";
     public static final String KAFKA_PRODUCER_PREFIX = "busbar.kafka.producer.";

@@ -119,6 +119,22 @@ class BusbarRuntimeTest {
         assertThat(failure.get()).isNull();
     }
 
+    @Test
+    void appSettingsFillPlaceholdersInPipelines() throws Exception {
+        Files.writeString(pipelines.resolve("greeting.yaml"), """
+                - route:
+                    from:
+                      uri: "timer:once?repeatCount=1"
+                      steps:
+                        - setBody:
+                            constant: "{{app.greeting}}"
+                        - to: "file:%s?fileName={{app.file}}"
+                """.formatted(out.toString().replace("\\", "/")));
+        start(Map.of("app.greeting", "hello from busbar.properties", "app.file", "greeting.txt"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(out.resolve("greeting.txt")));
+        assertThat(Files.readString(out.resolve("greeting.txt"))).isEqualTo("hello from busbar.properties");
+    }
+
     private String ticks(String version) {
         return """
                 - route:
