@@ -92,15 +92,31 @@ public final class LogFiles {
     /** Writes {@code content} to {@code file} atomically: a temporary file, fsync, rename, fsync of the directory. */
     public static void writeAtomically(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        writeAndFsync(tmp, java.nio.ByteBuffer.wrap(content));
+        rename(tmp, file);
+        fsyncDirectory(file.getParent());
+    }
+
+    /** Replaces {@code file}'s content with the buffer's remaining bytes and fsyncs it (not its directory). */
+    static void writeAndFsync(Path file, java.nio.ByteBuffer buffer) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
             channel.force(true);
         }
-        rename(tmp, file);
-        fsyncDirectory(file.getParent());
+    }
+
+    /**
+     * The content of an index file made of fixed-size entries, or null when the file is missing or its size is not a
+     * whole number of entries (the caller rebuilds the index).
+     */
+    static java.nio.ByteBuffer readEntries(Path file, int entrySize) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        return bytes.length % entrySize == 0 ? java.nio.ByteBuffer.wrap(bytes) : null;
     }
 }

@@ -2,10 +2,7 @@ package io.busbar.bus.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -99,13 +96,7 @@ final class OffsetIndex {
             buffer.putInt(relativeOffset(e[i])).putInt(position(e[i]));
         }
         buffer.flip();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
+        LogFiles.writeAndFsync(file, buffer);
     }
 
     /**
@@ -114,14 +105,10 @@ final class OffsetIndex {
      */
     boolean loadFrom(Path file, int logSize) throws IOException {
         clear();
-        if (!Files.exists(file)) {
+        ByteBuffer buffer = LogFiles.readEntries(file, ENTRY_SIZE);
+        if (buffer == null) {
             return false;
         }
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length % ENTRY_SIZE != 0) {
-            return false;
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
             int relative = buffer.getInt();
             int position = buffer.getInt();

@@ -2,10 +2,7 @@ package io.busbar.bus.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -100,26 +97,16 @@ final class TimeIndex {
             buffer.putLong(e.timestamps[i]).putInt(e.relativeOffsets[i]);
         }
         buffer.flip();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
+        LogFiles.writeAndFsync(file, buffer);
     }
 
     /** Loads {@code file}; false (and an empty index) when missing or not strictly increasing, to be rebuilt. */
     boolean loadFrom(Path file, long nextOffset) throws IOException {
         clear();
-        if (!Files.exists(file)) {
+        ByteBuffer buffer = LogFiles.readEntries(file, ENTRY_SIZE);
+        if (buffer == null) {
             return false;
         }
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length % ENTRY_SIZE != 0) {
-            return false;
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
             long timestamp = buffer.getLong();
             int relative = buffer.getInt();
