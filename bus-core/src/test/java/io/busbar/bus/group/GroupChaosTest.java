@@ -132,7 +132,17 @@ class GroupChaosTest {
                 all.add(c);
             }
             LOG.info("produced {} records; waiting for the group to process them", produced.size());
-            await().atMost(Duration.ofSeconds(90)).until(() -> processed.containsAll(produced));
+            long finalSeed = seed;
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                // a live consumer whose poll loop died would stall its partitions: report why, at once
+                for (ProcessingConsumer c : live) {
+                    Throwable failed = c.failure.get();
+                    if (failed != null) {
+                        throw new AssertionError("live consumer " + c.clientId + " failed (seed " + finalSeed + ")", failed);
+                    }
+                }
+                return processed.containsAll(produced);
+            });
             monitor.interrupt();
             monitor.join();
 
