@@ -102,7 +102,7 @@ public final class EmbeddedBus implements Bus {
     }
 
     public Optional<TopicMetadata> topicById(UUID topicId) {
-        return topics().stream().filter(t -> t.topicId().equals(topicId)).findFirst();
+        return topics.byId(topicId).map(TopicRegistry.Topic::metadata);
     }
 
     /** Creates the topic when absent and auto-creation is on; throws UnknownTopicException otherwise. */

@@ -6,24 +6,22 @@ import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicExistsException;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.UnknownTopicException;
+import io.busbar.bus.log.LogFiles;
 import io.busbar.bus.log.PartitionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The topics of one data directory and their open partition logs.
@@ -52,6 +50,8 @@ final class TopicRegistry implements AutoCloseable {
     private final Path metadataDir;
     private final LogOpener opener;
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    /** The same topics by id: Kafka clients name topics by id in Fetch (v13+), once per request. */
+    private final ConcurrentHashMap<UUID, Topic> topicsById = new ConcurrentHashMap<>();
 
     TopicRegistry(Path dataDir, LogOpener opener) {
         this.dataDir = dataDir;
@@ -67,7 +67,7 @@ final class TopicRegistry implements AutoCloseable {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(metadataDir, "*.properties")) {
                 for (Path file : files) {
                     TopicMetadata metadata = TopicMetadataFile.read(file);
-                    topics.put(metadata.name(), new Topic(metadata, openLogs(metadata, 0, List.of())));
+                    put(new Topic(metadata, openLogs(metadata, 0, List.of())));
                 }
             }
         } catch (IOException e) {
@@ -77,6 +77,10 @@ final class TopicRegistry implements AutoCloseable {
 
     Optional<Topic> get(String name) {
         return Optional.ofNullable(topics.get(name));
+    }
+
+    Optional<Topic> byId(UUID topicId) {
+        return Optional.ofNullable(topicsById.get(topicId));
     }
 
     Topic require(String name) {
@@ -113,7 +117,7 @@ final class TopicRegistry implements AutoCloseable {
         List<PartitionLog> logs = openLogs(metadata, 0, List.of());
         TopicMetadataFile.write(metadataDir, metadata); // the topic exists once this file is durable
         Topic topic = new Topic(metadata, logs);
-        topics.put(name, topic);
+        put(topic);
         return topic;
     }
 
@@ -133,7 +137,7 @@ final class TopicRegistry implements AutoCloseable {
         List<PartitionLog> logs = openLogs(metadata, current, topic.logs);
         TopicMetadataFile.write(metadataDir, metadata);
         Topic updated = new Topic(metadata, logs);
-        topics.put(name, updated);
+        put(updated);
         return updated;
     }
 
@@ -144,13 +148,14 @@ final class TopicRegistry implements AutoCloseable {
         TopicMetadataFile.write(metadataDir, metadata);
         topic.logs.forEach(log -> log.updateConfig(config));
         Topic updated = new Topic(metadata, topic.logs);
-        topics.put(name, updated);
+        put(updated);
         return updated;
     }
 
     synchronized void delete(String name) {
         Topic topic = require(name);
         topics.remove(name);
+        topicsById.remove(topic.metadata.topicId());
         List<Path> renamed = new ArrayList<>();
         for (PartitionLog log : topic.logs) {
             log.close();
@@ -183,9 +188,15 @@ final class TopicRegistry implements AutoCloseable {
             }
         }
         topics.clear();
+        topicsById.clear();
         if (first != null) {
             throw first;
         }
+    }
+
+    private void put(Topic topic) {
+        topics.put(topic.metadata.name(), topic);
+        topicsById.put(topic.metadata.topicId(), topic);
     }
 
     private List<PartitionLog> openLogs(TopicMetadata metadata, int from, List<PartitionLog> existing) {
@@ -211,15 +222,9 @@ final class TopicRegistry implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            LogFiles.deleteRecursively(dir);
+        } catch (IOException e) {
             LOG.warn("Could not remove {} (it is removed at the next open): {}", dir, e.getMessage());
         }
     }

@@ -97,6 +97,15 @@ public final class LogFiles {
         fsyncDirectory(file.getParent());
     }
 
+    /** Deletes a directory and everything in it (children first); the caller fsyncs the parent directory. */
+    public static void deleteRecursively(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** Replaces {@code file}'s content with the buffer's remaining bytes and fsyncs it (not its directory). */
     static void writeAndFsync(Path file, java.nio.ByteBuffer buffer) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

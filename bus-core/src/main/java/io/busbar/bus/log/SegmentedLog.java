@@ -17,12 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * A {@link PartitionLog} on local disk: segment files in one directory (see {@link LogFiles}), appends to the last
@@ -479,10 +477,8 @@ final class SegmentedLog implements PartitionLog {
         } catch (StorageException e) {
             LOG.warn("{}: close before delete failed: {}", partition, e.getMessage());
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            LogFiles.deleteRecursively(dir);
             LogFiles.fsyncDirectory(dir.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new StorageException("Cannot delete the log directory " + dir + " of " + partition + ": " + e, e);

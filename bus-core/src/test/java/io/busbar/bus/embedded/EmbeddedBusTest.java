@@ -203,7 +203,11 @@ class EmbeddedBusTest {
             assertThat(bus.admin().describeTopic("admin.t_1-x").partitions()).hasSize(4);
             assertThat(bus.admin().listTopics(false)).containsExactly("admin.t_1-x");
             assertThat(bus.admin().listTopics(true)).contains(EmbeddedBus.OFFSETS_TOPIC);
+            EmbeddedBus embedded = (EmbeddedBus) bus;
+            assertThat(embedded.topicById(created.topicId())).map(TopicMetadata::name).contains("admin.t_1-x");
+            assertThat(embedded.topicById(created.topicId()).orElseThrow().partitions()).isEqualTo(4);
             bus.admin().deleteTopic("admin.t_1-x");
+            assertThat(embedded.topicById(created.topicId())).isEmpty();
             assertThat(bus.admin().listTopics(false)).isEmpty();
             assertThatThrownBy(() -> bus.admin().describeTopic("admin.t_1-x")).isInstanceOf(UnknownTopicException.class);
         }
