@@ -121,7 +121,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         throw new IllegalStateException("Kafka broker did not become ready in 120 s", last);
     }
 
-    private static Process java(String classpath, Path dir, String main, String... args) throws IOException {
+    static Process java(String classpath, Path dir, String main, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-cp", classpath, main));
         command.addAll(List.of(args));
@@ -129,7 +129,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.log").toFile())).start();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
