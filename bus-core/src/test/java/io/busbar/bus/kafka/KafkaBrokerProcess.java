@@ -20,26 +20,59 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaBrokerProcess implements AutoCloseable {
     private final Process process;
     private final String bootstrap;
+    private final String metadataVersion;
 
-    private KafkaBrokerProcess(Process process, String bootstrap) {
+    private KafkaBrokerProcess(Process process, String bootstrap, String metadataVersion) {
         this.process = process;
         this.bootstrap = bootstrap;
+        this.metadataVersion = metadataVersion;
     }
 
-    private static KafkaBrokerProcess shared;
+    /** The Kafka broker lines the tests cover, each with the file its class path is written to by the build. */
+    public enum Line {
+        /** 3.9.x, the kafka_2.13 test dependency of bus-core (the line Camel 4.18's kafka-clients belongs to). */
+        KAFKA_3("bus-core/target/kafka-broker.classpath", "mvn -pl bus-core -am test-compile"),
+        /** 4.x, from the kafka-broker-4x module (its own Kafka, Jackson and Scala versions). */
+        KAFKA_4("kafka-broker-4x/target/kafka-broker.classpath", "mvn -pl kafka-broker-4x generate-resources");
+
+        private final String classpathFile;
+        private final String buildCommand;
+
+        Line(String classpathFile, String buildCommand) {
+            this.classpathFile = classpathFile;
+            this.buildCommand = buildCommand;
+        }
+
+        /** The class path, found from a module directory (where Maven runs tests) or from the repository root. */
+        public String classpath() throws IOException {
+            for (Path file : List.of(Path.of("..", classpathFile), Path.of(classpathFile))) {
+                if (Files.exists(file)) {
+                    return Files.readString(file).trim();
+                }
+            }
+            throw new IllegalStateException(classpathFile + " is missing: build it first (" + buildCommand + ")");
+        }
+    }
+
+    private static final java.util.Map<Line, KafkaBrokerProcess> SHARED = new java.util.EnumMap<>(Line.class);
 
     /**
      * One broker for every test class of this JVM (a broker takes tens of seconds to start on 2 cores); stopped by a
      * shutdown hook. Tests sharing it use unique topic and group names.
      */
-    public static synchronized KafkaBrokerProcess shared() throws Exception {
-        if (shared == null) {
-            Path dir = java.nio.file.Files.createTempDirectory("busbar-kafka-");
-            shared = start(dir);
-            KafkaBrokerProcess broker = shared;
+    public static KafkaBrokerProcess shared() throws Exception {
+        return shared(Line.KAFKA_3);
+    }
+
+    /** {@link #shared()} for a given broker line. */
+    public static synchronized KafkaBrokerProcess shared(Line line) throws Exception {
+        KafkaBrokerProcess broker = SHARED.get(line);
+        if (broker == null) {
+            broker = start(Files.createTempDirectory("busbar-kafka-"), line.classpath());
+            SHARED.put(line, broker);
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
         }
-        return shared;
+        return broker;
     }
 
     public static KafkaBrokerProcess start(Path dir) throws Exception {
@@ -51,14 +84,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
      * own Jackson and Scala versions, which a module with Camel on its test classpath does not have.
      */
     static String brokerClasspath() throws IOException {
-        for (String candidate : List.of("target/kafka-broker.classpath", "../bus-core/target/kafka-broker.classpath")) {
-            Path file = Path.of(candidate);
-            if (Files.exists(file)) {
-                return Files.readString(file).trim();
-            }
-        }
-        throw new IllegalStateException("bus-core/target/kafka-broker.classpath is missing: build bus-core first"
-                + " (mvn -pl bus-core -am test-compile)");
+        return Line.KAFKA_3.classpath();
     }
 
     public static KafkaBrokerProcess start(Path dir, String classpath) throws Exception {
@@ -92,13 +118,27 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
         Process broker = java(classpath, dir, "kafka.Kafka", config.toString());
         String bootstrap = "127.0.0.1:" + port;
-        KafkaBrokerProcess kafka = new KafkaBrokerProcess(broker, bootstrap);
+        KafkaBrokerProcess kafka = new KafkaBrokerProcess(broker, bootstrap, formattedMetadataVersion(dir.resolve("kafka.log")));
         kafka.awaitReady();
         return kafka;
     }
 
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    /** The KRaft metadata version the storage was formatted with (e.g. 3.9-IV0, 4.1-IV1): which broker line runs. */
+    public String metadataVersion() {
+        return metadataVersion;
+    }
+
+    private static String formattedMetadataVersion(Path log) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("with metadata\\.version (\\S+?)\\.?$", java.util.regex.Pattern.MULTILINE)
+                .matcher(Files.readString(log));
+        if (!m.find()) {
+            throw new IllegalStateException("The storage format output in " + log + " names no metadata.version");
+        }
+        return m.group(1);
     }
 
     private void awaitReady() throws Exception {
