@@ -9,6 +9,12 @@ package io.busbar.bus;
  */
 public interface Bus extends AutoCloseable {
 
+    /**
+     * The compacted one-partition topic where sources keep their positions (as Kafka Connect's offsets topic). Every
+     * bus creates it when it opens, so a source on any backend finds it; {@code busbar migrate} carries it over.
+     */
+    String POSITIONS_TOPIC = "__connector_positions";
+
     /** Opens (creating if needed, recovering after a crash) the embedded bus on {@code config.dataDir()}. */
     static Bus open(BusConfig config) {
         return io.busbar.bus.embedded.EmbeddedBus.open(config);

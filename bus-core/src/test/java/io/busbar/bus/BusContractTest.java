@@ -26,6 +26,13 @@ public abstract class BusContractTest {
     }
 
     @Test
+    void sourcesFindTheCompactedPositionsTopicOnceTheBusIsOpen() {
+        TopicDescription positions = bus().admin().describeTopic(Bus.POSITIONS_TOPIC);
+        assertThat(positions.partitions()).hasSize(1);
+        assertThat(positions.config()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
     void keyedRecordsLandOnKafkasPartitionAndRoundTripWithHeaders() {
         String topic = unique("contract-keys");
         bus().admin().createTopic(topic, 3, Map.of());

@@ -39,8 +39,6 @@ public final class EmbeddedBus implements Bus {
 
     /** The internal compacted topic holding committed group offsets (one partition). */
     public static final String OFFSETS_TOPIC = "__consumer_offsets";
-    /** The internal compacted topic holding connector positions (one partition), as Kafka Connect's offsets topic. */
-    public static final String POSITIONS_TOPIC = "__connector_positions";
 
     private final BusConfig config;
     private final DataDirectoryLock lock;
@@ -61,7 +59,7 @@ public final class EmbeddedBus implements Bus {
         TopicConfig internal = TopicConfig.DEFAULT.with(Map.of(TopicConfig.CLEANUP_POLICY, "compact",
                 TopicConfig.SEGMENT_BYTES, Integer.toString(16 * 1024 * 1024)));
         topics.createIfAbsent(OFFSETS_TOPIC, 1, internal);
-        topics.createIfAbsent(POSITIONS_TOPIC, 1, internal);
+        topics.createIfAbsent(Bus.POSITIONS_TOPIC, 1, internal);
         this.groups = new GroupCoordinator(new BusGroupContext(), GroupCoordinatorConfig.from(config));
         this.groups.start();
         this.producer = new EmbeddedProducer(this);

@@ -40,6 +40,13 @@ public final class KafkaClusterBus implements Bus {
         this.config = config;
         this.admin = Admin.create(new HashMap<>(config.clientProperties()));
         this.topics = new TopicAutoCreator(admin, config);
+        try {
+            // as the embedded bus does at open: sources load their positions from it before they ever store one
+            this.topics.ensureCompacted(POSITIONS_TOPIC);
+        } catch (RuntimeException e) {
+            admin.close();
+            throw e;
+        }
         this.producer = new KafkaClusterProducer(new KafkaProducer<>(producerProperties(config)), topics);
         this.busAdmin = new KafkaClusterAdmin(admin, config);
     }

@@ -2,9 +2,11 @@ package io.busbar.bus.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -28,10 +30,23 @@ final class TopicAutoCreator {
         if (!config.autoCreateTopics() || known.contains(topic)) {
             return;
         }
+        create(new NewTopic(topic, config.defaultPartitions(), config.replicationFactor()));
+    }
+
+    /**
+     * Creates a compacted one-partition topic Busbar itself keeps state in (connector positions) unless it exists,
+     * whatever {@code autoCreateTopics} says: like Kafka Connect's internal topics, it is not the user's to create.
+     */
+    void ensureCompacted(String topic) {
+        create(new NewTopic(topic, 1, config.replicationFactor())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    }
+
+    private void create(NewTopic newTopic) {
+        String topic = newTopic.name();
         try {
             if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, config.defaultPartitions(), config.replicationFactor())))
-                        .all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

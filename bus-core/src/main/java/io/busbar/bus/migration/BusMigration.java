@@ -35,7 +35,8 @@ import java.util.function.Consumer;
 public final class BusMigration {
 
     /** What one migration did. */
-    public record Result(int topics, long records, int groups, Map<TopicPartition, Long> translatedOffsets) { }
+    /** @param positions records of {@link Bus#POSITIONS_TOPIC} carried over (sources resume where they were) */
+    public record Result(int topics, long records, int groups, long positions, Map<TopicPartition, Long> translatedOffsets) { }
 
     private final Bus source;
     private final Bus target;
@@ -75,8 +76,10 @@ public final class BusMigration {
                 progress.accept("group " + group.groupId() + ": committed offsets migrated");
             }
         }
-        progress.accept("done: " + topics.size() + " topics, " + records + " records, " + groups + " groups");
-        return new Result(topics.size(), records, groups, translated);
+        long positions = copyPositions();
+        progress.accept("done: " + topics.size() + " topics, " + records + " records, " + groups + " groups, "
+                + positions + " connector positions");
+        return new Result(topics.size(), records, groups, positions, translated);
     }
 
     private long copyTopic(TopicDescription topic, Map<TopicPartition, OffsetTranslation> offsetMaps) {
@@ -87,6 +90,25 @@ public final class BusMigration {
             }
         }
         target.admin().createTopic(topic.name(), topic.partitions().size(), configs);
+        long copied = copyRecords(topic, offsetMaps);
+        progress.accept("topic " + topic.name() + ": " + topic.partitions().size() + " partitions, " + copied + " records");
+        return copied;
+    }
+
+    /**
+     * Appends the source's connector positions to the target's positions topic (which every bus creates at open):
+     * without them a file or JDBC source would start over on the target and send everything again.
+     */
+    private long copyPositions() {
+        if (!source.admin().listTopics(true).contains(Bus.POSITIONS_TOPIC)) {
+            return 0;
+        }
+        long copied = copyRecords(source.admin().describeTopic(Bus.POSITIONS_TOPIC), new HashMap<>());
+        progress.accept("connector positions: " + copied + " records");
+        return copied;
+    }
+
+    private long copyRecords(TopicDescription topic, Map<TopicPartition, OffsetTranslation> offsetMaps) {
         long copied = 0;
         try (BusConsumer consumer = source.consumer(ConsumerConfig.builder().maxPollRecords(5000).build())) {
             for (TopicDescription.PartitionDescription p : topic.partitions()) {
@@ -112,7 +134,6 @@ public final class BusMigration {
                 }
             }
         }
-        progress.accept("topic " + topic.name() + ": " + topic.partitions().size() + " partitions, " + copied + " records");
         return copied;
     }
 }

@@ -41,6 +41,10 @@ class BusMigrationTest {
                 source.producer().send(topic, BusRecord.of("key-" + i, "value-" + i)
                         .withHeaders(List.of(Header.of("n", Integer.toString(i)))).withTimestamp(1_000_000L + i));
             }
+            // a source connector's stored position: two saves, the latest wins
+            String connector = "orders-source-" + suffix;
+            source.producer().send(Bus.POSITIONS_TOPIC, BusRecord.of(connector, "{\"offset\":1}")).join();
+            source.producer().send(Bus.POSITIONS_TOPIC, BusRecord.of(connector, "{\"offset\":42}")).join();
             source.producer().flush();
             // the group has processed part of the topic
             int processed = 0;
@@ -58,6 +62,9 @@ class BusMigrationTest {
             assertThat(result.records()).isGreaterThanOrEqualTo(100);
             assertThat(result.groups()).isGreaterThanOrEqualTo(1);
             assertThat(progress).anyMatch(l -> l.startsWith("topic " + topic));
+            assertThat(result.positions()).isGreaterThanOrEqualTo(2);
+            assertThat(latestPosition(target, connector)).as("the connector resumes from its position on Kafka")
+                    .isEqualTo("{\"offset\":42}");
 
             // the group resumes on Kafka exactly where it left off on the embedded bus
             List<ConsumedRecord> rest = new ArrayList<>();
@@ -78,5 +85,24 @@ class BusMigrationTest {
                 assertThat(new TopicPartition(topic, r.partition())).isNotNull();
             }
         }
+    }
+
+    private static String latestPosition(Bus bus, String connector) {
+        TopicPartition tp = new TopicPartition(Bus.POSITIONS_TOPIC, 0);
+        long end = bus.admin().describeTopic(Bus.POSITIONS_TOPIC).partitions().get(0).endOffset();
+        String latest = null;
+        try (BusConsumer consumer = bus.consumer(ConsumerConfig.builder().build())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (consumer.position(tp) < end && System.currentTimeMillis() < deadline) {
+                for (ConsumedRecord r : consumer.poll(Duration.ofMillis(200))) {
+                    if (connector.equals(r.keyAsString())) {
+                        latest = r.valueAsString();
+                    }
+                }
+            }
+        }
+        return latest;
     }
 }

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PositionStore implements AutoCloseable {
 
-    public static final String TOPIC = "__connector_positions";
+    public static final String TOPIC = Bus.POSITIONS_TOPIC;
 
     private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);

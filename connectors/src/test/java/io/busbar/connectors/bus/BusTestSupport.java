@@ -1,5 +1,7 @@
 package io.busbar.connectors.bus;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
@@ -29,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * Camel tests over a real embedded bus in a temporary directory, bound in the registry as the busbar runtime
  * does. The bus closes after the Camel context stopped.
  */
+@Tag(TestBackend.BOTH_BACKENDS)
 abstract class BusTestSupport extends CamelTestSupport {
 
     @TempDir
@@ -38,7 +41,7 @@ abstract class BusTestSupport extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) throws Exception {
-        bus = Bus.open(BusConfig.builder(dataDir).durability(Durability.OS).build());
+        bus = TestBackend.current().open(BusConfig.builder(dataDir).durability(Durability.OS).build());
         registry.bind("bus", bus);
     }
 

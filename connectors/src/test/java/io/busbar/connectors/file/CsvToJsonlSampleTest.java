@@ -1,5 +1,7 @@
 package io.busbar.connectors.file;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.busbar.bus.Bus;
@@ -27,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * Runs the samples/csv-to-jsonl pipelines as they are (YAML loaded by Camel's YAML DSL) on a real embedded bus:
  * the sample CSV files dropped into the inbox end up as JSON lines in the outbox, the malformed row in orders.dlq.
  */
+@Tag(TestBackend.BOTH_BACKENDS)
 class CsvToJsonlSampleTest {
 
     private static final Path SAMPLE = Path.of("../samples/csv-to-jsonl").toAbsolutePath().normalize();
@@ -47,7 +50,7 @@ class CsvToJsonlSampleTest {
         settings.setProperty("csv.inbox", inbox.toString());
         settings.setProperty("jsonl.outbox", outbox.toString());
 
-        try (Bus bus = Bus.open(BusConfig.builder(dir.resolve("bus")).defaultPartitions(3).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dir.resolve("bus")).defaultPartitions(3).build());
              CamelContext camel = new DefaultCamelContext()) {
             camel.getRegistry().bind("bus", bus);
             camel.getPropertiesComponent().setInitialProperties(settings);

@@ -1,5 +1,7 @@
 package io.busbar.connectors.file;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusRecord;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The file-sink kamelet on a real embedded bus and real files. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class FileSinkTest extends CamelTestSupport {
 
     @TempDir
@@ -35,7 +38,7 @@ class FileSinkTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        bus = Bus.open(BusConfig.builder(dataDir).durability(Durability.OS).build());
+        bus = TestBackend.current().open(BusConfig.builder(dataDir).durability(Durability.OS).build());
         registry.bind("bus", bus);
     }
 

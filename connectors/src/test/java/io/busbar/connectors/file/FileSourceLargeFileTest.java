@@ -1,5 +1,6 @@
 package io.busbar.connectors.file;
 
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import org.junit.jupiter.api.Tag;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Psoak}, as CSV ingestion of 200 MiB takes over a minute on the shared 2-core build machine. Every record
  * arrives; the child's largest live heap after GC and its peak heap are printed.
  */
+@Tag(TestBackend.BOTH_BACKENDS)
 class FileSourceLargeFileTest {
 
     private static final String HEAP = "128m";
@@ -67,7 +69,7 @@ class FileSourceLargeFileTest {
         assertThat(live).as("largest live heap after GC").isLessThan(120L * 1024 * 1024);
         assertThat(heapPeak).isLessThanOrEqualTo(128L * 1024 * 1024);
         assertThat(inbox.resolve(".done/orders.csv")).exists();
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build())) {
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build())) {
             assertThat(FileTestBus.count(bus, "orders")).isEqualTo(rows);
         }
     }

@@ -1,5 +1,7 @@
 package io.busbar.connectors.file;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.ConsumedRecord;
@@ -20,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The file-source kamelet on real files and a real embedded bus. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class FileSourceTest extends CamelTestSupport {
 
     @TempDir
@@ -31,7 +34,7 @@ class FileSourceTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        bus = Bus.open(BusConfig.builder(dataDir).durability(Durability.OS).build());
+        bus = TestBackend.current().open(BusConfig.builder(dataDir).durability(Durability.OS).build());
         registry.bind("bus", bus);
     }
 

@@ -1,5 +1,7 @@
 package io.busbar.connectors.http;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import static io.busbar.connectors.http.HttpListenerFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ingest over real loopback HTTP into a real bus: every answer, every error code. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class HttpIngestProcessorTest {
 
     @TempDir

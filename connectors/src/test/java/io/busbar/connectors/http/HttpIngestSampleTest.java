@@ -1,5 +1,7 @@
 package io.busbar.connectors.http;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * Runs samples/http-ingest as shipped (its three YAML pipelines, loaded with Camel's YAML loader) on free ports:
  * the README's curl commands, done with an HTTP client, end up at the webhook receiver or in the dead-letter topic.
  */
+@Tag(TestBackend.BOTH_BACKENDS)
 class HttpIngestSampleTest {
 
     private static final Path SAMPLE = Path.of("..", "samples", "http-ingest");
@@ -42,7 +45,7 @@ class HttpIngestSampleTest {
 
     @BeforeEach
     void start() throws Exception {
-        bus = Bus.open(BusConfig.builder(dir).build());
+        bus = TestBackend.current().open(BusConfig.builder(dir).build());
         ingestPort = AvailablePortFinder.getNextAvailable();
         int receiverPort = AvailablePortFinder.getNextAvailable();
         camel = new DefaultCamelContext();

@@ -1,5 +1,6 @@
 package io.busbar.connectors.http;
 
+import io.busbar.bus.TestBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +39,7 @@ final class HttpListenerFixture implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     HttpListenerFixture(Path dataDir, HttpIngestConfiguration ingest) throws Exception {
-        this(Bus.open(BusConfig.builder(dataDir).build()), ingest, new HttpReadApi());
+        this(TestBackend.current().open(BusConfig.builder(dataDir).build()), ingest, new HttpReadApi());
     }
 
     HttpListenerFixture(Bus bus, HttpIngestConfiguration ingest, HttpReadApi readApi) throws Exception {

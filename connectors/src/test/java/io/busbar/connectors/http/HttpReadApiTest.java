@@ -1,5 +1,7 @@
 package io.busbar.connectors.http;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -30,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The read API and the SSE stream over real loopback HTTP. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class HttpReadApiTest {
 
     @TempDir

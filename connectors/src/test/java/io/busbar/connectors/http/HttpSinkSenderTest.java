@@ -1,5 +1,7 @@
 package io.busbar.connectors.http;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * The http-sink kamelet in a YAML pipeline, consuming a real bus topic and sending to a real loopback server that
  * fails in every way the sink must survive.
  */
+@Tag(TestBackend.BOTH_BACKENDS)
 class HttpSinkSenderTest {
 
     @TempDir
@@ -42,7 +45,7 @@ class HttpSinkSenderTest {
 
     @BeforeEach
     void open() throws Exception {
-        bus = Bus.open(BusConfig.builder(dir).build());
+        bus = TestBackend.current().open(BusConfig.builder(dir).build());
         bus.admin().createTopic("orders", 1, Map.of());
         target = new ScriptedHttpServer();
     }

@@ -1,5 +1,7 @@
 package io.busbar.connectors.http;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The http-source kamelet on a user-defined path with a fixed topic, in a YAML pipeline. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class HttpSourceKameletTest {
 
     @TempDir
@@ -31,7 +34,7 @@ class HttpSourceKameletTest {
     @Test
     void aUserDefinedPathWritesToItsTopicAndOnlyAcknowledgedRequestsReachTheSteps() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
-        try (Bus bus = Bus.open(BusConfig.builder(dir).build())) {
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dir).build())) {
             bus.admin().createTopic("orders", 1, Map.of());
             CamelContext camel = new DefaultCamelContext();
             camel.addComponent("bus", new BusComponent(bus));

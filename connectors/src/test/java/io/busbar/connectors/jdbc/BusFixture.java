@@ -1,5 +1,6 @@
 package io.busbar.connectors.jdbc;
 
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
@@ -22,7 +23,7 @@ final class BusFixture {
     }
 
     static Bus open(Path dir) {
-        return Bus.open(BusConfig.builder(dir).durability(Durability.OS).build());
+        return TestBackend.current().open(BusConfig.builder(dir).durability(Durability.OS).build());
     }
 
     /** Every record of the topic from the start of each partition (no group); empty when the topic does not exist. */

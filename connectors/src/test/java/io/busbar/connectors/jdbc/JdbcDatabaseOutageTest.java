@@ -1,5 +1,7 @@
 package io.busbar.connectors.jdbc;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
 import io.busbar.bus.ConsumedRecord;
@@ -24,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * cuts every connection mid-stream and refuses new ones for a while: both retry with backoff, resume when the
  * database is back, and every row ends up in the topic and in the target table exactly once.
  */
+@Tag(TestBackend.BOTH_BACKENDS)
 class JdbcDatabaseOutageTest {
 
     private static final int ROWS = 600;

@@ -1,5 +1,6 @@
 package io.busbar.connectors.jdbc;
 
+import io.busbar.bus.TestBackend;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class JdbcSinkCrashTest {
         int cycles = Math.max(3, Integer.getInteger("busbar.crash.cycles", 50) / 10);
         Path busDir = dir.resolve("bus");
         String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";WRITE_DELAY=0";
-        try (Bus bus = BusFixture.open(busDir)) {
+        try (Bus bus = TestBackend.EMBEDDED.open(busDir)) {
             BusFixture.produceAll(bus, "orders", JdbcSinkTaskTest.orders(1, RECORDS));
         }
         try (HikariDataSource ds = ConnectionPools.create("crash-setup", url, "sa", "", 1)) {

@@ -1,5 +1,7 @@
 package io.busbar.connectors.jdbc;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusRecord;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@Tag(TestBackend.BOTH_BACKENDS)
 class JdbcSinkTaskTest {
 
     @TempDir

@@ -1,5 +1,7 @@
 package io.busbar.connectors.jdbc;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static io.busbar.connectors.jdbc.JdbcTestRows.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag(TestBackend.BOTH_BACKENDS)
 class JdbcSourceTaskTest {
 
     @TempDir

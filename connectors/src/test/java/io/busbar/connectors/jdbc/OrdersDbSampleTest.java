@@ -1,5 +1,7 @@
 package io.busbar.connectors.jdbc;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
 import org.apache.camel.CamelContext;
@@ -21,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * paths pointed at a temporary directory) on a real embedded bus and two H2 file databases: the shop's orders reach order_report, and an update and
  * a new order follow.
  */
+@Tag(TestBackend.BOTH_BACKENDS)
 class OrdersDbSampleTest {
 
     private static final Path SAMPLE = Path.of("../samples/orders-db").toAbsolutePath().normalize();

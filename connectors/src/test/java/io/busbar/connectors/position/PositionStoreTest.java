@@ -1,5 +1,7 @@
 package io.busbar.connectors.position;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.TopicDescription;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag(TestBackend.BOTH_BACKENDS)
 class PositionStoreTest {
 
     @TempDir
@@ -18,7 +21,7 @@ class PositionStoreTest {
 
     @Test
     void loadsNothingForAnUnknownConnector() {
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore store = new PositionStore(bus)) {
             assertThat(store.load("never-saved")).isEmpty();
         }
@@ -26,7 +29,7 @@ class PositionStoreTest {
 
     @Test
     void latestSavedPositionWinsPerConnector() {
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore store = new PositionStore(bus)) {
             store.save("a", "{\"line\":1}");
             store.save("b", "{\"line\":7}");
@@ -38,13 +41,13 @@ class PositionStoreTest {
 
     @Test
     void positionIsDurableInTheBusTopicAndSurvivesReopen() {
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore store = new PositionStore(bus)) {
             store.save("file-source/orders.csv", "{\"offset\":4096}");
             TopicDescription topic = bus.admin().describeTopic(PositionStore.TOPIC);
             assertThat(topic.partitions().get(0).endOffset()).isEqualTo(1);
         }
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore store = new PositionStore(bus)) {
             assertThat(store.load("file-source/orders.csv")).contains("{\"offset\":4096}");
         }
@@ -52,7 +55,7 @@ class PositionStoreTest {
 
     @Test
     void seesPositionsSavedByAnotherStoreOnTheSameBus() {
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore reader = new PositionStore(bus);
              PositionStore writer = new PositionStore(bus)) {
             writer.save("x", "1");
@@ -64,13 +67,13 @@ class PositionStoreTest {
 
     @Test
     void deleteForgetsThePositionAcrossReopen() {
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore store = new PositionStore(bus)) {
             store.save("done", "{\"line\":10}");
             store.delete("done");
             assertThat(store.load("done")).isEmpty();
         }
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore store = new PositionStore(bus)) {
             assertThat(store.load("done")).isEmpty();
         }
@@ -78,7 +81,7 @@ class PositionStoreTest {
 
     @Test
     void rejectsAnEmptyConnectorIdWithTheFix() {
-        try (Bus bus = Bus.open(BusConfig.builder(dataDir).build());
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore store = new PositionStore(bus)) {
             assertThatThrownBy(() -> store.save(" ", "{}"))
                     .isInstanceOf(IllegalArgumentException.class)
