@@ -26,6 +26,17 @@ public abstract class BusContractTest {
     }
 
     @Test
+    void aSendChainedOnAnAcknowledgementToANewTopicCompletes() throws Exception {
+        // a Camel route's next step runs where the previous send completed: that must not be a thread a send needs
+        String first = unique("contract-chain-a");
+        String second = unique("contract-chain-b");
+        RecordMetadata chained = bus().producer().send(first, BusRecord.of("k", "1"))
+                .thenCompose(md -> bus().producer().send(second, BusRecord.of("k", "2")))
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(chained.topic()).isEqualTo(second);
+    }
+
+    @Test
     void sourcesFindTheCompactedPositionsTopicOnceTheBusIsOpen() {
         TopicDescription positions = bus().admin().describeTopic(Bus.POSITIONS_TOPIC);
         assertThat(positions.partitions()).hasSize(1);

@@ -100,12 +100,15 @@ public class FileSinkProcessor extends AsyncProcessorSupport implements CamelCon
                                                           RollingFile.Waiting waiting) throws IOException {
         String key = topic + "-" + partition;
         RollingFile file = open.get(key);
+        List<String> fileColumns = file != null ? file.columns() : encoder.columnsFor(value);
+        // encode first: a record that cannot be written must not open a file. An empty file named after its offset
+        // would, once rolled, replace a committed file of the same name holding the records that came after it.
+        byte[][] encoded = encoder.encode(value, fileColumns);
         if (file == null) {
-            List<String> fileColumns = encoder.columnsFor(value);
             file = new RollingFile(dir, topic, partition, offset, fileColumns, encoder.header(fileColumns));
             open.put(key, file);
         }
-        file.append(offset, encoder.encode(value, file.columns()), waiting);
+        file.append(offset, encoded, waiting);
         pendingRecords++;
         if (pendingRecords >= rollRecords) {
             return rollAll();

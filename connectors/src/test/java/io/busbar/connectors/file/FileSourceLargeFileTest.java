@@ -22,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Psoak}, as CSV ingestion of 200 MiB takes over a minute on the shared 2-core build machine. Every record
  * arrives; the child's largest live heap after GC and its peak heap are printed.
  */
-@Tag(TestBackend.BOTH_BACKENDS)
 class FileSourceLargeFileTest {
 
     private static final String HEAP = "128m";
@@ -69,7 +68,7 @@ class FileSourceLargeFileTest {
         assertThat(live).as("largest live heap after GC").isLessThan(120L * 1024 * 1024);
         assertThat(heapPeak).isLessThanOrEqualTo(128L * 1024 * 1024);
         assertThat(inbox.resolve(".done/orders.csv")).exists();
-        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build())) {
+        try (Bus bus = TestBackend.EMBEDDED.open(BusConfig.builder(dataDir).build())) {
             assertThat(FileTestBus.count(bus, "orders")).isEqualTo(rows);
         }
     }
