@@ -26,6 +26,13 @@ public abstract class BusContractTest {
     }
 
     @Test
+    void aMissingTopicIsAnErrorNamingIt() {
+        String missing = unique("contract-missing");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bus().admin().describeTopic(missing))
+                .isInstanceOf(UnknownTopicException.class).hasMessageContaining("'" + missing + "'");
+    }
+
+    @Test
     void aSendChainedOnAnAcknowledgementToANewTopicCompletes() throws Exception {
         // a Camel route's next step runs where the previous send completed: that must not be a thread a send needs
         String first = unique("contract-chain-a");

@@ -1,5 +1,7 @@
 package io.busbar.routes;
 
+import org.junit.jupiter.api.Tag;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The runtime in this JVM: Java DSL sources, hot reload, the service SPI and the startup summary. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class BusbarRuntimeTest {
 
     @TempDir
@@ -61,6 +64,7 @@ class BusbarRuntimeTest {
         Map<String, String> set = new java.util.HashMap<>(Map.of("busbar.data.dir", data.toString(),
                 "busbar.durability", "os", "busbar.admin.listener", "127.0.0.1:0",
                 "busbar.kafka.listener", "127.0.0.1:0"));
+        set.putAll(TestBackend.current().runtimeSettings(data));
         set.putAll(extra);
         BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(services), Map.of(), "test",
                 Map.of(), set);
@@ -177,7 +181,7 @@ class BusbarRuntimeTest {
                 .contains("recording test://svc-1")
                 .contains("idle.yaml")
                 .contains("watching " + pipelines);
-        try (Bus bus = Bus.open(BusConfig.builder(data).build());
+        try (Bus bus = TestBackend.current().open(data);
              BusConsumer consumer = bus.consumer(ConsumerConfig.builder().build())) {
             TopicPartition p = new TopicPartition("service-events", 0);
             consumer.assign(List.of(p));

@@ -7,6 +7,7 @@ import io.busbar.bus.GroupNotEmptyException;
 import io.busbar.bus.OffsetSpec;
 import io.busbar.bus.TopicDescription;
 import io.busbar.bus.TopicPartition;
+import io.busbar.bus.UnknownTopicException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -86,7 +87,7 @@ final class KafkaClusterAdmin implements BusAdmin {
 
     @Override
     public void deleteTopic(String name) {
-        get(admin.deleteTopics(List.of(name)).all());
+        getForTopic(name, admin.deleteTopics(List.of(name)).all());
     }
 
     @Override
@@ -100,7 +101,7 @@ final class KafkaClusterAdmin implements BusAdmin {
 
     @Override
     public TopicDescription describeTopic(String name) {
-        org.apache.kafka.clients.admin.TopicDescription d = get(admin.describeTopics(List.of(name)).allTopicNames()).get(name);
+        org.apache.kafka.clients.admin.TopicDescription d = getForTopic(name, admin.describeTopics(List.of(name)).allTopicNames()).get(name);
         List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
         for (TopicPartitionInfo p : d.partitions()) {
             tps.add(new org.apache.kafka.common.TopicPartition(name, p.partition()));
@@ -122,7 +123,7 @@ final class KafkaClusterAdmin implements BusAdmin {
 
     @Override
     public void createPartitions(String name, int totalPartitions) {
-        get(admin.createPartitions(Map.of(name, NewPartitions.increaseTo(totalPartitions))).all());
+        getForTopic(name, admin.createPartitions(Map.of(name, NewPartitions.increaseTo(totalPartitions))).all());
     }
 
     @Override
@@ -208,6 +209,16 @@ final class KafkaClusterAdmin implements BusAdmin {
             out.put(e.getKey(), e.getValue().offset());
         }
         return out;
+    }
+
+    /** {@link #get}, naming the topic when the cluster does not know it (Kafka's own message does not). */
+    private static <T> T getForTopic(String topic, KafkaFuture<T> future) {
+        try {
+            return get(future);
+        } catch (UnknownTopicException e) {
+            throw new UnknownTopicException("Topic '" + topic + "' does not exist on the Kafka cluster: create it first"
+                    + " (busbar topics create, or let Busbar create it on first use)", e);
+        }
     }
 
     private static <T> T get(KafkaFuture<T> future) {

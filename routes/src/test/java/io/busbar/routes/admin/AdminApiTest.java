@@ -1,5 +1,7 @@
 package io.busbar.routes.admin;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Every admin REST endpoint against a real runtime with the sample pipelines, over loopback HTTP. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class AdminApiTest {
 
     @TempDir

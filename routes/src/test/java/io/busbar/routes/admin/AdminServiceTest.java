@@ -1,5 +1,7 @@
 package io.busbar.routes.admin;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.routes.BusbarRuntime;
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The admin service's guards: the token, and the refusal to listen beyond loopback without one. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class AdminServiceTest {
 
     @TempDir

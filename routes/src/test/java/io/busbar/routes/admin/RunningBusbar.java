@@ -1,5 +1,6 @@
 package io.busbar.routes.admin;
 
+import io.busbar.bus.TestBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.busbar.routes.BusbarRuntime;
 import io.busbar.routes.BusbarService;
@@ -95,6 +96,7 @@ public final class RunningBusbar implements AutoCloseable {
         Map<String, String> set = new HashMap<>(Map.of("busbar.data.dir", data.toString(), "busbar.durability", "os",
                 "busbar.reload.enabled", "false", "busbar.admin.listener", "127.0.0.1:0", "busbar.kafka.listener", "127.0.0.1:0",
                 "busbar.admin.metrics.interval.ms", "200"));
+        set.putAll(TestBackend.current().runtimeSettings(data));
         set.putAll(extraSettings);
         BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(services), Map.of(), "test",
                 Map.of(), set);

@@ -1,5 +1,7 @@
 package io.busbar.routes.cli;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.busbar.routes.BusbarCommand;
 import io.busbar.routes.admin.Json;
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Every CLI command against a running runtime (--url), and the data-directory mode on a stopped one. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class CliTest {
 
     @TempDir

@@ -1,5 +1,7 @@
 package io.busbar.routes.http;
 
+import io.busbar.bus.TestBackend;
+import org.junit.jupiter.api.Tag;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The HTTP listener as a runtime service: off by default, on with busbar.http.enabled, guarded beyond loopback. */
+@Tag(TestBackend.BOTH_BACKENDS)
 class HttpListenerServiceTest {
 
     @TempDir
@@ -36,7 +39,7 @@ class HttpListenerServiceTest {
     void isFoundOnTheClassPathAndOffByDefault() throws Exception {
         assertThat(BusbarRuntime.discoverServices()).extracting(BusbarService::name).contains("http-listener");
         HttpListenerService service = new HttpListenerService();
-        try (Bus bus = Bus.open(BusConfig.builder(dir).build())) {
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dir).build())) {
             service.start(new ServiceContext(bus, settings(service, Map.of())));
             assertThat(service.endpoints()).isEmpty();
             service.stop();
@@ -50,7 +53,7 @@ class HttpListenerServiceTest {
         BusbarSettings settings = settings(service, Map.of("busbar.http.enabled", "true",
                 "busbar.http.listener", "127.0.0.1:" + port, "busbar.http.auto.create.topics", "true",
                 "busbar.http.tokens", "t0ken"));
-        try (Bus bus = Bus.open(BusConfig.builder(dir).build())) {
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dir).build())) {
             service.start(new ServiceContext(bus, settings));
             try {
                 assertThat(service.endpoints()).containsExactly("http://127.0.0.1:" + port + "/topics");
@@ -77,7 +80,7 @@ class HttpListenerServiceTest {
     void refusesToListenBeyondLoopbackWithoutAToken() {
         HttpListenerService service = new HttpListenerService();
         BusbarSettings settings = settings(service, Map.of("busbar.http.enabled", "true", "busbar.http.listener", "0.0.0.0:0"));
-        try (Bus bus = Bus.open(BusConfig.builder(dir).build())) {
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dir).build())) {
             assertThatThrownBy(() -> service.start(new ServiceContext(bus, settings)))
                     .isInstanceOf(InvalidSettingException.class).hasMessageContaining("busbar.http.tokens");
         }
