@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code busbar migrate}: copies every topic and committed group offsets from a stopped embedded bus to a Kafka cluster,
- * so a user who outgrows one machine keeps their data. See docs/kafka-backend.md.
+ * so a user who outgrows one machine keeps their data. See docs/scaling-out.md.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Copy topics and committed group offsets from an embedded data directory to a Kafka cluster."

@@ -31,7 +31,7 @@ public final class RuntimeKeys {
 
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
-                    + " docs/kafka-backend.md). Pipelines are the same on both.");
+                    + " docs/scaling-out.md). Pipelines are the same on both.");
 
     public static final ConfigKey KAFKA_BOOTSTRAP_SERVERS = ConfigKey.string("busbar.kafka.bootstrap.servers", "",
             "host:port[,host:port...] of the Kafka cluster, required when busbar.bus.backend=kafka. Other client"
