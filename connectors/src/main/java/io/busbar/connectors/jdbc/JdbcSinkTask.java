@@ -78,7 +78,11 @@ public final class JdbcSinkTask implements AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             writer.write(connection, records);
         } catch (SQLException | RuntimeException e) {
-            rewind(records);
+            if (offsetTable != null) {
+                resumeFromOffsetTable(records);
+            } else {
+                rewind(records);
+            }
             throw e;
         }
         commitOffsets(records);
@@ -189,6 +193,22 @@ public final class JdbcSinkTask implements AutoCloseable {
         }
         consumer.resume(awaitingSeek);
         awaitingSeek.clear();
+    }
+
+    /**
+     * After a failed batch in exactly-once mode: the next poll starts each partition where the offsets table says.
+     * A failure can be ambiguous (the connection dropped during COMMIT, which the database may have applied): going
+     * back to the batch's first record would then write it twice; the table, written in the same transaction, knows.
+     */
+    private void resumeFromOffsetTable(List<ConsumedRecord> records) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (ConsumedRecord r : records) {
+            if (consumer.assignment().contains(r.topicPartition())) {
+                partitions.add(r.topicPartition());
+            }
+        }
+        consumer.pause(partitions);
+        awaitingSeek.addAll(partitions);
     }
 
     /** Puts each partition of a failed batch back to its first record, so the next poll retries the same records. */
