@@ -1,6 +1,7 @@
 package io.busbar.connectors.cluster;
 
 import io.busbar.bus.Bus;
+import io.busbar.bus.UnknownGroupException;
 import io.busbar.bus.kafka.KafkaBrokerProcess;
 import io.busbar.bus.kafka.KafkaBusConfig;
 import org.apache.camel.CamelContext;
@@ -52,7 +53,8 @@ class LeaderRoutePolicyTest {
             // the lead may move once when the second instance joins (an eager rebalance): wait until both are members
             // and exactly one leads with its route running
             String group = "busbar-leader-" + name;
-            await().atMost(Duration.ofSeconds(90)).until(() ->
+            // the group exists only once a member has joined
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptionsInstanceOf(UnknownGroupException.class).until(() ->
                     buses.get(0).admin().describeGroup(group).members().size() == 2
                             && "Stable".equalsIgnoreCase(buses.get(0).admin().describeGroup(group).state())
                             && (policies.get(0).isLeader() ^ policies.get(1).isLeader())
