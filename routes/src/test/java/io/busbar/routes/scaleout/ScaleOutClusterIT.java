@@ -3,6 +3,7 @@ package io.busbar.routes.scaleout;
 import io.busbar.bus.kafka.KafkaClusterProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,9 +104,17 @@ class ScaleOutClusterIT {
                 .until(() -> members("busbar-leader-" + leaderName) == 2 && members(group) == 2
                         && leaders().size() == 1);
 
+        String firstLeader = leaders().get(0);
+        long firstElections = instances.get(firstLeader).timesElected(leaderName);
         feeder = new InboxFeeder(dir.resolve("staging"), inbox, RECORDS_PER_FILE);
         feeder.start(DROP_PERIOD);
         awaitProgress(0, "before any kill", 2);
+        // nothing failed yet: the lead stayed where it was, and only that instance wrote to the topic (each instance
+        // has one producer; a watcher running on the other instance too would show up as a second one)
+        assertThat(leaders()).as("instances leading the source, nothing having failed").containsExactly(firstLeader);
+        assertThat(instances.get(firstLeader).timesElected(leaderName)).as("elections of %s", firstLeader)
+                .isEqualTo(firstElections);
+        assertThat(producersOf(topic)).as("producers that wrote to %s while %s led", topic, firstLeader).hasSize(1);
 
         int broker = coordinator(group);
         cluster.kill(broker);
@@ -224,6 +234,17 @@ class ScaleOutClusterIT {
             }
         }
         return leading;
+    }
+
+    /** Ids of the producers that wrote to the topic (the partition leaders keep them for a day). */
+    private Set<Long> producersOf(String topicName) throws Exception {
+        int partitions = admin.describeTopics(List.of(topicName)).allTopicNames().get(20, TimeUnit.SECONDS)
+                .get(topicName).partitions().size();
+        List<TopicPartition> tps = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topicName, p)).toList();
+        Set<Long> ids = new HashSet<>();
+        admin.describeProducers(tps).all().get(20, TimeUnit.SECONDS).values()
+                .forEach(state -> state.activeProducers().forEach(p -> ids.add(p.producerId())));
+        return ids;
     }
 
     private int members(String groupId) throws Exception {
