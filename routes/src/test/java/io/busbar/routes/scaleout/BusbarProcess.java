@@ -46,11 +46,6 @@ final class BusbarProcess {
         return process.isAlive();
     }
 
-    /** The startup summary has been printed: the pipelines are loaded and Camel runs. */
-    boolean started() throws IOException {
-        return output().contains("Busbar ") && output().contains(" running\n");
-    }
-
     /** Whether its last word on the election {@code leaderName} was that it leads. */
     boolean leads(String leaderName) throws IOException {
         String gained = "Instance leads '" + leaderName + "'";
