@@ -51,8 +51,9 @@ final class KafkaClusterAdmin implements BusAdmin {
     }
 
     /**
-     * Describes a topic just created. Kafka's metadata is eventually consistent: for a moment after CreateTopics
-     * succeeds, a broker may still answer UNKNOWN_TOPIC_OR_PARTITION, so retry that (only that) for up to 30 s.
+     * Describes a topic just created, here or by another client. Kafka's metadata is eventually consistent: for a
+     * moment after CreateTopics succeeds, a broker may still answer UNKNOWN_TOPIC_OR_PARTITION, so retry that (only
+     * that) for up to 30 s.
      */
     private TopicDescription describeNewTopic(String name) {
         long deadline = System.currentTimeMillis() + TIMEOUT_S * 1000;
@@ -79,10 +80,13 @@ final class KafkaClusterAdmin implements BusAdmin {
             try {
                 return createTopic(name, partitions, configs);
             } catch (io.busbar.bus.TopicExistsException e) {
-                // created concurrently: describe it below
+                // created concurrently (several instances starting together): so new that the broker answering
+                // may not know it yet
+                return describeNewTopic(name);
             }
         }
-        return describeTopic(name);
+        // listed, but perhaps seconds old, created by another client: the same applies
+        return describeNewTopic(name);
     }
 
     @Override
