@@ -9,7 +9,6 @@ import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.OffsetResetPolicy;
 import io.busbar.bus.TopicDescription;
 import io.busbar.bus.TopicPartition;
-import io.busbar.bus.UnknownTopicException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,10 +29,6 @@ import java.util.concurrent.TimeoutException;
  * <p>Each connector instance owns one key (its connector id); the value is a JSON string the connector defines.
  * The latest value of a key wins; compaction keeps only that one. {@link #delete} writes a tombstone.
  *
- * <p>The embedded bus creates the topic when it opens. A Kafka cluster has no such topic until a store first needs
- * it: then the store creates it (one partition, compacted, the bus's replication factor) before its first read or
- * write, so a write never auto-creates it as an ordinary topic.
- *
  * <p>This store keeps a map of the values it has read plus the offset it has read up to, so {@link #load} reads
  * only what was appended since the previous call. Thread-safe: every method is synchronized (positions are
  * saved once per durable batch, so contention is negligible).
@@ -51,7 +46,6 @@ public final class PositionStore implements AutoCloseable {
     private final Map<String, String> positions = new HashMap<>();
     private BusConsumer consumer;
     private long readUpTo;
-    private boolean topicChecked;
 
     public PositionStore(Bus bus) {
         this.bus = Objects.requireNonNull(bus, "bus");
@@ -88,7 +82,6 @@ public final class PositionStore implements AutoCloseable {
     }
 
     private void append(String connectorId, byte[] value) {
-        ensureTopic();
         BusRecord record = new BusRecord(0, connectorId.getBytes(StandardCharsets.UTF_8), value, List.of(),
                 BusRecord.NO_TIMESTAMP);
         try {
@@ -139,33 +132,7 @@ public final class PositionStore implements AutoCloseable {
         readUpTo = consumer.position(PARTITION);
     }
 
-    /**
-     * Creates the topic on a Kafka cluster the first time a store uses it. Only when it is missing: the embedded bus
-     * always has it and refuses to create topics whose names start with {@code __}.
-     */
-    private void ensureTopic() {
-        if (topicChecked) {
-            return;
-        }
-        try {
-            bus.admin().describeTopic(TOPIC);
-        } catch (UnknownTopicException e) {
-            try {
-                bus.admin().createTopicIfAbsent(TOPIC, 1, Map.of("cleanup.policy", "compact"));
-            } catch (BusException createFailed) {
-                throw new PositionStoreException("Topic " + TOPIC + " is missing and could not be created: "
-                        + createFailed.getMessage() + ". Create it on the cluster (one partition, cleanup.policy=compact) or allow"
-                        + " Busbar to create topics", createFailed);
-            }
-        } catch (BusException e) {
-            throw new PositionStoreException("Topic " + TOPIC + " is unreadable: " + e.getMessage()
-                    + ". Check that the bus is healthy", e);
-        }
-        topicChecked = true;
-    }
-
     private TopicDescription.PartitionDescription describePartition() {
-        ensureTopic();
         TopicDescription topic;
         try {
             topic = bus.admin().describeTopic(TOPIC);

@@ -11,14 +11,14 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Positions on a real Kafka broker, where nothing creates {@value PositionStore#TOPIC} when the bus opens: the first
- * store creates it, compacted with one partition, and a second instance (another Busbar runtime) reads what the
- * first stored, which is what lets a source resume on another instance.
+ * Positions on a real Kafka broker: the bus creates {@value PositionStore#TOPIC} (compacted, one partition) when it
+ * connects, and a second instance (another Busbar runtime) reads what the first stored, which is what lets a source
+ * resume on another instance.
  */
 class PositionStoreKafkaTest {
 
     @Test
-    void theFirstStoreCreatesTheCompactedTopicAndAnotherInstanceReadsItsPositions() throws Exception {
+    void anotherInstanceReadsThePositionsTheFirstStoredInTheCompactedTopic() throws Exception {
         String bootstrap = KafkaBrokerProcess.shared().bootstrapServers();
         String id = "file-source:" + UUID.randomUUID();
         try (Bus first = Bus.kafka(KafkaBusConfig.of(bootstrap)); Bus second = Bus.kafka(KafkaBusConfig.of(bootstrap));
