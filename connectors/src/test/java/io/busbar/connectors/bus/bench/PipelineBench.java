@@ -4,6 +4,7 @@ import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusRecord;
 import io.busbar.bus.Durability;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicDescription;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -25,18 +26,26 @@ import java.util.stream.Stream;
  * Camel's in-memory {@code seda:} and {@code direct:}. Not a unit test; run with
  * {@code mvn -B -q -pl connectors -am verify -Pbench -DskipTests} (options: -Dbench.records=200000
  * -Dbench.valueBytes=100 -Dbench.partitions=4). Results go to docs/performance.md, "Pipelines".
+ * With {@code -Dbench.backend=kafka} (or {@code kafka4}) the bus rows run on a real single-node Apache Kafka broker
+ * started in a child JVM on the same machine (see {@link TestBackend}) instead of the embedded bus.
  */
 public final class PipelineBench {
 
     private static final int RECORDS = Integer.getInteger("bench.records", 200_000);
     private static final int VALUE_BYTES = Integer.getInteger("bench.valueBytes", 100);
     private static final int PARTITIONS = Integer.getInteger("bench.partitions", 4);
+    private static final TestBackend BACKEND = TestBackend.valueOf(
+            System.getProperty("bench.backend", "embedded").toUpperCase(Locale.ROOT));
 
     public static void main(String[] args) throws Exception {
         System.out.printf(Locale.ROOT, "Pipeline benchmark: %d records of %d bytes, %d partitions, %d cores, Java %s%n",
                 RECORDS, VALUE_BYTES, PARTITIONS, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         System.out.println("| route | durability | consumer options | records | records/s |");
         System.out.println("|---|---|---|---|---|");
+        if (BACKEND.isKafka()) {
+            kafka();
+            return;
+        }
         // warm-up rounds (JIT), not reported
         direct(false);
         seda(false);
@@ -46,6 +55,14 @@ public final class PipelineBench {
         busToBus(Durability.OS, "maxInFlight=1", RECORDS / 4, true);
         busToBus(Durability.OS, "maxInFlight=500", RECORDS, true);
         busToBus(Durability.OS, "maxInFlight=500&concurrency=2", RECORDS, true);
+        busToBus(Durability.FSYNC, "maxInFlight=1", RECORDS / 20, true);
+        busToBus(Durability.FSYNC, "maxInFlight=500", RECORDS, true);
+        busToBus(Durability.FSYNC, "maxInFlight=500&concurrency=2", RECORDS, true);
+    }
+
+    /** The bus rows on a Kafka broker: durability is the broker's (acks=all; the test broker flushes every message). */
+    private static void kafka() throws Exception {
+        busToBus(Durability.FSYNC, "maxInFlight=500", RECORDS / 4, false); // warm-up
         busToBus(Durability.FSYNC, "maxInFlight=1", RECORDS / 20, true);
         busToBus(Durability.FSYNC, "maxInFlight=500", RECORDS, true);
         busToBus(Durability.FSYNC, "maxInFlight=500&concurrency=2", RECORDS, true);
@@ -105,7 +122,7 @@ public final class PipelineBench {
 
     private static void busToBus(Durability durability, String options, int records, boolean print) throws Exception {
         Path dir = Files.createTempDirectory("busbar-bench");
-        try (Bus bus = Bus.open(BusConfig.builder(dir).durability(durability).build())) {
+        try (Bus bus = BACKEND.open(BusConfig.builder(dir).durability(durability).build())) {
             bus.admin().createTopic("a", PARTITIONS, Map.of());
             bus.admin().createTopic("b", PARTITIONS, Map.of());
             byte[] value = new byte[VALUE_BYTES];
@@ -124,7 +141,8 @@ public final class PipelineBench {
                 camel.start();
                 camel.getRouteController().startRoute("copy");
                 Rate rate = awaitCount(records, () -> endOffsets(bus.admin().describeTopic("b")));
-                report(print, "bus:a → bus:b", durability.name().toLowerCase(Locale.ROOT), options, rate);
+                report(print, "bus:a → bus:b", BACKEND.isKafka() ? BACKEND.name().toLowerCase(Locale.ROOT) + " broker, acks=all"
+                        : durability.name().toLowerCase(Locale.ROOT), options, rate);
             }
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
@@ -145,9 +163,11 @@ public final class PipelineBench {
             Thread.onSpinWait();
         }
         long start = System.nanoTime();
+        // on Kafka every count is an admin round trip: ask less often so the broker's CPU goes to the pipeline
+        long pauseMs = BACKEND.isKafka() ? 20 : 1;
         while (count.getAsLong() < records) {
             check(deadline, count.getAsLong(), records);
-            Thread.sleep(1);
+            Thread.sleep(pauseMs);
         }
         return new Rate(records - first, System.nanoTime() - start);
     }
