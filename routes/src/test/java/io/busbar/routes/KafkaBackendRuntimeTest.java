@@ -32,7 +32,39 @@ class KafkaBackendRuntimeTest {
 
     @Test
     void aYamlPipelineRunsUnchangedOnKafka() throws Exception {
-        String bootstrap = KafkaBrokerProcess.shared().bootstrapServers();
+        runsTheUpperPipeline(KafkaBusConfig.of(KafkaBrokerProcess.shared().bootstrapServers()), Map.of());
+    }
+
+    @Test
+    void clientSecuritySettingsPassThroughToTheCluster() throws Exception {
+        // the broker's SASL_PLAINTEXT listener refuses clients that do not log in
+        String login = KafkaBrokerProcess.plainLogin(KafkaBrokerProcess.SASL_USER, KafkaBrokerProcess.SASL_PASSWORD);
+        Map<String, Object> security = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", login);
+        Map<String, Object> client = new HashMap<>(security);
+        client.put("bootstrap.servers", KafkaBrokerProcess.shared().saslBootstrapServers());
+        Map<String, String> settings = new HashMap<>();
+        security.forEach((k, v) -> settings.put("busbar.kafka.client." + k, v.toString()));
+        runsTheUpperPipeline(new KafkaBusConfig(client, Map.of(), Map.of(), (short) 1, 1, true), settings);
+    }
+
+    @Test
+    void aRefusedLoginIsAClearErrorAtStart() throws Exception {
+        Files.writeString(dir.resolve("empty.yaml"), "[]\n");
+        BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(List.of()), Map.of(), "test", Map.of(),
+                Map.of("busbar.bus.backend", "kafka",
+                        "busbar.kafka.bootstrap.servers", KafkaBrokerProcess.shared().saslBootstrapServers(),
+                        "busbar.kafka.client.security.protocol", "SASL_PLAINTEXT",
+                        "busbar.kafka.client.sasl.mechanism", "PLAIN",
+                        "busbar.kafka.client.sasl.jaas.config", KafkaBrokerProcess.plainLogin(KafkaBrokerProcess.SASL_USER, "wrong")));
+        BusbarRuntime runtime = new BusbarRuntime(settings, PipelineFiles.of(List.of(dir)), List.of(), "test", s -> { });
+        assertThatThrownBy(runtime::openBus).hasMessageContaining("Kafka refused the login")
+                .hasMessageContaining("busbar.kafka.client.sasl");
+    }
+
+    /** Runs a YAML pipeline (in → upper case → out) on the cluster {@code check} reaches, with these extra settings. */
+    private void runsTheUpperPipeline(KafkaBusConfig check, Map<String, String> extraSettings) throws Exception {
+        String bootstrap = check.clientProperties().get("bootstrap.servers").toString();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
         Files.writeString(pipelines.resolve("upper.yaml"), """
@@ -49,6 +81,7 @@ class KafkaBackendRuntimeTest {
         Map<String, String> set = new HashMap<>(Map.of("busbar.bus.backend", "kafka",
                 "busbar.kafka.bootstrap.servers", bootstrap, "busbar.data.dir", dir.resolve("unused").toString(),
                 "busbar.kafka.producer.linger.ms", "0"));
+        set.putAll(extraSettings);
         List<BusbarService> services = List.of();
         BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(services), Map.of(), "test", Map.of(), set);
         BusbarRuntime runtime = new BusbarRuntime(settings, PipelineFiles.of(List.of(pipelines)), services, "test", s -> { });
@@ -61,7 +94,7 @@ class KafkaBackendRuntimeTest {
         });
         runner.start();
         List<ConsumedRecord> out = new ArrayList<>();
-        try (Bus kafka = Bus.kafka(KafkaBusConfig.of(bootstrap))) {
+        try (Bus kafka = Bus.kafka(check)) {
             for (int i = 0; i < 10; i++) {
                 kafka.producer().send("in-" + suffix, BusRecord.of("k" + i, "hello " + i)
                         .withHeaders(List.of(Header.of("origin", "test")))).join();

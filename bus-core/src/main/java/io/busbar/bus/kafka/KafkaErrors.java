@@ -60,6 +60,14 @@ final class KafkaErrors {
         if (e instanceof org.apache.kafka.clients.consumer.OffsetOutOfRangeException) {
             return new OffsetOutOfRangeException(message, e);
         }
+        if (e instanceof org.apache.kafka.common.errors.AuthenticationException) {
+            return new BusException("Kafka refused the login: " + message + " (check busbar.kafka.client.security.protocol"
+                    + " and the busbar.kafka.client.sasl.* / ssl.* settings)", e);
+        }
+        if (e instanceof org.apache.kafka.common.errors.AuthorizationException) {
+            return new BusException("Kafka denied access: " + message + " (grant Busbar's principal the ACLs it needs:"
+                    + " read/write/create on its topics, read on its groups)", e);
+        }
         if (e instanceof InvalidConfigurationException || e instanceof org.apache.kafka.common.config.ConfigException) {
             return new InvalidConfigException(message, e);
         }

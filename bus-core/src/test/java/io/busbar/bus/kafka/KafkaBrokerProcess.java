@@ -20,11 +20,17 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaBrokerProcess implements AutoCloseable {
     private final Process process;
     private final String bootstrap;
+    private final String saslBootstrap;
     private final String metadataVersion;
 
-    private KafkaBrokerProcess(Process process, String bootstrap, String metadataVersion) {
+    /** The one user of the SASL/PLAIN listener ({@link #saslBootstrapServers()}). */
+    public static final String SASL_USER = "busbar";
+    public static final String SASL_PASSWORD = "busbar-secret";
+
+    private KafkaBrokerProcess(Process process, String bootstrap, String saslBootstrap, String metadataVersion) {
         this.process = process;
         this.bootstrap = bootstrap;
+        this.saslBootstrap = saslBootstrap;
         this.metadataVersion = metadataVersion;
     }
 
@@ -90,16 +96,22 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public static KafkaBrokerProcess start(Path dir, String classpath) throws Exception {
         int port = freePort();
         int controllerPort = freePort();
+        int saslPort = freePort();
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                // a second listener that requires a login, for tests of client security settings passed through
+                "sasl.enabled.mechanisms=PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config=" + plainLogin("admin", "admin-secret")
+                        .replace(";", " user_admin=\"admin-secret\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";"),
                 "log.dirs=" + dir.resolve("logs"),
                 "num.partitions=1",
                 "offsets.topic.replication.factor=1",
@@ -118,13 +130,25 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
         Process broker = java(classpath, dir, "kafka.Kafka", config.toString());
         String bootstrap = "127.0.0.1:" + port;
-        KafkaBrokerProcess kafka = new KafkaBrokerProcess(broker, bootstrap, formattedMetadataVersion(dir.resolve("kafka.log")));
+        KafkaBrokerProcess kafka = new KafkaBrokerProcess(broker, bootstrap, "127.0.0.1:" + saslPort,
+                formattedMetadataVersion(dir.resolve("kafka.log")));
         kafka.awaitReady();
         return kafka;
     }
 
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    /** The listener that requires SASL/PLAIN ({@link #SASL_USER}, {@link #SASL_PASSWORD}), security protocol SASL_PLAINTEXT. */
+    public String saslBootstrapServers() {
+        return saslBootstrap;
+    }
+
+    /** The {@code sasl.jaas.config} of a client logging in with PLAIN. */
+    public static String plainLogin(String user, String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     /** The KRaft metadata version the storage was formatted with (e.g. 3.9-IV0, 4.1-IV1): which broker line runs. */
