@@ -1,15 +1,15 @@
 package io.busbar.routes;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -30,7 +30,7 @@ public final class LeaderRoutePolicy extends RoutePolicySupport {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderRoutePolicy.class);
 
     private final String name;
-    private final Duration sessionTimeout;
+    private volatile Duration sessionTimeout;
     private Bus bus;
     private volatile LeaderElection election;
     /** The route a kamelet source runs in, started after and stopped before the policy's own route; or null. */
@@ -44,7 +44,26 @@ public final class LeaderRoutePolicy extends RoutePolicySupport {
     public LeaderRoutePolicy(String name, Bus bus, Duration sessionTimeout) {
         this.name = Objects.requireNonNull(name, "name");
         this.bus = bus;
+        setSessionTimeout(sessionTimeout);
+    }
+
+    public Duration getSessionTimeout() {
+        return sessionTimeout;
+    }
+
+    /** Before the Camel context starts: once the election runs, its session timeout is fixed. */
+    public void setSessionTimeout(Duration sessionTimeout) {
+        Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+        if (sessionTimeout.toMillis() < 1000) {
+            throw new IllegalArgumentException("LeaderRoutePolicy '" + name + "': sessionTimeout " + sessionTimeout
+                    + " is too short: use at least 1 s (the lead moves that long after an instance dies)");
+        }
         this.sessionTimeout = sessionTimeout;
+    }
+
+    /** For YAML beans ({@code properties: {sessionTimeoutMs: 5000}}): {@link #setSessionTimeout} in milliseconds. */
+    public void setSessionTimeoutMs(long millis) {
+        setSessionTimeout(Duration.ofMillis(millis));
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.busbar.connectors.bus;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
@@ -12,9 +10,11 @@ import io.busbar.bus.Durability;
 import io.busbar.bus.GroupDescription;
 import io.busbar.bus.Header;
 import io.busbar.bus.RecordMetadata;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicPartition;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;

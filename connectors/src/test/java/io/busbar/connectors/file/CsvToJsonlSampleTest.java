@@ -1,15 +1,15 @@
 package io.busbar.connectors.file;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.TestBackend;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,15 +1,15 @@
 package io.busbar.connectors.file;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusRecord;
 import io.busbar.bus.Durability;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicPartition;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,14 +1,14 @@
 package io.busbar.connectors.file;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.Durability;
+import io.busbar.bus.TestBackend;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

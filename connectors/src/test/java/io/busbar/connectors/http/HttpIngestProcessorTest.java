@@ -1,7 +1,5 @@
 package io.busbar.connectors.http;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +13,9 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.Header;
+import io.busbar.bus.TestBackend;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package io.busbar.connectors.http;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.Header;
+import io.busbar.bus.TestBackend;
 import io.busbar.connectors.bus.BusComponent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -21,6 +20,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

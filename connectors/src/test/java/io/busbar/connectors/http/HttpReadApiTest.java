@@ -1,7 +1,5 @@
 package io.busbar.connectors.http;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,8 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.busbar.bus.BusRecord;
 import io.busbar.bus.GroupDescription;
 import io.busbar.bus.Header;
+import io.busbar.bus.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package io.busbar.connectors.http;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +12,7 @@ import io.busbar.bus.BusRecord;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.GroupDescription;
 import io.busbar.bus.Header;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.UnknownGroupException;
 import io.busbar.connectors.bus.BusComponent;
 import io.busbar.connectors.bus.BusConstants;
@@ -23,6 +22,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package io.busbar.connectors.http;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,12 +10,14 @@ import java.util.Map;
 
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.TestBackend;
 import io.busbar.connectors.bus.BusComponent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

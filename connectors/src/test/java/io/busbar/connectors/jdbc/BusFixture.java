@@ -1,6 +1,5 @@
 package io.busbar.connectors.jdbc;
 
-import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
@@ -8,6 +7,7 @@ import io.busbar.bus.BusRecord;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.Durability;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicPartition;
 
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.busbar.connectors.jdbc;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
 import io.busbar.bus.ConsumedRecord;
+import io.busbar.bus.TestBackend;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

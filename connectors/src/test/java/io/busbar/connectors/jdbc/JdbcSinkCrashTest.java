@@ -1,8 +1,8 @@
 package io.busbar.connectors.jdbc;
 
-import io.busbar.bus.TestBackend;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
+import io.busbar.bus.TestBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

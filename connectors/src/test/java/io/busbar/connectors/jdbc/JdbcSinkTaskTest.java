@@ -1,13 +1,13 @@
 package io.busbar.connectors.jdbc;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusRecord;
 import io.busbar.bus.GroupDescription;
 import io.busbar.bus.OffsetSpec;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicPartition;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,12 +1,12 @@
 package io.busbar.connectors.jdbc;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
 import io.busbar.bus.ConsumedRecord;
+import io.busbar.bus.TestBackend;
 import io.busbar.connectors.position.PositionStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,13 +1,13 @@
 package io.busbar.connectors.jdbc;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import com.zaxxer.hikari.HikariDataSource;
 import io.busbar.bus.Bus;
+import io.busbar.bus.TestBackend;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

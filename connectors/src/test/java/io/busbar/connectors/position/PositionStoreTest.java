@@ -1,10 +1,10 @@
 package io.busbar.connectors.position;
 
-import org.junit.jupiter.api.Tag;
-import io.busbar.bus.TestBackend;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicDescription;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,10 @@
 package io.busbar.routes.admin;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.busbar.bus.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

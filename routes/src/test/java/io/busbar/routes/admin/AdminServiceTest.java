@@ -1,13 +1,13 @@
 package io.busbar.routes.admin;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.TestBackend;
 import io.busbar.routes.BusbarRuntime;
 import io.busbar.routes.BusbarSettings;
 import io.busbar.routes.InvalidSettingException;
 import io.busbar.routes.ServiceContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

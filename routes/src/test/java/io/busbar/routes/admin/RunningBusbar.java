@@ -1,7 +1,7 @@
 package io.busbar.routes.admin;
 
-import io.busbar.bus.TestBackend;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.busbar.bus.TestBackend;
 import io.busbar.routes.BusbarRuntime;
 import io.busbar.routes.BusbarService;
 import io.busbar.routes.BusbarSettings;

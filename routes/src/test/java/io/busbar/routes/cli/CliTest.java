@@ -1,13 +1,13 @@
 package io.busbar.routes.cli;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.busbar.bus.TestBackend;
 import io.busbar.routes.BusbarCommand;
 import io.busbar.routes.admin.Json;
 import io.busbar.routes.admin.RunningBusbar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -1,7 +1,5 @@
 package io.busbar.routes.http;
 
-import io.busbar.bus.TestBackend;
-import org.junit.jupiter.api.Tag;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,12 +10,14 @@ import java.util.Map;
 
 import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.TestBackend;
 import io.busbar.routes.BusbarRuntime;
 import io.busbar.routes.BusbarService;
 import io.busbar.routes.BusbarSettings;
 import io.busbar.routes.InvalidSettingException;
 import io.busbar.routes.ServiceContext;
 import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
