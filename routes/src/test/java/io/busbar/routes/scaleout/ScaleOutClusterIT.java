@@ -115,6 +115,9 @@ class ScaleOutClusterIT {
         assertThat(instances.get(firstLeader).timesElected(leaderName)).as("elections of %s", firstLeader)
                 .isEqualTo(firstElections);
         assertThat(producersOf(topic)).as("producers that wrote to %s while %s led", topic, firstLeader).hasSize(1);
+        // topics Busbar created on the cluster carry the configured replication factor (3)
+        assertThat(replicaCounts(topic, "__connector_positions")).as("replicas per partition of Busbar's topics")
+                .containsOnly(3);
 
         int broker = coordinator(group);
         cluster.kill(broker);
@@ -234,6 +237,14 @@ class ScaleOutClusterIT {
             }
         }
         return leading;
+    }
+
+    /** The replica count of every partition of these topics. */
+    private Set<Integer> replicaCounts(String... topicNames) throws Exception {
+        Set<Integer> counts = new HashSet<>();
+        admin.describeTopics(List.of(topicNames)).allTopicNames().get(20, TimeUnit.SECONDS).values()
+                .forEach(d -> d.partitions().forEach(p -> counts.add(p.replicas().size())));
+        return counts;
     }
 
     /** Ids of the producers that wrote to the topic (the partition leaders keep them for a day). */
