@@ -49,6 +49,20 @@ class KafkaBackendRuntimeTest {
     }
 
     @Test
+    void anUnreachableClusterFailsTheStartNamingTheSetting() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort(); // nothing listens there once the socket is closed
+        }
+        Files.writeString(dir.resolve("empty.yaml"), "[]\n");
+        BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(List.of()), Map.of(), "test", Map.of(),
+                Map.of("busbar.bus.backend", "kafka", "busbar.kafka.bootstrap.servers", "127.0.0.1:" + closedPort));
+        BusbarRuntime runtime = new BusbarRuntime(settings, PipelineFiles.of(List.of(dir)), List.of(), "test", s -> { });
+        assertThatThrownBy(runtime::openBus).hasMessageContaining("busbar.kafka.bootstrap.servers")
+                .hasMessageContaining("cluster is up");
+    }
+
+    @Test
     void aRefusedLoginIsAClearErrorAtStart() throws Exception {
         Files.writeString(dir.resolve("empty.yaml"), "[]\n");
         BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(List.of()), Map.of(), "test", Map.of(),

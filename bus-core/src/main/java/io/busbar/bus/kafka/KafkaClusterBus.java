@@ -44,7 +44,7 @@ public final class KafkaClusterBus implements Bus {
             // as the embedded bus does at open: sources load their positions from it before they ever store one
             this.topics.ensureCompacted(POSITIONS_TOPIC);
         } catch (RuntimeException e) {
-            admin.close();
+            admin.close(java.time.Duration.ZERO); // do not wait out the failed call's own timeout a second time
             throw e;
         }
         this.producer = new KafkaClusterProducer(new KafkaProducer<>(producerProperties(config)), topics);
