@@ -34,8 +34,11 @@ import java.util.function.Consumer;
  */
 public final class BusMigration {
 
-    /** What one migration did. */
-    /** @param positions records of {@link Bus#POSITIONS_TOPIC} carried over (sources resume where they were) */
+    /**
+     * What one migration did.
+     *
+     * @param positions records of {@link Bus#POSITIONS_TOPIC} carried over (sources resume where they were)
+     */
     public record Result(int topics, long records, int groups, long positions, Map<TopicPartition, Long> translatedOffsets) { }
 
     private final Bus source;
