@@ -44,11 +44,15 @@ public enum TestBackend {
 
     /** The backend of this test run. */
     public static TestBackend current() {
-        String name = System.getProperty(PROPERTY, "embedded");
+        return named(PROPERTY, System.getProperty(PROPERTY, "embedded"));
+    }
+
+    /** The backend a system property names ({@code embedded}, {@code kafka}, {@code kafka4}); the error lists them. */
+    public static TestBackend named(String property, String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + name + " is not a backend: use one of "
+            throw new IllegalArgumentException("-D" + property + "=" + name + " is not a backend: use one of "
                     + Arrays.stream(values()).map(b -> b.name().toLowerCase(Locale.ROOT)).toList(), e);
         }
     }

@@ -12,11 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,10 +96,9 @@ class JdbcSinkTaskTest {
         try (HikariDataSource ds = db.pool(); Bus bus = BusFixture.open(busDir)) {
             TestDatabase.execute(ds, ordersTable(db, table, false)); // no key: a duplicate would show
             try {
-                JdbcSinkConfig config = new JdbcSinkConfig("orders", group, table, WriteMode.INSERT, List.of(), false,
-                        java.util.Map.of(), false, true, offsets, 100, 200);
-                java.util.concurrent.atomic.AtomicBoolean loseAnswer = new java.util.concurrent.atomic.AtomicBoolean();
-                javax.sql.DataSource flaky = CommitAnswerLosingDataSource.wrap(ds, loseAnswer);
+                JdbcSinkConfig config = exactlyOnce(group, table, offsets);
+                AtomicBoolean loseAnswer = new AtomicBoolean();
+                DataSource flaky = CommitAnswerLosingDataSource.wrap(ds, loseAnswer);
                 try (JdbcSinkTask task = new JdbcSinkTask(flaky, db.dialect(), config, bus)) {
                     assertThat(task.poll()).isZero(); // started: the offsets table exists, nothing to write yet
                     // the database applies the batch's COMMIT but the answer is lost, as when a connection drops during it
@@ -104,7 +107,7 @@ class JdbcSinkTaskTest {
                     await().atMost(Duration.ofSeconds(60)).until(() -> {
                         try {
                             task.poll();
-                        } catch (java.sql.SQLException expected) {
+                        } catch (SQLException expected) {
                             return !loseAnswer.get(); // the lost answer surfaced as a failed batch
                         }
                         return false;
@@ -118,8 +121,14 @@ class JdbcSinkTaskTest {
         }
     }
 
+    /** Inserts into {@code table}, exactly-once through {@code offsets}, batches of 100. */
+    private static JdbcSinkConfig exactlyOnce(String group, String table, String offsets) {
+        return new JdbcSinkConfig("orders", group, table, WriteMode.INSERT, List.of(), false, Map.of(), false, true,
+                offsets, 100, 200);
+    }
+
     /** Polls until a poll handles nothing, at least a few times: what a retry would write again is written by then. */
-    private static void drainUntilIdle(JdbcSinkTask task) throws java.sql.SQLException {
+    private static void drainUntilIdle(JdbcSinkTask task) throws SQLException {
         int idle = 0;
         long deadline = System.currentTimeMillis() + 30_000;
         while (idle < 3 && System.currentTimeMillis() < deadline) {
@@ -137,8 +146,7 @@ class JdbcSinkTaskTest {
             TestDatabase.execute(ds, ordersTable(db, table, false)); // no key: a duplicate would show
             try {
                 BusFixture.produceAll(bus, "orders", orders(1, 300));
-                JdbcSinkConfig config = new JdbcSinkConfig("orders", group, table, WriteMode.INSERT, List.of(), false,
-                        java.util.Map.of(), false, true, offsets, 100, 200);
+                JdbcSinkConfig config = exactlyOnce(group, table, offsets);
                 try (JdbcSinkTask task = new JdbcSinkTask(ds, db.dialect(), config, bus)) {
                     drain(task, 300);
                 }

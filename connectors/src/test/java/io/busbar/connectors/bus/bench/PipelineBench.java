@@ -34,8 +34,8 @@ public final class PipelineBench {
     private static final int RECORDS = Integer.getInteger("bench.records", 200_000);
     private static final int VALUE_BYTES = Integer.getInteger("bench.valueBytes", 100);
     private static final int PARTITIONS = Integer.getInteger("bench.partitions", 4);
-    private static final TestBackend BACKEND = TestBackend.valueOf(
-            System.getProperty("bench.backend", "embedded").toUpperCase(Locale.ROOT));
+    private static final TestBackend BACKEND = TestBackend.named("bench.backend",
+            System.getProperty("bench.backend", "embedded"));
 
     public static void main(String[] args) throws Exception {
         System.out.printf(Locale.ROOT, "Pipeline benchmark: %d records of %d bytes, %d partitions, %d cores, Java %s%n",
