@@ -90,6 +90,8 @@ public final class BusbarRuntime {
             }
             if (bus != null) {
                 bus.close();
+                LOG.info("Bus closed cleanly: everything flushed{}", "kafka".equals(settings.get(RuntimeKeys.BACKEND))
+                        ? " to the Kafka cluster" : " and synced in " + settings.getPath(RuntimeKeys.DATA_DIR).toAbsolutePath().normalize());
             }
             finished.countDown();
             removeHook(hook);
@@ -115,7 +117,11 @@ public final class BusbarRuntime {
         if (finished.getCount() == 0) {
             return;
         }
-        LOG.info("Signal received: stopping pipelines, committing offsets, closing the bus");
+        Main m = main;
+        List<String> routes = m == null || m.getCamelContext() == null ? List.of()
+                : m.getCamelContext().getRoutes().stream().map(r -> r.getRouteId()).sorted().toList();
+        LOG.info("Signal received: stopping {} route(s) {}, then the services {}, committing offsets, closing the bus",
+                routes.size(), routes, services.stream().map(BusbarService::name).toList());
         stop();
         try {
             if (!finished.await(120, TimeUnit.SECONDS)) {
@@ -137,6 +143,7 @@ public final class BusbarRuntime {
     private void stopService(BusbarService service) {
         try {
             service.stop();
+            LOG.info("Stopped service {}", service.name());
         } catch (Exception e) {
             LOG.warn("Service {} failed to stop cleanly", service.name(), e);
         }
@@ -175,12 +182,18 @@ public final class BusbarRuntime {
         m.bind("bus", bus);
         MainConfigurationProperties conf = m.configure();
         conf.setName("busbar");
-        conf.setRoutesIncludePattern(pipelines.includePattern());
+        if (!pipelines.files().isEmpty()) {
+            conf.setRoutesIncludePattern(pipelines.includePattern());
+        } else {
+            conf.setRoutesIncludePattern(""); // the bus alone: no routes, not even camel-main's classpath defaults
+        }
         if (settings.getBoolean(RuntimeKeys.RELOAD_ENABLED) && pipelines.reloadDirectory() != null) {
             conf.setRoutesReloadEnabled(true);
             conf.setRoutesReloadDirectory(pipelines.reloadDirectory().toString());
             conf.setRoutesReloadDirectoryRecursive(true);
             conf.setRoutesReloadPattern("*.yaml,*.yml,*.java");
+            // only the routes of the edited file restart; the other files' routes keep running untouched
+            conf.setRoutesReloadRemoveAllRoutes(false);
         }
         settings.camelProperties().forEach(m::addOverrideProperty);
         m.addMainListener(new MainListenerSupport() {

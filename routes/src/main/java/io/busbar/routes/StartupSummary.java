@@ -20,7 +20,8 @@ final class StartupSummary {
         s.append("Busbar ").append(version).append(" running\n");
         s.append("  data directory : ").append(settings.getPath(RuntimeKeys.DATA_DIR).toAbsolutePath().normalize())
                 .append(" (durability ").append(settings.get(RuntimeKeys.DURABILITY)).append(")\n");
-        s.append("  pipeline files : ").append(pipelines.files().size()).append('\n');
+        s.append("  pipeline files : ").append(pipelines.files().isEmpty()
+                ? "none: serving the bus alone (its listeners below)" : pipelines.files().size()).append('\n');
         for (var f : pipelines.files()) {
             s.append("    ").append(f).append('\n');
         }
