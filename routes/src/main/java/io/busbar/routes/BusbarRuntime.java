@@ -83,15 +83,14 @@ public final class BusbarRuntime {
             main = createMain(bus, started);
             if (!stopRequested) {
                 main.run();
+                LOG.info("Pipelines stopped: in-flight exchanges finished, offsets committed");
             }
         } finally {
             for (int i = started.size() - 1; i >= 0; i--) {
                 stopService(started.get(i));
             }
             if (bus != null) {
-                bus.close();
-                LOG.info("Bus closed cleanly: everything flushed{}", "kafka".equals(settings.get(RuntimeKeys.BACKEND))
-                        ? " to the Kafka cluster" : " and synced in " + settings.getPath(RuntimeKeys.DATA_DIR).toAbsolutePath().normalize());
+                bus.close(); // the embedded bus logs "Bus closed cleanly on <dir>" once flushed and synced
             }
             finished.countDown();
             removeHook(hook);
@@ -185,7 +184,7 @@ public final class BusbarRuntime {
         if (!pipelines.files().isEmpty()) {
             conf.setRoutesIncludePattern(pipelines.includePattern());
         } else {
-            conf.setRoutesIncludePattern(""); // the bus alone: no routes, not even camel-main's classpath defaults
+            conf.setRoutesCollectorEnabled(false); // the bus alone: no routes, not even camel-main's classpath defaults
         }
         if (settings.getBoolean(RuntimeKeys.RELOAD_ENABLED) && pipelines.reloadDirectory() != null) {
             conf.setRoutesReloadEnabled(true);
