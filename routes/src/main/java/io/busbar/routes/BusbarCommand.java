@@ -33,7 +33,7 @@ public final class BusbarCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut()); // `busbar` alone: the help, exit 0
     }
 
     /** The build's version, from {@code busbar-version.properties} (filtered by Maven). */
