@@ -112,7 +112,7 @@ public final class PipelineValidator {
                     .forEach(documents::add);
         } catch (MarkedYamlEngineException e) {
             problems.add(new Problem(f, e.getProblemMark().map(m -> m.getLine() + 1).orElse(0), null, null,
-                    "not valid YAML: " + e.getProblem() + " (" + e.getContext() + ")"));
+                    "not valid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : "")));
         } catch (YamlEngineException e) {
             problems.add(new Problem(f, 0, null, null, "not valid YAML: " + e.getMessage()));
         } catch (IOException e) {

@@ -98,7 +98,7 @@ public final class ValidateBench {
                     - route:
                         id: source-%1$d
                         from:
-                    """ + source + """
+                    """ + source.indent(4) + """
                           steps:
                             - log: "read ${body}"
                     - route:
