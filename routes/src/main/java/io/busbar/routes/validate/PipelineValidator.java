@@ -44,7 +44,7 @@ public final class PipelineValidator {
     private static final Set<String> ROUTE_KEYS = Set.of("route", "routeTemplate", "templatedRoute");
 
     /** Endpoint URIs in Java DSL sources: string literals starting with kamelet: or bus:. */
-    private static final Pattern JAVA_ENDPOINT = Pattern.compile("\"((?:kamelet|bus):[^\"]*)\"");
+    private static final Pattern JAVA_ENDPOINT = Pattern.compile("\"((?:kamelet|bus):[^\"\\s]*)\"");
     private static final Pattern JAVA_ROUTE_ID = Pattern.compile("\\.routeId\\(\\s*\"([^\"]+)\"");
     private static final Pattern JAVA_FROM = Pattern.compile("\\bfrom\\(\\s*$");
 
@@ -257,7 +257,29 @@ public final class PipelineValidator {
                 }
             }
             boolean consumer = JAVA_FROM.matcher(source.substring(Math.max(0, m.start() - 40), m.start())).find();
+            if (source.substring(m.end()).stripLeading().startsWith("+")) {
+                // "kamelet:x?a=" + value + "&b=...": only the start of the URI is known here; check the names it
+                // holds, not the last value (it goes on in the code) nor what is required (it may come later)
+                if (!given.isEmpty()) {
+                    Given last = given.remove(given.size() - 1);
+                    given.add(new Given(last.name(), null, last.line()));
+                }
+                checkNamesOnly(query >= 0 ? uri.substring(0, query) : uri, given, javaRouteId(source, m.end()));
+                continue;
+            }
             check(query >= 0 ? uri.substring(0, query) : uri, given, consumer, javaRouteId(source, m.end()), line);
+        }
+    }
+
+    private void checkNamesOnly(String base, List<Given> given, String routeId) {
+        if (base.startsWith("bus:")) {
+            checkParameters(BusParameters.SPEC, given, routeId);
+        } else if (base.startsWith("kamelet:")) {
+            String name = base.substring("kamelet:".length());
+            ConnectorSpec spec = kamelets.get(name.contains("/") ? name.substring(0, name.indexOf('/')) : name);
+            if (spec != null) {
+                checkParameters(spec, given, routeId);
+            }
         }
     }
 

@@ -178,17 +178,23 @@ class PipelineValidatorTest {
                     public void configure() {
                         from("bus:in?groupId=copier&concurency=2").routeId("copier")
                             .to("kamelet:file-sink?topic=x&groupId=g&directory=out&format=jsonl");
+                        String inbox = "in";
+                        // built by concatenation: the names are checked, what is required may come later
+                        from("kamelet:file-source?directory=" + inbox + "&topic=t").routeId("reader")
+                            .to("kamelet:file-sink?fromat=" + inbox);
                     }
                 }
                 """);
 
         List<Problem> problems = validate(Set.of(), file);
 
-        assertThat(problems).singleElement().satisfies(p -> {
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).satisfies(p -> {
             assertThat(p.line()).isEqualTo(6);
             assertThat(p.route()).isEqualTo("copier");
             assertThat(p.message()).startsWith("bus: has no parameter 'concurency': did you mean concurrency?");
         });
+        assertThat(problems.get(1).message()).startsWith("kamelet:file-sink has no parameter 'fromat': did you mean format?");
     }
 
     @Test
