@@ -4,14 +4,19 @@ import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.kafka.KafkaBusConfig;
 import io.busbar.bus.Durability;
+import io.busbar.routes.validate.CheckedReload;
+import io.busbar.routes.validate.PipelineValidator;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -171,6 +176,19 @@ public final class BusbarRuntime {
                 .build();
     }
 
+    /** Edited pipeline files pass the start-up checks before they replace their running routes. */
+    private void checkReloadedFiles(CamelContext camel) {
+        RouteWatcherReloadStrategy reloader = camel.hasService(RouteWatcherReloadStrategy.class);
+        Path directory = pipelines.reloadDirectory();
+        if (reloader == null || reloader.getResourceReload() == null || directory == null) {
+            return;
+        }
+        PipelineValidator validator = new PipelineValidator(Thread.currentThread().getContextClassLoader(),
+                settings.camelProperties().keySet());
+        reloader.setResourceReload(new CheckedReload(reloader.getResourceReload(), validator,
+                () -> PipelineFiles.of(List.of(directory)).files()));
+    }
+
     private Main createMain(Bus bus, List<BusbarService> startedServices) {
         Main m = new Main();
         m.setAppName("Busbar");
@@ -203,6 +221,7 @@ public final class BusbarRuntime {
 
             @Override
             public void afterStart(BaseMainSupport started) {
+                checkReloadedFiles(started.getCamelContext());
                 summaryPrinter.accept(StartupSummary.render(version, settings, pipelines, started.getCamelContext(),
                         bus, startedServices));
             }

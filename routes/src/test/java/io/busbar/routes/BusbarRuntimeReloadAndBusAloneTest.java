@@ -94,6 +94,40 @@ class BusbarRuntimeReloadAndBusAloneTest {
         assertThat(seen).containsExactlyElementsOf(IntStream.rangeClosed(1, seen.size()).boxed().toList());
     }
 
+    @Test
+    void anEditThatFailsTheConnectorChecksIsNotReloadedAndTheRunningVersionStays() throws Exception {
+        Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path counts = out.resolve("counter.txt");
+        Path edited = pipelines.resolve("marker.yaml");
+        Files.writeString(pipelines.resolve("counter.yaml"), """
+                - route:
+                    id: counter
+                    from:
+                      uri: "timer:count?period=100&includeMetadata=true"
+                      steps:
+                        - setBody:
+                            simple:
+                              expression: "${header.CamelTimerCounter}\\n"
+                              trim: false
+                        - to: "file:%s?fileName=counter.txt&fileExist=Append"
+                """.formatted(out));
+        Files.writeString(edited, marker("v1", out));
+        start(PipelineFiles.of(List.of(pipelines)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(out.resolve("v1.txt")));
+
+        // Camel alone would start this route: a kamelet ignores a parameter it does not know
+        Files.writeString(edited, marker("v2", out) + """
+                        - to: "kamelet:http-sink?url=http://127.0.0.1:9/x&methd=POST"
+                """);
+        int atEdit = counted(counts).size();
+        await().atMost(Duration.ofSeconds(30)).until(() -> counted(counts).size() >= atEdit + 30); // the watcher's turn
+        Files.writeString(edited, marker("v3", out));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(out.resolve("v3.txt")));
+
+        assertThat(out.resolve("v2.txt")).as("the edit with the misspelt parameter never ran").doesNotExist();
+    }
+
     private static String marker(String version, Path out) {
         return """
                 - route:
