@@ -26,13 +26,15 @@ import static org.awaitility.Awaitility.await;
  * against what the README says it prints or leaves behind. Ports are moved only with documented settings: the
  * runtime's admin and Kafka listeners by their environment forms (BUSBAR_ADMIN_LISTENER, BUSBAR_KAFKA_LISTENER:
  * any free port), the HTTP sample's own ports by the {@code --set} settings its README names. Each test first pins the
- * README's commands, so a README that changes its steps fails here until the checks follow. Runs after
+ * README's commands, so a README that changes its steps fails here until the checks follow; {@code bin/busbar test}
+ * lines (a sample's own pipeline tests) need no pinning: they run as written and must pass. Runs after
  * {@code package} (failsafe).
  */
 class SampleReadmeIT {
 
     private static final Path HOME = Path.of(System.getProperty("busbar.home", "..")).toAbsolutePath().normalize();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+    private static final String PIPELINE_TEST = "bin/busbar test ";
 
     @TempDir
     Path work;
@@ -73,8 +75,20 @@ class SampleReadmeIT {
         }
     }
 
+    /** The README's commands but its {@code bin/busbar test} lines (see {@link #sampleTestsPass}), pinned by each test. */
     private static List<String> commandsOf(String sample) throws IOException {
-        return ReadmeCommands.of(HOME.resolve("samples").resolve(sample).resolve("README.md"));
+        return ReadmeCommands.of(HOME.resolve("samples").resolve(sample).resolve("README.md")).stream()
+                .filter(c -> !c.startsWith(PIPELINE_TEST)).toList();
+    }
+
+    /** A README's {@code bin/busbar test ...} lines (the sample's own pipeline tests) run as written and pass. */
+    private void sampleTestsPass(String sample) throws Exception {
+        for (String command : ReadmeCommands.of(HOME.resolve("samples").resolve(sample).resolve("README.md"))) {
+            if (command.startsWith(PIPELINE_TEST)) {
+                Ran ran = run(command);
+                assertThat(ran.exit()).as("%s%n%s", command, ran.output()).isZero();
+            }
+        }
     }
 
     private static String readme(String sample) throws IOException {
@@ -116,6 +130,7 @@ class SampleReadmeIT {
         assertThat(ran.exit()).as(ran.output()).isZero();
         assertThat(ran.output()).contains("Busbar ").contains(" running").contains("routes         : 3");
         assertThat(linesContaining(ran.output(), "Invoice {")).as(ran.output()).isEqualTo(12);
+        sampleTestsPass("quickstart");
     }
 
     @Test
@@ -147,6 +162,7 @@ class SampleReadmeIT {
         for (String order : orders) {
             assertThat(json.readTree(order).isObject()).as(order).isTrue();
         }
+        sampleTestsPass("csv-to-jsonl");
     }
 
     @Test
@@ -177,6 +193,7 @@ class SampleReadmeIT {
         assertThat(second.exit()).as(second.output()).isZero();
         assertThat(second.output()).as("only the change travels").contains("Published 1 order row(s) to topic orders")
                 .contains("Wrote 1 record(s) to order_report").doesNotContain("Published 4 order row(s)");
+        sampleTestsPass("orders-db");
     }
 
     @Test
@@ -224,6 +241,7 @@ class SampleReadmeIT {
         busbar.destroy();
         assertThat(busbar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(log)).contains("Bus closed cleanly");
+        sampleTestsPass("http-ingest");
     }
 
     private static int freePort() throws IOException {
