@@ -81,11 +81,25 @@ public final class LogFiles {
     }
 
     /** Renames atomically; the caller fsyncs the directory (often once for several renames). */
-    static void rename(Path from, Path to) throws IOException {
+    public static void rename(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Renames atomically and fsyncs the directories involved, so the new name survives a power loss before anything
+     * that relies on it is done (the helper for a single rename; batches use {@link #rename} and fsync once).
+     */
+    public static void renameDurably(Path from, Path to) throws IOException {
+        rename(from, to);
+        Path target = to.toAbsolutePath().getParent();
+        fsyncDirectory(target);
+        Path source = from.toAbsolutePath().getParent();
+        if (!source.equals(target)) {
+            fsyncDirectory(source);
         }
     }
 
