@@ -64,7 +64,7 @@ final class TopicRegistry implements AutoCloseable {
     /** Loads every topic's metadata and opens (recovering if needed) its partition logs. */
     void load() {
         try {
-            Files.createDirectories(metadataDir);
+            LogFiles.createDirectoriesDurably(metadataDir);
             removeLeftoversOfDeletedTopics();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(metadataDir, "*.properties")) {
                 for (Path file : files) {

@@ -90,6 +90,27 @@ public final class LogFiles {
     }
 
     /**
+     * Creates {@code dir} and any missing parents, fsyncing the parent of each directory it creates, so that what is
+     * written inside later is not lost with a directory entry that never reached the disk.
+     */
+    public static void createDirectoriesDurably(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        createDirectoriesDurably(abs.getParent());
+        try {
+            Files.createDirectory(abs);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(abs)) {
+                throw e;
+            }
+            return;
+        }
+        fsyncDirectory(abs.getParent());
+    }
+
+    /**
      * Renames atomically and fsyncs the directories involved, so the new name survives a power loss before anything
      * that relies on it is done (the helper for a single rename; batches use {@link #rename} and fsync once).
      */

@@ -181,10 +181,15 @@ public final class PowerLossFileSystemProvider extends FileSystemProvider {
     public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         Path real = real(path);
+        Path abs = real.toAbsolutePath().normalize();
+        Path r = root;
+        // the root's own parents count too: an fsync of the parent makes the root's creation durable
+        if (r != null && r.startsWith(abs) && Files.isDirectory(abs)) {
+            return new TrackedFileChannel(this, inner.newFileChannel(real, options, attrs), abs, null, epoch, false);
+        }
         if (!tracked(real)) {
             return inner.newFileChannel(real, options, attrs);
         }
-        Path abs = real.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             return new TrackedFileChannel(this, inner.newFileChannel(real, options, attrs), abs, null, epoch, false);
         }

@@ -50,6 +50,7 @@ final class UnsyncedChanges {
     record Deleted(long seq, Path dir, Path path, Path trash) implements Change {
     }
 
+    private static final boolean DEBUG = Boolean.getBoolean("busbar.powerloss.debug");
     private final Path trashDir;
     private final Map<Path, FileData> files = new HashMap<>();
     private final List<Change> pending = new ArrayList<>();
@@ -151,6 +152,9 @@ final class UnsyncedChanges {
         List<Change> undo = new ArrayList<>(dropped);
         undo.sort(Comparator.comparingLong(Change::seq).reversed());
         for (Change change : undo) {
+            if (DEBUG) {
+                System.out.println("power loss undoes " + change);
+            }
             undo(change, dropped);
         }
         deleteRecursively(trashDir);
