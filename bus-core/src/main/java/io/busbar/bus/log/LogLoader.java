@@ -258,12 +258,14 @@ final class LogLoader {
         for (LogSegment s = segments.higher(damaged); s != null; s = segments.higher(s)) {
             later.add(s);
         }
-        boolean validFollows = CorruptionProbe.validBatchAfter(damaged.file(), scan.validBytes() + 1L, scan.nextOffset());
+        boolean validInSegment = CorruptionProbe.validBatchAfter(damaged.file(), scan.validBytes() + 1L, scan.nextOffset());
+        boolean validFollows = validInSegment;
         for (LogSegment s : later) {
             validFollows = validFollows || CorruptionProbe.validBatchAfter(s.file(), 0, scan.nextOffset());
         }
+        // a batch "cut short" with valid batches after it in the same file is a damaged length field, not a torn write
         boolean unflushedWrites = validFollows && scan.nextOffset() >= recoveryPoint
-                && (scan.cutShort() || CorruptionProbe.zeroPageAt(damaged.file(), scan.validBytes()));
+                && ((scan.cutShort() && !validInSegment) || CorruptionProbe.zeroPageAt(damaged.file(), scan.validBytes()));
         if (validFollows && !unflushedWrites && !options.truncateOnCorruption()) {
             throw new CorruptLogException(damaged.file(), scan.validBytes(), scan.nextOffset(), scan.problem());
         }

@@ -56,7 +56,7 @@ public final class PowerLossWorkload {
 
     private PowerLossWorkload(Path dir, long seed) {
         this.dir = dir;
-        this.random = new Random(seed);
+        this.random = new Random(new java.util.SplittableRandom(~seed).nextLong());
         this.power = PowerLossFileSystemProvider.installed();
         power.track(dir, seed);
     }

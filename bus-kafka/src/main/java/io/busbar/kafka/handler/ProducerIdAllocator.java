@@ -24,7 +24,7 @@ final class ProducerIdAllocator {
     ProducerIdAllocator(Path stateDir) {
         this.file = stateDir.resolve("producer-id-block");
         try {
-            Files.createDirectories(stateDir);
+            LogFiles.createDirectoriesDurably(stateDir);
             long start = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0;
             this.next = start;
             this.blockEnd = start;
