@@ -173,6 +173,7 @@ public final class BusbarRuntime {
                 .defaultPartitions(settings.getInt(RuntimeKeys.DEFAULT_PARTITIONS))
                 .autoCreateTopics(settings.getBoolean(RuntimeKeys.AUTO_CREATE_TOPICS))
                 .truncateOnCorruption(settings.getBoolean(RuntimeKeys.TRUNCATE_ON_CORRUPTION))
+                .cleanerDedupeBufferBytes(settings.getLong(RuntimeKeys.CLEANER_DEDUPE_BUFFER_SIZE))
                 .build();
     }
 

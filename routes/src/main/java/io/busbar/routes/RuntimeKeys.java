@@ -29,6 +29,11 @@ public final class RuntimeKeys {
             "When a partition log is damaged in the middle (not just a torn tail), drop everything from the damage on"
                     + " instead of refusing to start. Set it only after reading the error and saving a copy of the files.");
 
+    public static final ConfigKey CLEANER_DEDUPE_BUFFER_SIZE = ConfigKey.longValue("busbar.log.cleaner.dedupe.buffer.size",
+            io.busbar.bus.log.LogOptions.DEFAULT_DEDUPE_BUFFER_BYTES, 1024,
+            "Bytes of memory for one compaction pass's key map (24 bytes per key, as Kafka's log.cleaner.dedupe.buffer.size);"
+                    + " a compacted topic with more keys is cleaned in several passes.");
+
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
                     + " docs/scaling-out.md). Pipelines are the same on both.");
