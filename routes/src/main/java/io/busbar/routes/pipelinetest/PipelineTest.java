@@ -38,7 +38,7 @@ public record PipelineTest(Path file, String name, List<Path> pipelines, Path co
     public static PipelineTest read(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempDirectory("busbar-test-");
-        String text = Files.readString(file).replace("${tmp}", tmp.toString()).replace("${testDir}", dir.toString());
+        String text = freePorts(Files.readString(file).replace("${tmp}", tmp.toString()).replace("${testDir}", dir.toString()));
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -74,6 +74,25 @@ public record PipelineTest(Path file, String name, List<Path> pipelines, Path co
         String name = root.path("name").asText(file.getFileName().toString());
         return new PipelineTest(file, name, List.copyOf(pipelines), config, settings, timeout, root.path("given"),
                 root.get("expect"), tmp);
+    }
+
+    /** Replaces each {@code ${port:NAME}} with a free loopback port, the same one for the same NAME. */
+    private static String freePorts(String text) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{port:([A-Za-z0-9_.-]+)}").matcher(text);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            Integer port = ports.get(m.group(1));
+            if (port == null) {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    port = socket.getLocalPort();
+                }
+                ports.put(m.group(1), port);
+            }
+            m.appendReplacement(out, Integer.toString(port));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static Duration parseDuration(Path file, String text) {
