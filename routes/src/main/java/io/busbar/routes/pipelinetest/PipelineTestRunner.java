@@ -59,6 +59,15 @@ public final class PipelineTestRunner {
     }
 
     public PipelineTestResult run(PipelineTest test) {
+        ClassLoader caller = Thread.currentThread().getContextClassLoader();
+        try {
+            return runWithPlugins(test);
+        } finally {
+            Thread.currentThread().setContextClassLoader(caller); // each test file loads its own plugins
+        }
+    }
+
+    private PipelineTestResult runWithPlugins(PipelineTest test) {
         long start = System.nanoTime();
         List<String> failures = new ArrayList<>();
         try (StubServers stubs = new StubServers()) {
@@ -67,6 +76,7 @@ public final class PipelineTestRunner {
             overrides.putAll(test.settings());
             overrides.putAll(stubs.start(test.given().path("stubs")));
             BusbarSettings settings = settingsReader.apply(test.config(), overrides);
+            io.busbar.routes.Plugins.install(settings);
             PipelineFiles pipelines = PipelineFiles.of(test.pipelines());
             List<Problem> problems = new PipelineValidator(Thread.currentThread().getContextClassLoader(),
                     settings.camelProperties().keySet()).validate(pipelines.files(), List.of());
@@ -109,7 +119,8 @@ public final class PipelineTestRunner {
         try {
             started.await(60, TimeUnit.SECONDS);
             if (crashed.get() != null || probe.bus == null || !thread.isAlive()) {
-                failures.add("the pipelines did not start: " + (crashed.get() == null ? "the runtime stopped" : crashed.get()));
+                failures.add("the pipelines did not start: " + (crashed.get() == null ? "the runtime stopped"
+                        : crashed.get() + causes(crashed.get())));
                 return;
             }
             sendRecords(probe.bus, test.given().path("records"));
@@ -190,6 +201,15 @@ public final class PipelineTestRunner {
                         + ", got " + response.statusCode() + " " + response.body());
             }
         }
+    }
+
+    /** The causes under {@code e}, each on its own line: Camel wraps what the user must fix several levels down. */
+    private static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            out.append(System.lineSeparator()).append("        cause: ").append(c);
+        }
+        return out.toString();
     }
 
     private static PipelineTestResult result(PipelineTest test, List<String> failures, long start) {
