@@ -36,6 +36,11 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--junit-xml", paramLabel = "DIR", description = "Also write a JUnit XML report per test file into DIR.")
     Path junitXml;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A setting for every test, over the test files' own, e.g. --set busbar.plugins.dir=build/plugins."
+                    + " Repeatable.")
+    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
     @Spec
     CommandSpec spec;
 
@@ -53,7 +58,11 @@ final class TestCommand implements Callable<Integer> {
         }
         List<BusbarService> services = BusbarRuntime.discoverServices();
         PipelineTestRunner runner = new PipelineTestRunner(
-                (config, overrides) -> RunCommand.settings(config, overrides, services), BusbarCommand.version());
+                (config, fromTest) -> {
+                    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(fromTest);
+                    all.putAll(overrides);
+                    return RunCommand.settings(config, all, services);
+                }, BusbarCommand.version());
         int passed = 0;
         int failed = 0;
         for (Path file : files) {
