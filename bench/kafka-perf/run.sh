@@ -41,7 +41,8 @@ run_txn_cases() { # $1 = label, $2 = bootstrap: the same producer, idempotent an
       produced=$(java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
         --num-records "$n" --record-size 1024 --throughput -1 "${extra[@]}" \
         --producer-props bootstrap.servers="$bootstrap" acks=all 2>/dev/null | grep "records sent" | tail -1)
-      echo "$label | partitions=$partitions | record=1024B | $mode (transactions of ${TXN_MS:-100} ms) | produce: $produced"
+      local what=$mode; [ "$mode" = transactional ] && what="transactional, ${TXN_MS:-100} ms transactions"
+      echo "$label | partitions=$partitions | record=1024B | $what | produce: $produced"
     done
   done
 }
