@@ -2,6 +2,7 @@ package io.busbar.kafka.txn;
 
 import io.busbar.bus.CommittedOffset;
 import io.busbar.bus.TopicPartition;
+import io.busbar.bus.log.LogFiles;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -9,11 +10,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,8 +21,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The transaction coordinator's durable state: every transactional id's producer, epoch, state, partitions and
- * pending offsets, written whole to {@code transactions} with a CRC (temp file, fsync, atomic rename, directory
- * fsync), so a crash leaves the previous or the new checkpoint, never a mix. Small: one entry per transactional id.
+ * pending offsets, written whole to {@code transactions} with a CRC through {@link LogFiles#writeAtomically} (temp
+ * file, fsync, atomic rename, directory fsync), so a crash leaves the previous or the new checkpoint, never a mix. Small: one entry per transactional id.
  * Not thread-safe: the coordinator's thread uses it.
  */
 final class TransactionStateFile {
@@ -32,10 +30,8 @@ final class TransactionStateFile {
     private static final int FORMAT = 1;
 
     private final Path file;
-    private final Path dir;
 
     TransactionStateFile(Path stateDir) {
-        this.dir = stateDir;
         this.file = stateDir.resolve("transactions");
     }
 
@@ -130,21 +126,7 @@ final class TransactionStateFile {
             CRC32C crc = new CRC32C();
             crc.update(bytes.toByteArray());
             out.writeInt((int) crc.getValue());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignoredOnSomeFileSystems) {
-                // directories cannot be opened for fsync everywhere; the rename is still atomic
-            }
+            LogFiles.writeAtomically(file, bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the transaction state to " + file + ": check the disk", e);
         }
