@@ -11,6 +11,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,7 @@ final class DescribeTransactionsHandler implements ApiHandler {
                 state.setErrorCode(Errors.TRANSACTIONAL_ID_NOT_FOUND.code()).setTransactionState("")
                         .setProducerId(-1).setProducerEpoch((short) -1).setTransactionStartTimeMs(-1);
             } else {
-                Map<String, java.util.List<Integer>> byTopic = new TreeMap<>();
+                Map<String, List<Integer>> byTopic = new TreeMap<>();
                 for (TopicPartition tp : t.partitions()) {
                     byTopic.computeIfAbsent(tp.topic(), x -> new ArrayList<>()).add(tp.partition());
                 }

@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Kafka's transaction coordinator on one node: transactional ids, producer epochs (a new InitProducerId fences the
@@ -309,7 +311,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         return done;
     }
 
-    private static <T> CompletableFuture<T> attempt(java.util.function.Supplier<CompletableFuture<T>> write) {
+    private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> write) {
         try {
             return write.get();
         } catch (RuntimeException e) {
@@ -381,7 +383,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> onThread(java.util.function.Supplier<CompletableFuture<T>> task) {
+    private <T> CompletableFuture<T> onThread(Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             thread.execute(() -> {
@@ -397,7 +399,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                     result.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             result.completeExceptionally(new IllegalStateException("The transaction coordinator is closed", e));
         }
         return result;

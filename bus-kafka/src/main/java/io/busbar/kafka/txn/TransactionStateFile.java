@@ -4,6 +4,7 @@ import io.busbar.bus.CommittedOffset;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.log.LogFiles;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -53,7 +54,7 @@ final class TransactionStateFile {
             if ((int) crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt()) {
                 throw corrupt("checksum mismatch");
             }
-            DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4));
             int format = in.readInt();
             if (format != FORMAT) {
                 throw corrupt("format " + format + ", expected " + FORMAT);
