@@ -49,6 +49,8 @@ public final class ApiVersionTable {
         put(ApiKeys.CREATE_PARTITIONS, 0, 0, 3);
         put(ApiKeys.DELETE_GROUPS, 0, 0, 2);
         put(ApiKeys.DESCRIBE_CLUSTER, 0, 0, 1);
+        put(ApiKeys.ALTER_CONFIGS, 0, 0, 2);
+        put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 0, 1);
     }
 
     private static void put(ApiKeys key, int advertisedMin, int acceptedMin, int max) {

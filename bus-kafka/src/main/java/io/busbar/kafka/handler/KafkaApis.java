@@ -36,6 +36,8 @@ public final class KafkaApis implements AutoCloseable {
         h.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(bus, producers));
         h.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(bus));
         h.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(bus));
+        h.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(bus));
+        h.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(bus));
         GroupHandlers.register(bus, broker, h);
         // ApiVersions last: it advertises exactly the APIs that have a handler
         h.put(ApiKeys.API_VERSIONS, null);
