@@ -236,6 +236,7 @@ final class ClassicGroup {
                 if (m.awaitingSync != null) {
                     respond(m.awaitingSync, SyncGroupResult.error(GroupError.REBALANCE_IN_PROGRESS));
                     m.awaitingSync = null;
+                    m.touch(nowMs); // it was alive while it waited: its session runs from this answer
                 }
             }
         }
