@@ -143,7 +143,7 @@ final class ClassicGroup {
 
     /**
      * A static member came back (restarted within its session timeout) under a new member id: it takes the old
-     * member's place and assignment; the old id is fenced. In a stable group with unchanged protocols there is no
+     * member's place and assignment; the old id is fenced. In a stable group whose protocol stays the same there is no
      * rebalance, which is the point of static membership; otherwise the group rebalances as for any rejoin.
      */
     private void replaceStaticMember(GroupMember old, JoinGroupRequest request,
@@ -165,7 +165,8 @@ final class ClassicGroup {
         if (old.memberId.equals(leaderId)) {
             leaderId = member.memberId;
         }
-        if (state == GroupState.STABLE && old.sameProtocols(request.protocols())) {
+        if (state == GroupState.STABLE && protocolName.equals(selectProtocol())) {
+            // Kafka's rule: a static member's rejoin rebalances only when it would change the group's protocol
             respond(response, joinResult(member));
         } else if (state == GroupState.PREPARING_REBALANCE) {
             member.awaitingJoin = response;
