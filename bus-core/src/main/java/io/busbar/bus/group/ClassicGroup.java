@@ -478,6 +478,24 @@ final class ClassicGroup {
         maybeCompleteJoin(nowMs);
     }
 
+    /**
+     * The topics the members subscribe to, read from their consumer-protocol metadata; null when the group has
+     * members that speak another protocol (then its offsets are in use as a whole).
+     */
+    Set<String> subscribedTopics() {
+        Set<String> topics = new HashSet<>();
+        if (members.isEmpty()) {
+            return topics;
+        }
+        if (!ConsumerProtocolCodec.PROTOCOL_TYPE.equals(protocolType) || protocolName == null) {
+            return null;
+        }
+        for (GroupMember m : members.values()) {
+            topics.addAll(ConsumerProtocolCodec.decodeSubscription(m.metadata(protocolName)).topics());
+        }
+        return topics;
+    }
+
     /** Deletion: refused while the group has members (the caller reports NON_EMPTY_GROUP). */
     boolean markDeadIfEmpty() {
         if (state != GroupState.EMPTY && state != GroupState.DEAD) {

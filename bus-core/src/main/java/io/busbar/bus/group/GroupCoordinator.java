@@ -243,6 +243,11 @@ public final class GroupCoordinator implements AutoCloseable {
         administration.deleteGroup(groupId);
     }
 
+    /** OffsetDelete without blocking (for network threads): see {@link OffsetDeletion}; completes once durable. */
+    public CompletableFuture<OffsetDeletion> deleteOffsetsAsync(String groupId, Set<TopicPartition> partitions) {
+        return administration.deleteOffsetsAsync(groupId, partitions);
+    }
+
     /**
      * DeleteGroups without blocking (for network threads): NONE, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, or
      * KAFKA_STORAGE_ERROR; completes once the tombstones are durable.

@@ -22,7 +22,8 @@ public enum GroupError {
     GROUP_ID_NOT_FOUND(69),
     MEMBER_ID_REQUIRED(79),
     GROUP_MAX_SIZE_REACHED(81),
-    FENCED_INSTANCE_ID(82);
+    FENCED_INSTANCE_ID(82),
+    GROUP_SUBSCRIBED_TO_TOPIC(86);
 
     private final short code;
 

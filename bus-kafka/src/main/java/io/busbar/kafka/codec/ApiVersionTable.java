@@ -51,6 +51,8 @@ public final class ApiVersionTable {
         put(ApiKeys.DESCRIBE_CLUSTER, 0, 0, 1);
         put(ApiKeys.ALTER_CONFIGS, 0, 0, 2);
         put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 0, 1);
+        put(ApiKeys.DELETE_RECORDS, 0, 0, 2);
+        put(ApiKeys.OFFSET_DELETE, 0, 0, 0);
     }
 
     private static void put(ApiKeys key, int advertisedMin, int acceptedMin, int max) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The handler of every API the listener serves, wired to one embedded bus. Listener state (cluster id, producer id
@@ -38,6 +39,7 @@ public final class KafkaApis implements AutoCloseable {
         h.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(bus));
         h.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(bus));
         h.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(bus));
+        h.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(bus, ForkJoinPool.commonPool())); // a small fsync each
         GroupHandlers.register(bus, broker, h);
         // ApiVersions last: it advertises exactly the APIs that have a handler
         h.put(ApiKeys.API_VERSIONS, null);
