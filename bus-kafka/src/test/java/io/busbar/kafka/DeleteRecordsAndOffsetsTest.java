@@ -111,4 +111,35 @@ class DeleteRecordsAndOffsetsTest {
                     .hasCauseInstanceOf(GroupSubscribedToTopicException.class);
         }
     }
+
+    @Test
+    void describeLogDirsShowsTheDataDirectoryAndPartitionSizes() throws Exception {
+        var dirs = admin.describeLogDirs(List.of(0)).allDescriptions().get(30, TimeUnit.SECONDS).get(0);
+        assertThat(dirs).hasSize(1);
+        var logDir = dirs.values().iterator().next();
+        assertThat(dirs.keySet().iterator().next()).isEqualTo(dir.toAbsolutePath().toString());
+        assertThat(logDir.replicaInfos().get(P0).size()).isEqualTo(broker.bus().partitionLog(
+                new io.busbar.bus.TopicPartition("events", 0)).sizeInBytes()).isPositive();
+        assertThat(logDir.totalBytes()).isPresent();
+    }
+
+    @Test
+    void offsetForLeaderEpochEndsEpochZeroAtTheLogEnd() throws Exception {
+        var topics = new org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection();
+        topics.add(new org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic("events")
+                .setPartitions(List.of(
+                        new org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
+                                .setPartition(0).setLeaderEpoch(0).setCurrentLeaderEpoch(0),
+                        new org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
+                                .setPartition(1).setLeaderEpoch(0).setCurrentLeaderEpoch(0))));
+        try (RawKafkaClient raw = new RawKafkaClient(broker.listener().address())) {
+            org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse response = raw.send(
+                    org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest.Builder.forConsumer(topics), (short) 4);
+            var partitions = response.data().topics().find("events").partitions();
+            assertThat(partitions.get(0).errorCode()).isZero();
+            assertThat(partitions.get(0).leaderEpoch()).isZero();
+            assertThat(partitions.get(0).endOffset()).isEqualTo(5);
+            assertThat(partitions.get(1).errorCode()).isEqualTo(org.apache.kafka.common.protocol.Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+    }
 }

@@ -53,6 +53,8 @@ public final class ApiVersionTable {
         put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 0, 1);
         put(ApiKeys.DELETE_RECORDS, 0, 0, 2);
         put(ApiKeys.OFFSET_DELETE, 0, 0, 0);
+        put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 0, 0, 4);
+        put(ApiKeys.DESCRIBE_LOG_DIRS, 0, 0, 4);
     }
 
     private static void put(ApiKeys key, int advertisedMin, int acceptedMin, int max) {

@@ -40,6 +40,8 @@ public final class KafkaApis implements AutoCloseable {
         h.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(bus));
         h.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(bus));
         h.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(bus, ForkJoinPool.commonPool())); // a small fsync each
+        h.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(bus));
+        h.put(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(bus));
         GroupHandlers.register(bus, broker, h);
         // ApiVersions last: it advertises exactly the APIs that have a handler
         h.put(ApiKeys.API_VERSIONS, null);
