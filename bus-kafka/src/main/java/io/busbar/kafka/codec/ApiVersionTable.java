@@ -49,6 +49,12 @@ public final class ApiVersionTable {
         put(ApiKeys.CREATE_PARTITIONS, 0, 0, 3);
         put(ApiKeys.DELETE_GROUPS, 0, 0, 2);
         put(ApiKeys.DESCRIBE_CLUSTER, 0, 0, 1);
+        put(ApiKeys.ALTER_CONFIGS, 0, 0, 2);
+        put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 0, 1);
+        put(ApiKeys.DELETE_RECORDS, 0, 0, 2);
+        put(ApiKeys.OFFSET_DELETE, 0, 0, 0);
+        put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 0, 0, 4);
+        put(ApiKeys.DESCRIBE_LOG_DIRS, 0, 0, 4);
         // transactions, in the producer's (transaction protocol v1) forms: AddPartitionsToTxn v4+ is broker-to-broker
         put(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 0, 3);
         put(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 0, 4);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The handler of every API the listener serves, wired to one embedded bus. Listener state (cluster id, producer id
@@ -40,6 +41,11 @@ public final class KafkaApis implements AutoCloseable {
         h.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(bus, producers));
         h.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(bus));
         h.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(bus));
+        h.put(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(bus));
+        h.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(bus));
+        h.put(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(bus, ForkJoinPool.commonPool())); // a small fsync each
+        h.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(bus));
+        h.put(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(bus));
         GroupHandlers.register(bus, broker, h);
         // ApiVersions last: it advertises exactly the APIs that have a handler
         h.put(ApiKeys.API_VERSIONS, null);
