@@ -2,6 +2,7 @@ package io.busbar.kafka.handler;
 
 import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.kafka.codec.ApiVersionTable;
+import io.busbar.kafka.security.ListenerSecurity;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import java.nio.file.Path;
@@ -16,13 +17,24 @@ import java.util.Map;
 public final class KafkaApis implements AutoCloseable {
 
     private final Map<ApiKeys, ApiHandler> handlers;
+    private final ListenerSecurity security;
 
-    private KafkaApis(Map<ApiKeys, ApiHandler> handlers) {
+    private KafkaApis(Map<ApiKeys, ApiHandler> handlers, ListenerSecurity security) {
         this.handlers = Collections.unmodifiableMap(handlers);
+        this.security = security;
     }
 
     public static KafkaApis create(EmbeddedBus bus, String advertisedHost, int advertisedPort) {
-        Path stateDir = bus.config().dataDir().resolve("kafka-listener");
+        return create(bus, advertisedHost, advertisedPort, ListenerSecurity.open(stateDir(bus)));
+    }
+
+    /** Where the listener keeps its state (cluster id, producer ids, SCRAM credentials, ACLs). */
+    public static Path stateDir(EmbeddedBus bus) {
+        return bus.config().dataDir().resolve("kafka-listener");
+    }
+
+    public static KafkaApis create(EmbeddedBus bus, String advertisedHost, int advertisedPort, ListenerSecurity security) {
+        Path stateDir = stateDir(bus);
         BrokerIdentity broker = BrokerIdentity.load(stateDir, advertisedHost, advertisedPort);
         ProducerStateTable producers = new ProducerStateTable();
         Map<ApiKeys, ApiHandler> h = new EnumMap<>(ApiKeys.class);
@@ -37,11 +49,17 @@ public final class KafkaApis implements AutoCloseable {
         h.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(bus));
         h.put(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(bus));
         GroupHandlers.register(bus, broker, h);
+        SecurityHandlers.register(security, h);
         // ApiVersions last: it advertises exactly the APIs that have a handler
         h.put(ApiKeys.API_VERSIONS, null);
         ApiVersionTable table = new ApiVersionTable(h.keySet());
         h.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table));
-        return new KafkaApis(h);
+        return new KafkaApis(h, security);
+    }
+
+    /** Credentials, ACLs and the authorization step the handlers were built with. */
+    public ListenerSecurity security() {
+        return security;
     }
 
     public Map<ApiKeys, ApiHandler> handlers() {
