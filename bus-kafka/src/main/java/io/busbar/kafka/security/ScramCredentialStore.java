@@ -6,9 +6,9 @@ import org.apache.kafka.common.security.scram.internals.ScramFormatter;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +16,8 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -51,24 +51,28 @@ public final class ScramCredentialStore {
         if (!Files.exists(file)) {
             return;
         }
-        Properties p = new Properties();
+        List<String> lines;
         try {
-            p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the SCRAM credentials in " + file + ": " + e.getMessage()
                     + " (check the data directory's permissions)", e);
         }
-        for (String key : p.stringPropertyNames()) {
-            int slash = key.lastIndexOf('/');
-            String[] f = p.getProperty(key).split(":");
-            if (slash <= 0 || f.length != 4) {
-                throw new IllegalStateException("Damaged SCRAM credential '" + key + "' in " + file
-                        + ": remove the line and add the user again with `busbar users add`");
+        Base64.Decoder b64 = Base64.getDecoder();
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
             }
-            Base64.Decoder b64 = Base64.getDecoder();
-            ScramCredential c = new ScramCredential(b64.decode(f[1]), b64.decode(f[2]), b64.decode(f[3]),
-                    Integer.parseInt(f[0]));
-            users.computeIfAbsent(key.substring(0, slash), u -> new TreeMap<>()).put(key.substring(slash + 1), c);
+            String[] f = line.split(" ");
+            try {
+                ScramCredential c = new ScramCredential(b64.decode(f[3]), b64.decode(f[4]), b64.decode(f[5]),
+                        Integer.parseInt(f[2]));
+                String user = URLDecoder.decode(f[0], StandardCharsets.UTF_8);
+                users.computeIfAbsent(user, u -> new TreeMap<>()).put(ScramMechanism.forMechanismName(f[1]).mechanismName(), c);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("Damaged SCRAM credential line in " + file
+                        + ": remove it and add the user again with `busbar users add`", e);
+            }
         }
     }
 
@@ -176,16 +180,16 @@ public final class ScramCredentialStore {
     }
 
     private void save() {
-        Properties p = new Properties();
         Base64.Encoder b64 = Base64.getEncoder();
-        users.forEach((u, m) -> m.forEach((mech, c) -> p.setProperty(u + "/" + mech, c.iterations() + ":"
-                + b64.encodeToString(c.salt()) + ":" + b64.encodeToString(c.storedKey()) + ":"
-                + b64.encodeToString(c.serverKey()))));
+        StringBuilder out = new StringBuilder("# SCRAM credentials, salted and hashed (RFC 5802): user mechanism iterations"
+                + " salt StoredKey ServerKey. Managed with `busbar users` or kafka-configs.\n");
+        users.forEach((u, m) -> m.forEach((mech, c) -> out.append(URLEncoder.encode(u, StandardCharsets.UTF_8))
+                .append(' ').append(mech).append(' ').append(c.iterations()).append(' ')
+                .append(b64.encodeToString(c.salt())).append(' ').append(b64.encodeToString(c.storedKey())).append(' ')
+                .append(b64.encodeToString(c.serverKey())).append('\n')));
         try {
-            StringWriter w = new StringWriter();
-            p.store(w, "SCRAM credentials (salted and hashed; managed with `busbar users` or kafka-configs)");
             Files.createDirectories(file.getParent());
-            LogFiles.writeAtomically(file, w.toString().getBytes(StandardCharsets.UTF_8));
+            LogFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the SCRAM credentials to " + file + ": " + e.getMessage(), e);
         }
