@@ -64,6 +64,11 @@ public final class KafkaListener implements AutoCloseable {
                 + b.advertised().host() + ":" + b.advertised().port()).toList();
     }
 
+    /** Open connections and queued request bytes (busbar.kafka.max.connections, queued.max.request.bytes). */
+    public KafkaServer.LimitStats limitStats() {
+        return server.limitStats();
+    }
+
     /** Stops accepting, closes every connection and waits for the threads to end. */
     @Override
     public void close() {

@@ -63,9 +63,14 @@ public final class KafkaServer {
     private final Map<String, Bound> listeners;
     private final KafkaApis apis;
     private final ChannelGroup connections;
+    private final ConnectionLimiter limiter;
+    private final QueuedRequestBytes queued;
 
     private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlerExecutors,
-                        Map<String, Bound> listeners, KafkaApis apis, ChannelGroup connections) {
+                        Map<String, Bound> listeners, KafkaApis apis, ChannelGroup connections, ConnectionLimiter limiter,
+                        QueuedRequestBytes queued) {
+        this.limiter = limiter;
+        this.queued = queued;
         this.boss = boss;
         this.workers = workers;
         this.handlerExecutors = handlerExecutors;
@@ -134,7 +139,7 @@ public final class KafkaServer {
             if (sec.requests().enforced()) {
                 LOG.info("Kafka ACLs enforced (deny by default); super users: {}", sec.config().superUsers());
             }
-            return new KafkaServer(boss, workers, executors, bound, apis, connections);
+            return new KafkaServer(boss, workers, executors, bound, apis, connections, limiter, queued);
         } catch (Exception e) {
             bound.values().forEach(b -> b.channel().close().syncUninterruptibly());
             connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -170,6 +175,14 @@ public final class KafkaServer {
     /** Every listener by name, in configuration order. */
     public List<Bound> listeners() {
         return new ArrayList<>(listeners.values());
+    }
+
+    /** Load figures of the listener limits, e.g. for metrics and tests. */
+    public record LimitStats(int openConnections, long queuedRequestBytes, long peakQueuedRequestBytes,
+                             long queuedBytesPauses) { }
+
+    public LimitStats limitStats() {
+        return new LimitStats(limiter.open(), queued.used(), queued.peak(), queued.pauses());
     }
 
     private Bound first() {

@@ -17,6 +17,8 @@ final class QueuedRequestBytes {
 
     private final long max;
     private final AtomicLong used = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong pauses = new AtomicLong();
     private final Set<Channel> paused = ConcurrentHashMap.newKeySet();
 
     QueuedRequestBytes(long max) {
@@ -25,7 +27,10 @@ final class QueuedRequestBytes {
 
     /** Charges a frame; pauses the channel's reading when the budget is spent. */
     void charge(Channel channel, int bytes) {
-        if (used.addAndGet(bytes) >= max) {
+        long now = used.addAndGet(bytes);
+        peak.accumulateAndGet(now, Math::max);
+        if (now >= max) {
+            pauses.incrementAndGet();
             paused.add(channel);
             ReadPause.pause(channel, ReadPause.QUEUED_BYTES);
             if (used.get() < max && paused.remove(channel)) { // refunded meanwhile
@@ -57,5 +62,15 @@ final class QueuedRequestBytes {
 
     long max() {
         return max;
+    }
+
+    /** The most ever held at once. */
+    long peak() {
+        return peak.get();
+    }
+
+    /** How often a connection's reading was paused for the budget. */
+    long pauses() {
+        return pauses.get();
     }
 }
