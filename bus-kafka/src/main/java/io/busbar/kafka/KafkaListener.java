@@ -58,10 +58,14 @@ public final class KafkaListener implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("No Kafka listener named " + listenerName));
     }
 
-    /** Every listener as {@code NAME (PROTOCOL) host:port}, for the startup summary. */
+    /**
+     * Every listener as {@code kafka://host:port (NAME, PROTOCOL)} for the startup summary; the single listener of
+     * {@code busbar.kafka.listener} is just {@code kafka://host:port}.
+     */
     public List<String> describeListeners() {
-        return server.listeners().stream().map(b -> b.spec().name() + " (" + b.spec().protocol().name + ") "
-                + b.advertised().host() + ":" + b.advertised().port()).toList();
+        boolean single = server.listeners().size() == 1 && server.listeners().get(0).spec().name().equals("PLAINTEXT");
+        return server.listeners().stream().map(b -> "kafka://" + b.advertised().host() + ":" + b.advertised().port()
+                + (single ? "" : " (" + b.spec().name() + ", " + b.spec().protocol().name + ")")).toList();
     }
 
     /** Open connections and queued request bytes (busbar.kafka.max.connections, queued.max.request.bytes). */

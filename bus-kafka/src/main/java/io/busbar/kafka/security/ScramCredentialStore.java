@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * SCRAM credentials of the Kafka listener's users, salted and hashed as Kafka stores them (salt, StoredKey,
  * ServerKey, iterations; RFC 5802), in {@code <data dir>/kafka-listener/scram-credentials}. Passwords are never
  * stored: PLAIN logins are checked by deriving the StoredKey from the given password with the stored salt.
- * Every change rewrites the file atomically (temporary file, fsync, rename, directory fsync). Thread-safe.
+ * Every change rewrites the file atomically (temporary file, fsync, rename, directory fsync); a change made by another
+ * process ({@code busbar users} beside a running broker) is picked up at the next login. Thread-safe.
  */
 public final class ScramCredentialStore {
 
@@ -35,6 +36,8 @@ public final class ScramCredentialStore {
     private final Path file;
     /** user -> mechanism name -> credential. */
     private final SortedMap<String, Map<String, ScramCredential>> users = new TreeMap<>();
+    /** Modification time of the file as last read or written: another process (`busbar users`) may change it. */
+    private long loadedMtime = -1;
 
     private ScramCredentialStore(Path file) {
         this.file = file;
@@ -47,7 +50,24 @@ public final class ScramCredentialStore {
         return store;
     }
 
+    private long mtime() {
+        try {
+            return Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Re-reads the file when another process changed it since (cheap: one stat per call). */
+    private synchronized void refresh() {
+        if (mtime() != loadedMtime) {
+            users.clear();
+            load();
+        }
+    }
+
     private void load() {
+        loadedMtime = mtime();
         if (!Files.exists(file)) {
             return;
         }
@@ -100,6 +120,7 @@ public final class ScramCredentialStore {
 
     private synchronized void put(String user, ScramMechanism mechanism, ScramCredential c) {
         checkUser(user);
+        refresh();
         if (iterationsOutOfRange(mechanism, c.iterations())) {
             throw new IllegalArgumentException("Iterations " + c.iterations() + " for " + mechanism.mechanismName()
                     + " are out of range: use " + mechanism.minIterations() + ".." + mechanism.maxIterations());
@@ -120,6 +141,7 @@ public final class ScramCredentialStore {
 
     /** Removes one mechanism's credential; returns false when there was none. */
     public synchronized boolean delete(String user, ScramMechanism mechanism) {
+        refresh();
         Map<String, ScramCredential> m = users.get(user);
         if (m == null || m.remove(mechanism.mechanismName()) == null) {
             return false;
@@ -133,6 +155,7 @@ public final class ScramCredentialStore {
 
     /** Removes every credential of a user; returns false when there was none. */
     public synchronized boolean deleteUser(String user) {
+        refresh();
         if (users.remove(user) == null) {
             return false;
         }
@@ -141,12 +164,14 @@ public final class ScramCredentialStore {
     }
 
     public synchronized ScramCredential credential(String user, String mechanismName) {
+        refresh();
         Map<String, ScramCredential> m = users.get(user);
         return m == null ? null : m.get(mechanismName);
     }
 
     /** user -> mechanism -> iterations (no secrets). */
     public synchronized SortedMap<String, SortedMap<String, Integer>> describe() {
+        refresh();
         SortedMap<String, SortedMap<String, Integer>> out = new TreeMap<>();
         users.forEach((u, m) -> {
             SortedMap<String, Integer> it = new TreeMap<>();
@@ -163,6 +188,7 @@ public final class ScramCredentialStore {
     public boolean checkPassword(String user, char[] password) {
         Map<String, ScramCredential> m;
         synchronized (this) {
+            refresh();
             m = users.get(user) == null ? null : Map.copyOf(users.get(user));
         }
         if (m == null || m.isEmpty()) {
@@ -190,6 +216,7 @@ public final class ScramCredentialStore {
         try {
             Files.createDirectories(file.getParent());
             LogFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8));
+            loadedMtime = mtime();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the SCRAM credentials to " + file + ": " + e.getMessage(), e);
         }
