@@ -15,8 +15,10 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... io.busbar.kafka.BusbarBroker --data-dir /tmp/bus --listener 127.0.0.1:9092 [--advertised-listener h:p]
- *      [--durability fsync|interval|os] [--config busbar-kafka.properties]
+ *      [--durability fsync|interval|os] [--config busbar-kafka.properties] [--scram-user NAME=PASSWORD_FILE]
  * </pre>
+ * {@code --scram-user} stores SCRAM-SHA-256 and SCRAM-SHA-512 credentials for NAME (password read from the file)
+ * before starting, for tests and benchmarks.
  * {@code --config} gives further {@code busbar.kafka.*} settings (named listeners, TLS, SASL, ACLs, limits).
  * Prints {@code BUSBAR_KAFKA_LISTENING host:port} (the first listener) and {@code BUSBAR_KAFKA_LISTENER NAME host:port}
  * for each listener once it serves, and shuts down cleanly on SIGTERM.
@@ -63,6 +65,21 @@ public final class BusbarBroker {
             bus.durability(Durability.valueOf(opts.get("durability").toUpperCase(java.util.Locale.ROOT)));
         }
         EmbeddedBus embedded = EmbeddedBus.open(bus.build());
+        if (opts.containsKey("scram-user")) {
+            String[] user = opts.get("scram-user").split("=", 2);
+            try {
+                String password = java.nio.file.Files.readString(Path.of(user[1])).strip();
+                var store = io.busbar.kafka.security.ScramCredentialStore.open(io.busbar.kafka.handler.KafkaApis.stateDir(embedded));
+                for (var m : org.apache.kafka.common.security.scram.internals.ScramMechanism.values()) {
+                    store.upsert(user[0], m, password, io.busbar.kafka.security.ScramCredentialStore.DEFAULT_ITERATIONS);
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                embedded.close();
+                System.err.println("--scram-user NAME=PASSWORD_FILE: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+        }
         KafkaListener listener;
         try {
             listener = KafkaListener.start(embedded, KafkaListenerConfig.fromProperties(props));

@@ -97,6 +97,10 @@ class Kafka4SecurityToolsTest {
             producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+            // an idempotent producer would already fail at InitProducerId (CLUSTER_AUTHORIZATION_FAILED: no WRITE on
+            // any topic), as with Kafka; without idempotence the Produce itself is denied
+            producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+            producer.put(ProducerConfig.ACKS_CONFIG, "1");
             try (KafkaProducer<String, String> p = new KafkaProducer<>(producer)) {
                 assertThatThrownBy(() -> p.send(new ProducerRecord<>("logs", "no write")).get(30, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);

@@ -50,13 +50,14 @@ public final class ApiVersionTable {
         put(ApiKeys.DELETE_GROUPS, 0, 0, 2);
         put(ApiKeys.DESCRIBE_CLUSTER, 0, 0, 1);
         // security (docs/security.md); SaslHandshake v0 (raw tokens after the handshake) is not served
-        put(ApiKeys.SASL_HANDSHAKE, 0, 1, 1);
+        put(ApiKeys.SASL_HANDSHAKE, 1, 1, 1);
         put(ApiKeys.SASL_AUTHENTICATE, 0, 0, 2);
         put(ApiKeys.CREATE_ACLS, 1, 1, 3);
         put(ApiKeys.DESCRIBE_ACLS, 1, 1, 3);
         put(ApiKeys.DELETE_ACLS, 1, 1, 3);
         put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, 0, 0, 0);
         put(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0, 0);
+        put(ApiKeys.DESCRIBE_CLIENT_QUOTAS, 0, 0, 1);
     }
 
     private static void put(ApiKeys key, int advertisedMin, int acceptedMin, int max) {

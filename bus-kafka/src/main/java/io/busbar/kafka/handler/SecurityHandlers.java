@@ -65,6 +65,9 @@ final class SecurityHandlers {
                 (AlterUserScramCredentialsRequestData) r)));
         h.put(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, (c, r) -> done(describeScram(security.credentials(),
                 (DescribeUserScramCredentialsRequestData) r)));
+        // Busbar has no client quotas; kafka-configs --describe --entity-type users asks for them with the credentials
+        h.putIfAbsent(ApiKeys.DESCRIBE_CLIENT_QUOTAS, (c, r) -> done(
+                new org.apache.kafka.common.message.DescribeClientQuotasResponseData().setEntries(new ArrayList<>())));
     }
 
     private static CompletableFuture<ApiMessage> done(ApiMessage m) {

@@ -307,6 +307,7 @@ public final class RequestAuthorizer {
             case DESCRIBE_PRODUCERS -> ((DescribeProducersRequestData) body).topics().forEach(t -> topic(n, t.name(), AclOperation.READ));
             case DESCRIBE_TRANSACTIONS -> ((DescribeTransactionsRequestData) body).transactionalIds()
                     .forEach(t -> txn(n, t, AclOperation.DESCRIBE));
+            case DESCRIBE_CLIENT_QUOTAS -> n.add(new Need(ResourceType.CLUSTER, CLUSTER, AclOperation.DESCRIBE_CONFIGS));
             case DESCRIBE_CLUSTER, DESCRIBE_ACLS, DESCRIBE_USER_SCRAM_CREDENTIALS, LIST_TRANSACTIONS ->
                     n.add(new Need(ResourceType.CLUSTER, CLUSTER, AclOperation.DESCRIBE));
             default -> n.add(new Need(ResourceType.CLUSTER, CLUSTER, AclOperation.ALTER)); // ACL and SCRAM changes, anything new

@@ -41,7 +41,10 @@ public final class SaslAuthentication {
 
     public SaslHandshakeResponseData handshake(Session session, SaslHandshakeRequestData request) {
         SaslHandshakeResponseData response = new SaslHandshakeResponseData().setMechanisms(mechanisms);
-        if (!session.listener().usesSasl() || session.saslState() != Session.SaslState.HANDSHAKE) {
+        if (!session.listener().usesSasl()) {
+            return response.setErrorCode(Errors.ILLEGAL_SASL_STATE.code()); // as Kafka on a non-SASL listener
+        }
+        if (session.saslState() != Session.SaslState.HANDSHAKE) {
             session.markCloseAfterResponse();
             return response.setErrorCode(Errors.ILLEGAL_SASL_STATE.code());
         }
@@ -64,7 +67,9 @@ public final class SaslAuthentication {
         SaslAuthenticateResponseData response = new SaslAuthenticateResponseData().setAuthBytes(new byte[0]);
         SaslServer server = session.saslServer();
         if (session.saslState() != Session.SaslState.AUTHENTICATE || server == null) {
-            session.markCloseAfterResponse();
+            if (session.listener().usesSasl()) {
+                session.markCloseAfterResponse();
+            }
             return response.setErrorCode(Errors.ILLEGAL_SASL_STATE.code())
                     .setErrorMessage("SaslAuthenticate before a successful SaslHandshake");
         }
