@@ -55,7 +55,7 @@ final class SecurityHandlers {
     }
 
     static void register(ListenerSecurity security, Map<ApiKeys, ApiHandler> h) {
-        h.put(ApiKeys.SASL_HANDSHAKE, (c, r) -> done(security.sasl().handshake(c.session(), (SaslHandshakeRequestData) r)));
+        h.put(ApiKeys.SASL_HANDSHAKE, (c, r) -> done(security.sasl().handshake(c.session(), (SaslHandshakeRequestData) r, c.apiVersion())));
         h.put(ApiKeys.SASL_AUTHENTICATE, (c, r) -> done(security.sasl().authenticate(c.session(),
                 (SaslAuthenticateRequestData) r)));
         h.put(ApiKeys.CREATE_ACLS, (c, r) -> done(createAcls(security.acls(), (CreateAclsRequestData) r)));

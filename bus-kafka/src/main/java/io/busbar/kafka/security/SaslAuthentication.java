@@ -39,12 +39,13 @@ public final class SaslAuthentication {
         this.mechanisms = new ArrayList<>(new java.util.TreeSet<>(mechanisms));
     }
 
-    public SaslHandshakeResponseData handshake(Session session, SaslHandshakeRequestData request) {
+    public SaslHandshakeResponseData handshake(Session session, SaslHandshakeRequestData request, short version) {
         SaslHandshakeResponseData response = new SaslHandshakeResponseData().setMechanisms(mechanisms);
         if (!session.listener().usesSasl()) {
             return response.setErrorCode(Errors.ILLEGAL_SASL_STATE.code()); // as Kafka on a non-SASL listener
         }
-        if (session.saslState() != Session.SaslState.HANDSHAKE) {
+        if (session.saslState() != Session.SaslState.HANDSHAKE || version < 1) {
+            // v0 would be followed by raw SASL tokens, which Busbar does not read: every current client sends v1
             session.markCloseAfterResponse();
             return response.setErrorCode(Errors.ILLEGAL_SASL_STATE.code());
         }

@@ -74,14 +74,17 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         this.endpoint = endpoint;
     }
 
+    /**
+     * Connections accepted before the listener was ready get their pipeline once already active, so they never see
+     * channelActive: the peer and the session are set up here, when the dispatcher joins the pipeline.
+     */
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress a) {
             remote = a.getHostString() + ":" + a.getPort();
             remoteHost = a.getHostString();
         }
         session = new Session(listener, remoteHost);
-        ctx.fireChannelActive();
     }
 
     /** Whether the request may be served at all; false closes the connection (unauthenticated SASL connection). */
@@ -110,9 +113,6 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (!(msg instanceof KafkaRequest request)) {
             ctx.fireChannelRead(msg);
             return;
-        }
-        if (session == null) {
-            session = new Session(listener, remoteHost);
         }
         if (!admissible(ctx, request)) {
             queued.refund(request.sizeInBytes());

@@ -15,14 +15,36 @@ public final class TestCertificates {
 
     public static final String PASSWORD = "test-secret";
 
+    private static TestCertificates shared;
+
     private final Path dir;
+    private final java.util.Map<String, Path> keystores = new java.util.HashMap<>();
 
     private TestCertificates(Path dir) {
         this.dir = dir;
     }
 
+    /**
+     * One CA and its key stores for the whole test JVM (keytool runs are slow on a loaded machine): {@code ignored}
+     * is kept for the callers' symmetry with a per-test directory. Key stores are made once per name.
+     */
+    public static synchronized TestCertificates create(Path ignored) throws IOException, InterruptedException {
+        if (shared == null) {
+            Path dir = java.nio.file.Files.createTempDirectory("busbar-test-certs");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = java.nio.file.Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // a temp directory left behind is harmless
+                }
+            }));
+            shared = make(dir);
+        }
+        return shared;
+    }
+
     /** Makes the CA ({@code ca.p12}, {@code ca.pem}) and the trust store ({@code truststore.p12}). */
-    public static TestCertificates create(Path dir) throws IOException, InterruptedException {
+    private static TestCertificates make(Path dir) throws IOException, InterruptedException {
         TestCertificates c = new TestCertificates(dir);
         c.keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=Busbar Test CA",
                 "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", PASSWORD);
@@ -36,7 +58,11 @@ public final class TestCertificates {
      * A key store {@code <name>.p12} with a key pair for {@code dname}, signed by the CA, with the given subject
      * alternative names (e.g. {@code dns:localhost,ip:127.0.0.1}; null for none).
      */
-    public Path keystore(String name, String dname, String san) throws IOException, InterruptedException {
+    public synchronized Path keystore(String name, String dname, String san) throws IOException, InterruptedException {
+        Path made = keystores.get(name);
+        if (made != null) {
+            return made;
+        }
         String ks = name + ".p12";
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname,
                 "-validity", "2", "-keystore", ks, "-storetype", "PKCS12", "-storepass", PASSWORD);
@@ -49,6 +75,7 @@ public final class TestCertificates {
         keytool(sign.toArray(String[]::new));
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", ks, "-storepass", PASSWORD);
         keytool("-importcert", "-alias", name, "-file", name + ".crt", "-keystore", ks, "-storepass", PASSWORD);
+        keystores.put(name, dir.resolve(ks));
         return dir.resolve(ks);
     }
 
