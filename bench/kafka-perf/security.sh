@@ -6,6 +6,7 @@
 #
 #   bench/kafka-perf/security.sh [busbar|kafka|all]          (default: all)
 #   RECORDS=200000 SIZE=1024 PARTITIONS=1 bench/kafka-perf/security.sh busbar
+#   DURABILITY=os ROUNDS=2 bench/kafka-perf/security.sh busbar   # no fsync (TLS cost shows more); alternate twice
 #
 # Prints one line per broker and protocol; see docs/performance.md, "Kafka listener over SASL_SSL".
 set -euo pipefail
@@ -14,6 +15,8 @@ WHICH=${1:-all}
 RECORDS=${RECORDS:-100000}
 SIZE=${SIZE:-1024}
 PARTITIONS=${PARTITIONS:-1}
+DURABILITY=${DURABILITY:-fsync}
+ROUNDS=${ROUNDS:-1}
 WORK=$(mktemp -d /tmp/busbar-kafka-sec-perf.XXXXXX)
 BROKER_PID=""
 cleanup() {
@@ -76,12 +79,14 @@ busbar.kafka.ssl.keystore.password=$PASS
 busbar.kafka.super.users=User:bench;User:ANONYMOUS
 PROPS
   java -Xmx1g -cp "$BROKER_CP" io.busbar.kafka.BusbarBroker --data-dir "$WORK/busbar" --config "$WORK/busbar.properties" \
-    --scram-user "bench=$WORK/password" > "$WORK/busbar.log" 2>&1 &
+    --scram-user "bench=$WORK/password" --durability "$DURABILITY" > "$WORK/busbar.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 1 120); do grep -q BUSBAR_KAFKA_LISTENING "$WORK/busbar.log" && break; sleep 0.5; done
   grep -q BUSBAR_KAFKA_LISTENING "$WORK/busbar.log" || { cat "$WORK/busbar.log" >&2; exit 1; }
-  produce "busbar PLAINTEXT" "127.0.0.1:$P1" "$WORK/client-plaintext.properties" perf-plain
-  produce "busbar SASL_SSL " "127.0.0.1:$P2" "$WORK/client-sasl-ssl.properties" perf-secure
+  for round in $(seq 1 "$ROUNDS"); do
+    produce "busbar ($DURABILITY) PLAINTEXT" "127.0.0.1:$P1" "$WORK/client-plaintext.properties" "perf-plain-$round"
+    produce "busbar ($DURABILITY) SASL_SSL " "127.0.0.1:$P2" "$WORK/client-sasl-ssl.properties" "perf-secure-$round"
+  done
   kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""
 fi
 
@@ -108,15 +113,17 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
-log.flush.interval.messages=1
 PROPS
+  [ "$DURABILITY" = fsync ] && echo "log.flush.interval.messages=1" >> "$WORK/server.properties"
   java -cp "$KAFKA_CP" kafka.tools.StorageTool format -t "$(java -cp "$KAFKA_CP" kafka.tools.StorageTool random-uuid)" \
     -c "$WORK/server.properties" --add-scram "SCRAM-SHA-512=[name=bench,password=$PASS]" >&2
   java -Xmx1g -cp "$KAFKA_CP" kafka.Kafka "$WORK/server.properties" > "$WORK/kafka.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 1 240); do grep -q "Kafka Server started" "$WORK/kafka.log" && break; sleep 0.5; done
   grep -q "Kafka Server started" "$WORK/kafka.log" || { echo "Kafka did not start:" >&2; tail -50 "$WORK/kafka.log" >&2; exit 1; }
-  produce "kafka 4.1.2 PLAINTEXT" "127.0.0.1:$P1" "$WORK/client-plaintext.properties" perf-plain
-  produce "kafka 4.1.2 SASL_SSL " "127.0.0.1:$P2" "$WORK/client-sasl-ssl.properties" perf-secure
+  for round in $(seq 1 "$ROUNDS"); do
+    produce "kafka 4.1.2 ($DURABILITY) PLAINTEXT" "127.0.0.1:$P1" "$WORK/client-plaintext.properties" "perf-plain-$round"
+    produce "kafka 4.1.2 ($DURABILITY) SASL_SSL " "127.0.0.1:$P2" "$WORK/client-sasl-ssl.properties" "perf-secure-$round"
+  done
   kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""
 fi
