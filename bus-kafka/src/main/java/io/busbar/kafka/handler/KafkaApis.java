@@ -3,6 +3,7 @@ package io.busbar.kafka.handler;
 import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.kafka.codec.ApiVersionTable;
 import io.busbar.kafka.security.ListenerSecurity;
+import io.busbar.kafka.txn.TransactionCoordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import java.nio.file.Path;
@@ -17,10 +18,12 @@ import java.util.Map;
 public final class KafkaApis implements AutoCloseable {
 
     private final Map<ApiKeys, ApiHandler> handlers;
+    private final TransactionCoordinator transactions;
     private final ListenerSecurity security;
 
-    private KafkaApis(Map<ApiKeys, ApiHandler> handlers, ListenerSecurity security) {
+    private KafkaApis(Map<ApiKeys, ApiHandler> handlers, TransactionCoordinator transactions, ListenerSecurity security) {
         this.handlers = Collections.unmodifiableMap(handlers);
+        this.transactions = transactions;
         this.security = security;
     }
 
@@ -40,10 +43,11 @@ public final class KafkaApis implements AutoCloseable {
         Map<ApiKeys, ApiHandler> h = new EnumMap<>(ApiKeys.class);
         h.put(ApiKeys.METADATA, new MetadataHandler(bus, broker));
         h.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(broker));
-        h.put(ApiKeys.PRODUCE, new ProduceHandler(bus, producers));
-        h.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(new ProducerIdAllocator(stateDir)));
-        h.put(ApiKeys.FETCH, new FetchHandler(bus, new HighWatermarkWatch()));
-        h.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(bus));
+        TransactionCoordinator transactions = TransactionHandlers.register(bus, stateDir, producers,
+                new ProducerIdAllocator(stateDir), h);
+        h.put(ApiKeys.PRODUCE, new ProduceHandler(bus, producers, transactions));
+        h.put(ApiKeys.FETCH, new FetchHandler(bus, new HighWatermarkWatch(), producers));
+        h.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(bus, producers));
         h.put(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(bus));
         h.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(bus, producers));
         h.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(bus));
@@ -54,7 +58,7 @@ public final class KafkaApis implements AutoCloseable {
         h.put(ApiKeys.API_VERSIONS, null);
         ApiVersionTable table = new ApiVersionTable(h.keySet());
         h.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table));
-        return new KafkaApis(h, security);
+        return new KafkaApis(h, transactions, security);
     }
 
     /** Credentials, ACLs and the authorization step the handlers were built with. */
@@ -68,6 +72,7 @@ public final class KafkaApis implements AutoCloseable {
 
     @Override
     public void close() {
-        // handlers hold no threads; pending long-polls end with their connections
+        // other handlers hold no threads; pending long-polls end with their connections
+        transactions.close();
     }
 }
