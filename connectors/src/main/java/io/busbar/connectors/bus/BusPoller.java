@@ -65,6 +65,12 @@ final class BusPoller implements Runnable, RebalanceListener {
     /** An exchange that finished (well or not), handed from whatever thread completed it to the poller thread. */
     private record Completion(ConsumedRecord record, Exchange exchange, int delivery, int earlierAttempts) { }
 
+    /** A failed record waiting for its redelivery; its partition is paused meanwhile, the others keep flowing. */
+    private record Retry(ConsumedRecord record, int delivery, int earlierAttempts, long dueNanos) { }
+
+    /** Partitions holding a record that waits for its redelivery, in due order per partition (one each). */
+    private final java.util.Map<TopicPartition, Retry> retries = new java.util.LinkedHashMap<>();
+
     BusPoller(Bus bus, BusConfiguration config, String clientId, Function<ConsumedRecord, Exchange> exchangeFactory,
               Consumer<Exchange> exchangeReleaser, AsyncProcessor processor, ExceptionHandler exceptionHandler) {
         this.bus = bus;
@@ -98,9 +104,10 @@ final class BusPoller implements Runnable, RebalanceListener {
 
     private void pollLoop() {
         while (running) {
+            dispatchDueRetries();
             List<ConsumedRecord> records;
             try {
-                records = consumer.poll(Duration.ofMillis(config.getPollTimeoutMs()));
+                records = consumer.poll(Duration.ofMillis(pollTimeoutMs()));
             } catch (BusClosedException e) {
                 throw e;
             } catch (BusException e) {
@@ -111,12 +118,21 @@ final class BusPoller implements Runnable, RebalanceListener {
                 sleepWhile(this::isRunning, 1000);
                 continue;
             }
+            java.util.Set<TopicPartition> rewound = new java.util.HashSet<>();
             for (ConsumedRecord record : records) {
                 if (!running) {
                     break;
                 }
                 awaitCapacity();
-                offsets.started(record.topicPartition(), record.offset());
+                TopicPartition tp = record.topicPartition();
+                if (retries.containsKey(tp)) {
+                    // its partition waits for a redelivery: keep the order, read this record again once it is done
+                    if (rewound.add(tp)) {
+                        consumer.seek(tp, record.offset());
+                    }
+                    continue;
+                }
+                offsets.started(tp, record.offset());
                 dispatch(record, 1, 0);
             }
             Completion c;
@@ -138,6 +154,39 @@ final class BusPoller implements Runnable, RebalanceListener {
         } catch (RuntimeException e) {
             exchange.setException(e);
             completions.add(new Completion(record, exchange, delivery, earlierAttempts));
+        }
+    }
+
+    /** Waits no longer than until the next redelivery is due. */
+    private long pollTimeoutMs() {
+        long timeout = config.getPollTimeoutMs();
+        long now = System.nanoTime();
+        for (Retry r : retries.values()) {
+            timeout = Math.min(timeout, Math.max(0, TimeUnit.NANOSECONDS.toMillis(r.dueNanos() - now)));
+        }
+        return timeout;
+    }
+
+    private void dispatchDueRetries() {
+        if (retries.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<Retry> due = retries.values().stream().filter(r -> r.dueNanos() <= now).toList();
+        for (Retry r : due) {
+            awaitCapacity();
+            if (!running) {
+                return;
+            }
+            retries.remove(r.record().topicPartition());
+            dispatch(r.record(), r.delivery(), r.earlierAttempts());
+        }
+    }
+
+    /** A redelivered record is done (completed or dead-lettered): its partition flows again. */
+    private void resumeAfterRetry(TopicPartition partition, int delivery) {
+        if (delivery > 1 && !retries.containsKey(partition) && consumer.assignment().contains(partition)) {
+            consumer.resume(List.of(partition));
         }
     }
 
@@ -168,6 +217,7 @@ final class BusPoller implements Runnable, RebalanceListener {
         if (!failed) {
             offsets.completed(partition, c.record().offset());
             exchangeReleaser.accept(exchange);
+            resumeAfterRetry(partition, c.delivery());
             return;
         }
         Throwable error = exchange.getException() != null ? exchange.getException()
@@ -183,14 +233,16 @@ final class BusPoller implements Runnable, RebalanceListener {
             long delay = redeliveryDelay(c.delivery());
             LOG.debug("Redelivering {}-{} offset {} in {} ms (delivery {} failed: {})", partition.topic(),
                     partition.partition(), c.record().offset(), delay, c.delivery(), error.toString());
-            if (sleepWhile(this::isRunning, delay)) {
-                dispatch(c.record(), c.delivery() + 1, attempts);
-            }
+            // no sleep here: only this partition waits (paused); the poll loop redelivers when it is due
+            consumer.pause(List.of(partition));
+            retries.put(partition, new Retry(c.record(), c.delivery() + 1, attempts,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay)));
             return;
         }
         if (deadLetters.write(c.record(), error, attempts, this::isRunning)) {
             offsets.completed(partition, c.record().offset());
         }
+        resumeAfterRetry(partition, c.delivery());
     }
 
     long redeliveryDelay(int failedDelivery) {
@@ -226,6 +278,7 @@ final class BusPoller implements Runnable, RebalanceListener {
         }
         commit(partitions);
         offsets.forget(partitions);
+        retries.keySet().removeAll(partitions); // uncommitted: the next owner delivers them again
     }
 
     @Override
@@ -236,6 +289,7 @@ final class BusPoller implements Runnable, RebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         offsets.forget(partitions);
+        retries.keySet().removeAll(partitions);
     }
 
     /** Stop dispatching, finish in-flight exchanges, commit, leave the group. */
