@@ -1,6 +1,7 @@
 package io.busbar.bus.embedded;
 
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.FsyncLatency;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.log.LogOptions;
@@ -22,6 +23,10 @@ final class LogStorage implements AutoCloseable {
 
     PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config) {
         return PartitionLogs.open(partitionDir, partition, config, options, scheduler);
+    }
+
+    FsyncLatency fsyncLatency() {
+        return scheduler.fsyncLatency();
     }
 
     /** Call after every log is closed. */

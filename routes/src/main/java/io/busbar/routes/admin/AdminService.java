@@ -81,6 +81,8 @@ public final class AdminService implements BusbarService {
         Bus bus = context.bus();
         Path dataDir = settings.getPath(RuntimeKeys.DATA_DIR);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusNaming.apply(registry);
+        bus.fsyncLatency().ifPresent(l -> registry.getPrometheusRegistry().register(new FsyncLatencyCollector(l)));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

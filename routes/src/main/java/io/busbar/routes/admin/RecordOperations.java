@@ -110,7 +110,8 @@ public final class RecordOperations {
     }
 
     /**
-     * Query: {@code partition} (default all), {@code from} ({@code recent} (default): the last {@code limit};
+     * Query: {@code partition} (default all), {@code from} ({@code recent} (default): the {@code limit} newest
+     * records by timestamp across the partitions read;
      * {@code earliest}; {@code latest}: only new records, with {@code timeoutMs}), {@code offset} (overrides
      * {@code from}), {@code group} (start at its committed offsets and commit past what is returned),
      * {@code limit} (default 100), {@code timeoutMs} (how long to wait for records when none are there yet, default 0).
@@ -156,7 +157,13 @@ public final class RecordOperations {
                 }
             }
             Map<Integer, Long> next = new TreeMap<>();
-            List<ConsumedRecord> records = poll(consumer, ends, limit, timeoutMs, next);
+            // "recent" reads each partition's last `limit` records, then keeps the newest `limit` of all partitions
+            boolean recent = group == null && offset == null && from.equals("recent");
+            int pollLimit = recent ? (int) Math.min((long) limit * ends.size(), MAX_LIMIT * 10L) : limit;
+            List<ConsumedRecord> records = poll(consumer, ends, pollLimit, timeoutMs, next);
+            if (recent && records.size() > limit) {
+                records = newest(records, limit);
+            }
             Map<TopicPartition, CommittedOffset> commit = new HashMap<>();
             for (TopicPartition tp : ends.keySet()) {
                 next.putIfAbsent(tp.partition(), consumer.position(tp));
@@ -171,6 +178,14 @@ public final class RecordOperations {
             return new ReadResult(topic, records.stream().map(RecordView::of).toList(), next, group,
                     group != null && !commit.isEmpty());
         }
+    }
+
+    /** The {@code limit} records with the latest timestamps (ties: the higher offset is newer). */
+    static List<ConsumedRecord> newest(List<ConsumedRecord> records, int limit) {
+        List<ConsumedRecord> sorted = new ArrayList<>(records);
+        sorted.sort(Comparator.comparingLong(ConsumedRecord::timestamp).thenComparingLong(ConsumedRecord::offset)
+                .reversed());
+        return new ArrayList<>(sorted.subList(0, limit));
     }
 
     private static long startPosition(TopicPartition tp, String from, Long offset, int limit, long start, long end) {

@@ -91,6 +91,23 @@ class AdminApiTest {
     }
 
     @Test
+    void recentRecordsAreTheNewestAcrossEveryPartition() throws Exception {
+        busbar.send("POST", "/api/topics", "{\"name\": \"api-recent\", \"partitions\": 3}");
+        // partition 2 holds the most records, partitions 0 and 1 the newest ones
+        busbar.post("/api/topics/api-recent/records", """
+                {"records": [{"partition": 2, "value": "p2-a", "timestamp": 1000},
+                             {"partition": 2, "value": "p2-b", "timestamp": 1001},
+                             {"partition": 2, "value": "p2-c", "timestamp": 1002},
+                             {"partition": 2, "value": "p2-d", "timestamp": 1003},
+                             {"partition": 0, "value": "p0-a", "timestamp": 2000},
+                             {"partition": 1, "value": "p1-a", "timestamp": 3000}]}""");
+        JsonNode recent = busbar.get("/api/topics/api-recent/records?from=recent&limit=3");
+        assertThat(values(recent)).containsExactlyInAnyOrder("p0-a", "p1-a", "p2-d");
+        JsonNode onlyTwo = busbar.get("/api/topics/api-recent/records?from=recent&partition=2&limit=2");
+        assertThat(values(onlyTwo)).containsExactly("p2-c", "p2-d");
+    }
+
+    @Test
     void waitsForANewRecordWhenReadingFromTheEnd() throws Exception {
         busbar.post("/api/topics/api-wait/records", "{\"records\": [{\"value\": \"old\"}]}");
         Thread producer = new Thread(() -> {
@@ -210,9 +227,10 @@ class AdminApiTest {
         });
         String metrics = busbar.send("GET", "/metrics", null).body();
         assertThat(metrics).contains("busbar_topic_records_in_total{topic=\"orders\"}",
-                "busbar_topic_records_out_total{topic=\"orders\"}", "busbar_topic_bytes_in_bytes_total{topic=\"orders\"}",
+                "busbar_topic_records_out_total{topic=\"orders\"}", "busbar_topic_in_bytes_total{topic=\"orders\"}",
                 "busbar_topic_size_bytes{topic=\"orders\"}", "busbar_pipeline_latency_seconds_count{pipeline=\"billing\"}",
                 "busbar_pipeline_failures_total", "busbar_data_dir_size_bytes", "jvm_memory_used_bytes", "disk_free_bytes");
+        Promtool.assertValidMetrics(metrics);
         double first = metricValue(metrics, "busbar_topic_records_in_total{topic=\"orders\"}");
         await().atMost(Duration.ofSeconds(30)).until(() -> metricValue(busbar.send("GET", "/metrics", null).body(),
                 "busbar_topic_records_in_total{topic=\"orders\"}") > first);
