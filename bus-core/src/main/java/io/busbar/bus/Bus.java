@@ -41,7 +41,7 @@ public interface Bus extends AutoCloseable {
      * How long this bus's own fsyncs take, for metrics; empty where the bus keeps no log of its own (on a Kafka
      * cluster the brokers fsync).
      */
-    default Optional<FsyncLatency> fsyncLatency() {
+    default Optional<LatencyHistogram> fsyncLatency() {
         return Optional.empty();
     }
 

@@ -18,9 +18,11 @@ import java.net.InetSocketAddress;
 public final class KafkaListener implements AutoCloseable {
 
     private final KafkaServer server;
+    private final KafkaRequestMetrics requestMetrics;
 
-    private KafkaListener(KafkaServer server) {
+    private KafkaListener(KafkaServer server, KafkaRequestMetrics requestMetrics) {
         this.server = server;
+        this.requestMetrics = requestMetrics;
     }
 
     /**
@@ -30,7 +32,14 @@ public final class KafkaListener implements AutoCloseable {
      *                               {@code busbar.kafka.listener}
      */
     public static KafkaListener start(EmbeddedBus bus, KafkaListenerConfig config) {
-        return new KafkaListener(KafkaServer.start(config, (host, port) -> KafkaApis.create(bus, host, port)));
+        KafkaRequestMetrics metrics = new KafkaRequestMetrics();
+        return new KafkaListener(KafkaServer.start(config,
+                (host, port) -> KafkaApis.create(bus, host, port).wrapped(metrics::timed)), metrics);
+    }
+
+    /** Request counts, errors and latencies per Kafka API. */
+    public KafkaRequestMetrics requestMetrics() {
+        return requestMetrics;
     }
 
     /** The bound address (with the real port when the configured port was 0). */

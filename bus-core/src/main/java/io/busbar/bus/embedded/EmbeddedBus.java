@@ -7,7 +7,7 @@ import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
 import io.busbar.bus.BusProducer;
 import io.busbar.bus.ConsumerConfig;
-import io.busbar.bus.FsyncLatency;
+import io.busbar.bus.LatencyHistogram;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.UnknownTopicException;
@@ -149,7 +149,7 @@ public final class EmbeddedBus implements Bus {
     }
 
     @Override
-    public Optional<FsyncLatency> fsyncLatency() {
+    public Optional<LatencyHistogram> fsyncLatency() {
         return Optional.of(storage.fsyncLatency());
     }
 

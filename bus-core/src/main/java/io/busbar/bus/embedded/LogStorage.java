@@ -1,7 +1,7 @@
 package io.busbar.bus.embedded;
 
 import io.busbar.bus.BusConfig;
-import io.busbar.bus.FsyncLatency;
+import io.busbar.bus.LatencyHistogram;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.log.LogOptions;
@@ -25,7 +25,7 @@ final class LogStorage implements AutoCloseable {
         return PartitionLogs.open(partitionDir, partition, config, options, scheduler);
     }
 
-    FsyncLatency fsyncLatency() {
+    LatencyHistogram fsyncLatency() {
         return scheduler.fsyncLatency();
     }
 

@@ -1,6 +1,6 @@
 package io.busbar.bus.log;
 
-import io.busbar.bus.FsyncLatency;
+import io.busbar.bus.LatencyHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ public final class LogScheduler implements AutoCloseable {
     private static final AtomicInteger SCHEDULERS = new AtomicInteger();
 
     private final ScheduledThreadPoolExecutor executor;
-    private final FsyncLatency fsyncLatency = new FsyncLatency();
+    private final LatencyHistogram fsyncLatency = new LatencyHistogram();
 
     /** A scheduler with {@code threads} threads (two suit most machines: fsyncs of different partitions overlap). */
     public LogScheduler(int threads) {
@@ -46,7 +46,7 @@ public final class LogScheduler implements AutoCloseable {
     }
 
     /** The fsync rounds of every log on this scheduler. */
-    public FsyncLatency fsyncLatency() {
+    public LatencyHistogram fsyncLatency() {
         return fsyncLatency;
     }
 

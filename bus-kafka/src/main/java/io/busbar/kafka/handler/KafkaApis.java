@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The handler of every API the listener serves, wired to one embedded bus. Listener state (cluster id, producer id
@@ -42,6 +43,11 @@ public final class KafkaApis implements AutoCloseable {
         ApiVersionTable table = new ApiVersionTable(h.keySet());
         h.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table));
         return new KafkaApis(h);
+    }
+
+    /** The same APIs with every handler wrapped (e.g. timed for metrics). */
+    public KafkaApis wrapped(UnaryOperator<Map<ApiKeys, ApiHandler>> wrapper) {
+        return new KafkaApis(wrapper.apply(handlers));
     }
 
     public Map<ApiKeys, ApiHandler> handlers() {

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -80,8 +79,7 @@ public final class AdminService implements BusbarService {
         }
         Bus bus = context.bus();
         Path dataDir = settings.getPath(RuntimeKeys.DATA_DIR);
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PrometheusNaming.apply(registry);
+        registry = context.metrics();
         bus.fsyncLatency().ifPresent(l -> registry.getPrometheusRegistry().register(new FsyncLatencyCollector(l)));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -165,9 +163,7 @@ public final class AdminService implements BusbarService {
         if (server != null) {
             server.stop();
         }
-        if (registry != null) {
-            registry.close();
-        }
+        // the registry is the runtime's (ServiceContext): other services' meters stay on it
     }
 
     /** Where the server listens (the real port when 0 was asked), or null when disabled or not started. */

@@ -1,9 +1,9 @@
 package io.busbar.routes.admin;
 
-import io.busbar.bus.FsyncLatency;
+import io.busbar.bus.LatencyHistogram;
 import io.prometheus.metrics.model.registry.Collector;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
@@ -16,20 +16,17 @@ final class FsyncLatencyCollector implements Collector {
 
     static final String NAME = "busbar_log_fsync_seconds";
 
-    private final FsyncLatency latency;
+    private final LatencyHistogram latency;
 
-    FsyncLatencyCollector(FsyncLatency latency) {
+    FsyncLatencyCollector(LatencyHistogram latency) {
         this.latency = latency;
     }
 
     @Override
     public MetricSnapshot collect() {
-        FsyncLatency.Snapshot s = latency.snapshot();
         return HistogramSnapshot.builder().name(NAME).unit(Unit.SECONDS)
                 .help("Time of one fsync round of a partition log (every segment written since the last round)")
-                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                        .classicHistogramBuckets(ClassicHistogramBuckets.of(s.upperBoundsSeconds(), s.counts()))
-                        .sum(s.sumSeconds()).build())
+                .dataPoint(LatencyHistogramPoints.of(latency.snapshot(), Labels.EMPTY))
                 .build();
     }
 }

@@ -37,6 +37,7 @@ public final class KafkaListenerService implements BusbarService {
             "Send fetched records straight from the segment files (sendfile).");
 
     private KafkaListener listener;
+    private Runnable unregisterMetrics = () -> { };
 
     @Override
     public String name() {
@@ -65,11 +66,15 @@ public final class KafkaListenerService implements BusbarService {
             }
         }
         listener = KafkaListener.start(embedded, KafkaListenerConfig.fromProperties(props));
+        KafkaRequestCollector collector = new KafkaRequestCollector(listener.requestMetrics());
+        context.metrics().getPrometheusRegistry().register(collector);
+        unregisterMetrics = () -> context.metrics().getPrometheusRegistry().unregister(collector);
     }
 
     @Override
     public void stop() {
         if (listener != null) {
+            unregisterMetrics.run();
             listener.close();
             listener = null;
         }

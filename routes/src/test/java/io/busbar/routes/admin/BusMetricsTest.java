@@ -8,7 +8,6 @@ import io.busbar.bus.CommittedOffset;
 import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.TestBackend;
 import io.busbar.bus.TopicPartition;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +33,7 @@ class BusMetricsTest {
     @BeforeEach
     void open() {
         bus = TestBackend.current().open(BusConfig.builder(dir).build());
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PrometheusNaming.apply(registry);
+        registry = PrometheusRegistries.create();
         registry.getPrometheusRegistry().register(new FsyncLatencyCollector(bus.fsyncLatency().orElseThrow()));
         metrics = new BusMetrics(bus.admin(), registry, dir, new PipelineEvents(registry), new MetricsHistory());
         bus.admin().createTopic("metered", 2, Map.of());
@@ -99,7 +97,7 @@ class BusMetricsTest {
     void theScrapePassesPromtool() throws Exception {
         commit("printer", 3, 2);
         metrics.sample();
-        Promtool.assertValidMetrics(registry.scrape());
+        MetricsScrape.assertPassesPromtool(registry.scrape());
     }
 
     private void commit(String group, long partition0, long partition1) {
@@ -112,6 +110,6 @@ class BusMetricsTest {
     }
 
     private double value(String series) {
-        return AdminApiTest.metricValue(registry.scrape(), series);
+        return MetricsScrape.value(registry.scrape(), series);
     }
 }

@@ -9,16 +9,23 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * Runs Prometheus's own linter, {@code promtool check metrics} (Debian package {@code prometheus}, installed by
- * .ci/run), on a scrape. Skips when promtool is missing, except under CI=true where that fails.
- */
-final class Promtool {
+/** Reads a Prometheus scrape (text format) in tests, and lints it with Prometheus's own promtool. */
+public final class MetricsScrape {
 
-    private Promtool() {
+    private MetricsScrape() {
     }
 
-    static void assertValidMetrics(String scrape) throws IOException, InterruptedException {
+    /** The value of one series (name and labels exactly as written), or -1 when absent. */
+    public static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(-1);
+    }
+
+    /**
+     * Runs {@code promtool check metrics} (Debian package {@code prometheus}, installed by .ci/run) on the scrape.
+     * Skips when promtool is missing, except under CI=true where that fails.
+     */
+    public static void assertPassesPromtool(String scrape) throws IOException, InterruptedException {
         Process process;
         try {
             process = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();

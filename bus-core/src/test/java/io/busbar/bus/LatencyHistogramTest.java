@@ -11,20 +11,20 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fsync histogram's buckets, and the embedded bus feeding it from its flush threads. */
-class FsyncLatencyTest {
+class LatencyHistogramTest {
 
     @TempDir
     Path dir;
 
     @Test
     void countsEachRoundInTheFirstBucketAtOrAboveIt() {
-        FsyncLatency latency = new FsyncLatency();
+        LatencyHistogram latency = new LatencyHistogram();
         latency.record(50_000);        // 50 µs: first bucket (<= 100 µs)
         latency.record(100_000);       // exactly 100 µs: still the first (bounds are inclusive)
         latency.record(3_000_000);     // 3 ms: the 5 ms bucket
         latency.record(60_000_000_000L); // a minute: +Inf
 
-        FsyncLatency.Snapshot s = latency.snapshot();
+        LatencyHistogram.Snapshot s = latency.snapshot();
         assertThat(s.counts()).hasSize(s.upperBoundsSeconds().length);
         assertThat(s.counts()[0]).isEqualTo(2);
         int fiveMs = Arrays.binarySearch(s.upperBoundsSeconds(), 0.005);

@@ -4,12 +4,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How long the log's fsyncs take, as a histogram with fixed buckets (100 µs to 10 s). Recording is a handful of
- * atomic increments with no lock and no allocation, so the log's flush threads call it on every fsync round without
- * slowing down; readers (a metrics scrape) take a {@link #snapshot()} from any thread. A snapshot taken while
- * fsyncs are recorded may be off by the rounds in flight, as any Prometheus histogram.
+ * How long something takes (the log's fsync rounds, the Kafka listener's requests), as a histogram with fixed
+ * buckets (100 µs to 10 s). Recording is a handful of atomic increments with no lock and no allocation, so the log's
+ * flush threads and the listener's event loops call it on every round or request without slowing down; readers (a
+ * metrics scrape) take a {@link #snapshot()} from any thread. A snapshot taken while times are recorded may be off
+ * by those in flight, as any Prometheus histogram.
  */
-public final class FsyncLatency {
+public final class LatencyHistogram {
 
     /** Upper bounds of the buckets, in seconds; the last bucket (+Inf) is implied. */
     private static final double[] UPPER_BOUNDS_SECONDS = {
@@ -24,8 +25,8 @@ public final class FsyncLatency {
 
     /**
      * @param upperBoundsSeconds each bucket's upper bound (inclusive); the last is +Inf
-     * @param counts             fsync rounds per bucket (not cumulative), one more than the bounds (the +Inf one)
-     * @param sumSeconds         the time of every round, summed
+     * @param counts             times recorded per bucket (not cumulative), one more than the bounds (the +Inf one)
+     * @param sumSeconds         every time recorded, summed
      */
     public record Snapshot(double[] upperBoundsSeconds, long[] counts, double sumSeconds) {
         public long count() {
@@ -40,7 +41,7 @@ public final class FsyncLatency {
     private final AtomicLongArray buckets = new AtomicLongArray(UPPER_BOUNDS_NANOS.length + 1);
     private final LongAdder sumNanos = new LongAdder();
 
-    /** Records one fsync round (every dirty segment of one partition) that took {@code nanos}. */
+    /** Records one round or request that took {@code nanos}. */
     public void record(long nanos) {
         int bucket = 0;
         while (bucket < UPPER_BOUNDS_NANOS.length && nanos > UPPER_BOUNDS_NANOS[bucket]) {
