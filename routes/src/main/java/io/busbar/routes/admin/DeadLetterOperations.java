@@ -126,13 +126,17 @@ public final class DeadLetterOperations {
      * ({@code fromOffset}: start there in every partition instead of after the last replay). Returns once the
      * replayed records are durable and the progress is committed.
      */
+    /** The body of a replay; only these fields are accepted. */
+    record ReplayRequest(Integer limit, Long fromOffset) { }
+
     public ReplayResult replay(String topic, JsonNode body) {
         String dlq = deadLetterTopic(topic);
-        int limit = body.path("limit").asInt(500);
+        ReplayRequest request = RequestBodies.read(body, ReplayRequest.class);
+        int limit = request.limit() == null ? 500 : request.limit();
         if (limit < 1 || limit > RecordOperations.MAX_LIMIT) {
             throw new InvalidRequestException("Replay 'limit' = " + limit + " is out of range: use 1.." + RecordOperations.MAX_LIMIT);
         }
-        Long fromOffset = body.hasNonNull("fromOffset") ? body.get("fromOffset").asLong() : null;
+        Long fromOffset = request.fromOffset();
         synchronized (replayLock) {
             TopicDescription d = bus.admin().describeTopic(dlq);
             Map<TopicPartition, Long> ends = new HashMap<>();

@@ -60,7 +60,13 @@ public final class RecordOperations {
      * Body: {@code {"records": [{"key": "k", "value": "v", "headers": {"h": "x"}, "partition": 0}]}}; a value that is
      * a JSON object or array is sent as its JSON text. Returns once every record is durable.
      */
+    /** The body of a produce call; only these fields are accepted (a value may be any JSON). */
+    record ProduceRequest(List<ProducedRecord> records) { }
+
+    record ProducedRecord(String key, JsonNode value, Map<String, String> headers, Integer partition, Long timestamp) { }
+
     public ProduceResult produce(String topic, JsonNode body) {
+        RequestBodies.read(body, ProduceRequest.class); // refuses unknown fields and wrong types, naming the field
         JsonNode list = body.path("records");
         if (!list.isArray() || list.isEmpty()) {
             throw new InvalidRequestException("Field 'records' is missing or empty: send {\"records\": [{\"value\": \"...\"}]}");

@@ -62,6 +62,16 @@ class AdminApiTest {
         HttpResponse<String> noName = busbar.send("POST", "/api/topics", "{\"partitions\": 2}");
         assertThat(noName.statusCode()).isEqualTo(400);
         assertThat(noName.body()).contains("'name'");
+        HttpResponse<String> numberAsName = busbar.send("POST", "/api/topics", "{\"name\": 5}");
+        assertThat(numberAsName.statusCode()).isEqualTo(400);
+        assertThat(numberAsName.body()).contains("'name'", "text");
+        assertThat(busbar.status("GET", "/api/topics/5")).isEqualTo(404);
+        HttpResponse<String> unknownField = busbar.send("POST", "/api/topics", "{\"name\": \"x-topic\", \"partitons\": 2}");
+        assertThat(unknownField.statusCode()).isEqualTo(400);
+        assertThat(unknownField.body()).contains("'partitons'", "partitions");
+        assertThat(busbar.send("POST", "/api/topics/api-records/records", "{\"records\": [{\"vale\": 1}]}").body())
+                .contains("'vale'");
+        assertThat(busbar.send("POST", "/api/dlq/payments/replay", "{\"limit\": \"all\"}").statusCode()).isEqualTo(400);
         HttpResponse<String> badJson = busbar.send("POST", "/api/topics", "{not json");
         assertThat(badJson.statusCode()).isEqualTo(400);
         assertThat(busbar.send("GET", "/api/topics/orders/records?limit=zero", null).body()).contains("'limit'");
