@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param truncateOnCorruption    when recovery finds a corrupt batch followed by valid ones (damage in the middle of a
  *                                log), drop everything from it on instead of refusing to open; off by default so that
  *                                an operator decides ({@code busbar.log.truncate.on.corruption})
+ * @param cleanerDedupeBufferBytes memory for one compaction pass's key map, 24 bytes per key; logs with more keys are
+ *                                compacted in several passes ({@code busbar.log.cleaner.dedupe.buffer.size}, 32 MiB)
  */
 public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
                         int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
-                        long retentionCheckIntervalMs, boolean truncateOnCorruption) {
+                        long retentionCheckIntervalMs, boolean truncateOnCorruption, long cleanerDedupeBufferBytes) {
 
     public BusConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -48,6 +50,7 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         private long offsetsRetentionMs = 7L * 24 * 3600 * 1000;
         private long retentionCheckIntervalMs = 60_000;
         private boolean truncateOnCorruption;
+        private long cleanerDedupeBufferBytes = io.busbar.bus.log.LogOptions.DEFAULT_DEDUPE_BUFFER_BYTES;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -61,10 +64,12 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         public Builder offsetsRetentionMs(long v) { offsetsRetentionMs = v; return this; }
         public Builder retentionCheckIntervalMs(long v) { retentionCheckIntervalMs = v; return this; }
         public Builder truncateOnCorruption(boolean v) { truncateOnCorruption = v; return this; }
+        public Builder cleanerDedupeBufferBytes(long v) { cleanerDedupeBufferBytes = v; return this; }
 
         public BusConfig build() {
             return new BusConfig(dataDir, durability, flushIntervalMs, autoCreateTopics, defaultPartitions,
-                    defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs, truncateOnCorruption);
+                    defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs, truncateOnCorruption,
+                    cleanerDedupeBufferBytes);
         }
     }
 }

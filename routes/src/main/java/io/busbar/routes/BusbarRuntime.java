@@ -4,7 +4,10 @@ import io.busbar.bus.Bus;
 import io.busbar.bus.BusConfig;
 import io.busbar.bus.kafka.KafkaBusConfig;
 import io.busbar.bus.Durability;
+import io.busbar.routes.validate.CheckedReload;
+import io.busbar.routes.validate.PipelineValidator;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.main.BaseMainSupport;
@@ -12,9 +15,11 @@ import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,13 +92,14 @@ public final class BusbarRuntime {
             main = createMain(bus, started, context.metrics());
             if (!stopRequested) {
                 main.run();
+                LOG.info("Pipelines stopped: in-flight exchanges finished, offsets committed");
             }
         } finally {
             for (int i = started.size() - 1; i >= 0; i--) {
                 stopService(started.get(i));
             }
             if (bus != null) {
-                bus.close();
+                bus.close(); // the embedded bus logs "Bus closed cleanly on <dir>" once flushed and synced
             }
             finished.countDown();
             removeHook(hook);
@@ -119,7 +125,11 @@ public final class BusbarRuntime {
         if (finished.getCount() == 0) {
             return;
         }
-        LOG.info("Signal received: stopping pipelines, committing offsets, closing the bus");
+        Main m = main;
+        List<String> routes = m == null || m.getCamelContext() == null ? List.of()
+                : m.getCamelContext().getRoutes().stream().map(r -> r.getRouteId()).sorted().toList();
+        LOG.info("Signal received: stopping {} route(s) {}, then the services {}, committing offsets, closing the bus",
+                routes.size(), routes, services.stream().map(BusbarService::name).toList());
         stop();
         try {
             if (!finished.await(120, TimeUnit.SECONDS)) {
@@ -141,6 +151,7 @@ public final class BusbarRuntime {
     private void stopService(BusbarService service) {
         try {
             service.stop();
+            LOG.info("Stopped service {}", service.name());
         } catch (Exception e) {
             LOG.warn("Service {} failed to stop cleanly", service.name(), e);
         }
@@ -166,7 +177,21 @@ public final class BusbarRuntime {
                 .defaultPartitions(settings.getInt(RuntimeKeys.DEFAULT_PARTITIONS))
                 .autoCreateTopics(settings.getBoolean(RuntimeKeys.AUTO_CREATE_TOPICS))
                 .truncateOnCorruption(settings.getBoolean(RuntimeKeys.TRUNCATE_ON_CORRUPTION))
+                .cleanerDedupeBufferBytes(settings.getLong(RuntimeKeys.CLEANER_DEDUPE_BUFFER_SIZE))
                 .build();
+    }
+
+    /** Edited pipeline files pass the start-up checks before they replace their running routes. */
+    private void checkReloadedFiles(CamelContext camel) {
+        RouteWatcherReloadStrategy reloader = camel.hasService(RouteWatcherReloadStrategy.class);
+        Path directory = pipelines.reloadDirectory();
+        if (reloader == null || reloader.getResourceReload() == null || directory == null) {
+            return;
+        }
+        PipelineValidator validator = new PipelineValidator(Thread.currentThread().getContextClassLoader(),
+                settings.camelProperties().keySet());
+        reloader.setResourceReload(new CheckedReload(reloader.getResourceReload(), validator,
+                () -> PipelineFiles.of(List.of(directory)).files()));
     }
 
     private Main createMain(Bus bus, List<BusbarService> startedServices, MeterRegistry metrics) {
@@ -184,12 +209,18 @@ public final class BusbarRuntime {
         m.bind("busbarRouteMetrics", routeMetrics);
         MainConfigurationProperties conf = m.configure();
         conf.setName("busbar");
-        conf.setRoutesIncludePattern(pipelines.includePattern());
+        if (!pipelines.files().isEmpty()) {
+            conf.setRoutesIncludePattern(pipelines.includePattern());
+        } else {
+            conf.setRoutesCollectorEnabled(false); // the bus alone: no routes, not even camel-main's classpath defaults
+        }
         if (settings.getBoolean(RuntimeKeys.RELOAD_ENABLED) && pipelines.reloadDirectory() != null) {
             conf.setRoutesReloadEnabled(true);
             conf.setRoutesReloadDirectory(pipelines.reloadDirectory().toString());
             conf.setRoutesReloadDirectoryRecursive(true);
             conf.setRoutesReloadPattern("*.yaml,*.yml,*.java");
+            // only the routes of the edited file restart; the other files' routes keep running untouched
+            conf.setRoutesReloadRemoveAllRoutes(false);
         }
         settings.camelProperties().forEach(m::addOverrideProperty);
         m.addMainListener(new MainListenerSupport() {
@@ -200,6 +231,7 @@ public final class BusbarRuntime {
 
             @Override
             public void afterStart(BaseMainSupport started) {
+                checkReloadedFiles(started.getCamelContext());
                 summaryPrinter.accept(StartupSummary.render(version, settings, pipelines, started.getCamelContext(),
                         bus, startedServices));
             }

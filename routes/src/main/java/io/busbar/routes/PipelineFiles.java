@@ -23,8 +23,18 @@ public record PipelineFiles(List<Path> files, Path reloadDirectory) {
 
     static final Set<String> EXTENSIONS = Set.of("yaml", "yml", "java");
 
-    /** @throws InvalidSettingException when a path does not exist, is not a pipeline file, or nothing is found */
+    /** No pipelines: the runtime serves the bus alone (its listeners), as {@code busbar run} with no path. */
+    public static final PipelineFiles NONE = new PipelineFiles(List.of(), null);
+
+    /**
+     * The pipelines under {@code paths}; {@link #NONE} when no path is given.
+     *
+     * @throws InvalidSettingException when a path does not exist, is not a pipeline file, or nothing is found
+     */
     public static PipelineFiles of(List<Path> paths) {
+        if (paths.isEmpty()) {
+            return NONE;
+        }
         List<Path> files = new ArrayList<>();
         Set<Path> directories = new java.util.LinkedHashSet<>();
         for (Path given : paths) {

@@ -6,6 +6,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.busbar.routes.validate.InvalidPipelineException;
+import io.busbar.routes.validate.PipelineValidator;
+import io.busbar.routes.validate.Problem;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,8 +25,9 @@ final class RunCommand implements Callable<Integer> {
 
     static final String DEFAULT_CONFIG = "busbar.properties";
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Pipeline files or directories (searched recursively).")
-    List<Path> paths;
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Pipeline files or directories (searched recursively)."
+            + " None: the bus alone, with its listeners (Kafka, admin, HTTP when enabled).")
+    List<Path> paths = List.of();
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Settings file (default: ./busbar.properties when present).")
@@ -40,31 +45,39 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             List<BusbarService> services = BusbarRuntime.discoverServices();
-            BusbarSettings settings = settings(services);
+            BusbarSettings settings = settings(config, overrides, services);
             PipelineFiles pipelines = PipelineFiles.of(paths);
+            List<Problem> problems = new PipelineValidator(Thread.currentThread().getContextClassLoader(),
+                    settings.camelProperties().keySet()).validate(pipelines.files(), List.of());
+            if (!problems.isEmpty()) {
+                throw new InvalidPipelineException(problems);
+            }
             new BusbarRuntime(settings, pipelines, services, BusbarCommand.version(), summary -> {
                 spec.commandLine().getOut().println(summary);
                 spec.commandLine().getOut().flush();
             }).run();
-            return 0;
-        } catch (InvalidSettingException | io.busbar.bus.InvalidConfigException e) {
+            return ExitCode.OK;
+        } catch (InvalidSettingException | io.busbar.bus.InvalidConfigException | InvalidPipelineException e) {
             spec.commandLine().getErr().println("busbar: " + e.getMessage());
             spec.commandLine().getErr().flush();
-            return 2;
+            return ExitCode.CONFIG;
         } catch (Exception e) {
             // e.g. a route that does not parse or an endpoint that cannot start: Camel's messages name the route
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            spec.commandLine().getErr().println("busbar: pipelines failed to start: " + e.getMessage()
-                    + (root != e ? System.lineSeparator() + "  cause: " + root : ""));
+            // a configuration error (e.g. a listener's port in use: change the setting) exits 2, as invalid settings do
+            int code = ExitCode.of(e);
+            spec.commandLine().getErr().println((code == ExitCode.CONFIG ? "busbar: " : "busbar: pipelines failed to start: ")
+                    + e.getMessage() + (root != e ? System.lineSeparator() + "  cause: " + root : ""));
             spec.commandLine().getErr().flush();
-            return 1;
+            return code;
         }
     }
 
-    private BusbarSettings settings(List<BusbarService> services) {
+    /** The settings of {@code --config} (or ./busbar.properties), the environment and {@code --set}, checked. */
+    static BusbarSettings settings(Path config, Map<String, String> overrides, List<BusbarService> services) {
         Map<String, String> file = Map.of();
         String fileName = DEFAULT_CONFIG;
         if (config != null) {

@@ -29,6 +29,11 @@ public final class RuntimeKeys {
             "When a partition log is damaged in the middle (not just a torn tail), drop everything from the damage on"
                     + " instead of refusing to start. Set it only after reading the error and saving a copy of the files.");
 
+    public static final ConfigKey CLEANER_DEDUPE_BUFFER_SIZE = ConfigKey.longValue("busbar.log.cleaner.dedupe.buffer.size",
+            io.busbar.bus.log.LogOptions.DEFAULT_DEDUPE_BUFFER_BYTES, 1024,
+            "Bytes of memory for one compaction pass's key map (24 bytes per key, as Kafka's log.cleaner.dedupe.buffer.size);"
+                    + " a compacted topic with more keys is cleaned in several passes.");
+
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
                     + " docs/scaling-out.md). Pipelines are the same on both.");
@@ -53,7 +58,7 @@ public final class RuntimeKeys {
     public static final String KAFKA_CONSUMER_PREFIX = "busbar.kafka.consumer.";
 
     public static final List<ConfigKey> ALL = List.of(DATA_DIR, DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS,
-            AUTO_CREATE_TOPICS, RELOAD_ENABLED, TRUNCATE_ON_CORRUPTION, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
+            AUTO_CREATE_TOPICS, RELOAD_ENABLED, TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
 
     private RuntimeKeys() {
     }

@@ -20,7 +20,8 @@ final class StartupSummary {
         s.append("Busbar ").append(version).append(" running\n");
         s.append("  data directory : ").append(settings.getPath(RuntimeKeys.DATA_DIR).toAbsolutePath().normalize())
                 .append(" (durability ").append(settings.get(RuntimeKeys.DURABILITY)).append(")\n");
-        s.append("  pipeline files : ").append(pipelines.files().size()).append('\n');
+        s.append("  pipeline files : ").append(pipelines.files().isEmpty()
+                ? "none: serving the bus alone (its listeners below)" : pipelines.files().size()).append('\n');
         for (var f : pipelines.files()) {
             s.append("    ").append(f).append('\n');
         }
@@ -32,8 +33,9 @@ final class StartupSummary {
         for (Endpoint e : camel.getEndpoints()) {
             endpoints.add(e.getEndpointBaseUri());
         }
-        s.append("  endpoints      : ").append(String.join(", ", endpoints)).append('\n');
-        s.append("  topics         : ").append(String.join(", ", new TreeSet<>(bus.admin().listTopics(false)))).append('\n');
+        s.append("  endpoints      : ").append(endpoints.isEmpty() ? "none" : String.join(", ", endpoints)).append('\n');
+        TreeSet<String> topics = new TreeSet<>(bus.admin().listTopics(false));
+        s.append("  topics         : ").append(topics.isEmpty() ? "none yet" : String.join(", ", topics)).append('\n');
         TreeSet<String> listeners = new TreeSet<>();
         for (BusbarService service : services) {
             service.endpoints().forEach(e -> listeners.add(service.name() + " " + e));

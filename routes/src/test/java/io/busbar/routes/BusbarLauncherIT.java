@@ -8,6 +8,8 @@ import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.GroupDescription;
 import io.busbar.bus.TopicPartition;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +141,79 @@ class BusbarLauncherIT {
             assertThat(copied).containsAll(expected);
             assertThat(committedTotal(bus, "copier", "in")).as("SIGTERM commits every processed offset").isEqualTo(records);
         }
+    }
+
+    /** Launches with standard output and standard error in two files, as a shell pipe would see them. */
+    private Process launchSeparated(Path stdout, Path stderr, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(HOME.resolve("bin/busbar").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().put("BUSBAR_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+        Process p = builder.start();
+        processes.add(p);
+        return p;
+    }
+
+    @Test
+    void sigtermLogsWhatItStopsAndThatTheBusClosedCleanlyOnStandardError() throws Exception {
+        Path pipeline = Files.writeString(dir.resolve("ticker.yaml"), """
+                - route:
+                    id: ticker
+                    from:
+                      uri: "timer:tick?period=200"
+                      steps:
+                        - to: "bus:ticks"
+                """);
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        Process p = launchSeparated(stdout, stderr, "run", pipeline.toString(), "--set", "busbar.data.dir=" + dir.resolve("data"),
+                "--set", FREE_ADMIN_PORT, "--set", FREE_KAFKA_PORT);
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(stdout).contains("Stop with Ctrl-C"));
+
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        String err = Files.readString(stderr);
+        assertThat(p.exitValue()).as(err).isEqualTo(143);
+        assertThat(err).contains("Signal received: stopping 1 route(s) [ticker], then the services [")
+                .contains("Pipelines stopped: in-flight exchanges finished, offsets committed")
+                .contains("Stopped service kafka-listener").contains("Stopped service admin")
+                .contains("Bus closed cleanly on " + dir.resolve("data"));
+        String out = Files.readString(stdout);
+        assertThat(out).as("standard output holds the summary, no log lines").contains("routes         : 1")
+                .doesNotContain(" INFO ");
+    }
+
+    @Test
+    void theBusAloneServesKafkaAndItsSummarySaysSo() throws Exception {
+        Path stdout = dir.resolve("stdout.txt");
+        Process p = launchSeparated(stdout, dir.resolve("stderr.txt"), "run", "--set", "busbar.data.dir=" + dir.resolve("data"),
+                "--set", FREE_ADMIN_PORT, "--set", FREE_KAFKA_PORT);
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(stdout).contains("Stop with Ctrl-C"));
+        assertThat(Files.readString(stdout)).contains("pipeline files : none: serving the bus alone")
+                .containsPattern("listeners      : admin http://127\\.0\\.0\\.1:\\d+/console/, kafka-listener kafka://127\\.0\\.0\\.1:\\d+");
+        p.destroy();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void jsonOfACommandGoesToStandardOutputAloneSoItParses() throws Exception {
+        Path data = dir.resolve("data");
+        try (Bus bus = Bus.open(BusConfig.builder(data).build())) {
+            bus.admin().createTopic("orders", 2, Map.of());
+        }
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+
+        Process p = launchSeparated(stdout, stderr, "topics", "list", "--data-dir", data.toString(), "--json");
+
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(stderr)).isZero();
+        JsonNode json = new ObjectMapper().readTree(stdout.toFile()); // what `| jq` reads
+        assertThat(json.toString()).contains("\"orders\"");
+        assertThat(Files.readString(stderr)).as("the bus's log lines went to standard error").contains("Bus open on");
     }
 
     private static List<String> lines(Path file) throws IOException {

@@ -55,4 +55,12 @@ class PipelineFilesTest {
         assertThatThrownBy(() -> PipelineFiles.of(List.of(dir)))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("No pipeline files");
     }
+
+    @Test
+    void noPathMeansNoPipelinesButADirectoryWithoutAnyIsStillAMistake() {
+        assertThat(PipelineFiles.of(List.of())).isSameAs(PipelineFiles.NONE);
+        assertThat(PipelineFiles.NONE.files()).isEmpty();
+        assertThat(PipelineFiles.NONE.reloadDirectory()).isNull();
+        assertThatThrownBy(() -> PipelineFiles.of(List.of(dir))).isInstanceOf(InvalidSettingException.class);
+    }
 }

@@ -27,7 +27,7 @@ final class DataDirectoryLock implements AutoCloseable {
     static DataDirectoryLock acquire(Path dataDir) {
         FileChannel channel = null;
         try {
-            Files.createDirectories(dataDir);
+            io.busbar.bus.log.LogFiles.createDirectoriesDurably(dataDir);
             channel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {

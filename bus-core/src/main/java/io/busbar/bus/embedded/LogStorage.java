@@ -18,7 +18,8 @@ final class LogStorage implements AutoCloseable {
 
     LogStorage(BusConfig config) {
         this.options = LogOptions.DEFAULT.withDurability(config.durability()).withFlushIntervalMs(config.flushIntervalMs())
-                .withTruncateOnCorruption(config.truncateOnCorruption());
+                .withTruncateOnCorruption(config.truncateOnCorruption())
+                .withCleanerDedupeBufferBytes(config.cleanerDedupeBufferBytes());
     }
 
     PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config) {

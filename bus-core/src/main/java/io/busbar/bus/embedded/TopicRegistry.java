@@ -27,9 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * The topics of one data directory and their open partition logs.
  *
  * <p>Layout: {@code <dataDir>/topics/<topic>.properties} holds each topic's id, partition count and settings;
- * {@code <dataDir>/<topic>-<partition>/} holds each partition's log (Kafka's naming). Topic deletion renames the
- * partition directories to {@code <topic>-<partition>.<id>-delete} before removing the metadata file, so a crash half-way
- * never leaves a topic with missing partitions; leftovers are removed at the next open.
+ * {@code <dataDir>/<topic>-<partition>/} holds each partition's log (Kafka's naming) and, in {@code partition.metadata},
+ * the id of its topic. Topic deletion removes the metadata file first (durably: from then on the topic does not
+ * exist), then renames the partition directories to {@code <topic>-<partition>.<id>-delete} and removes them. A crash
+ * half-way leaves directories whose topic id no longer matches: they are removed at the next open, or when a topic of
+ * the same name is created, never reopened as its log.
  *
  * <p>Thread-safe: lookups are lock-free; changes (create, delete, add partitions) are serialised.
  */
@@ -62,7 +64,7 @@ final class TopicRegistry implements AutoCloseable {
     /** Loads every topic's metadata and opens (recovering if needed) its partition logs. */
     void load() {
         try {
-            Files.createDirectories(metadataDir);
+            LogFiles.createDirectoriesDurably(metadataDir);
             removeLeftoversOfDeletedTopics();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(metadataDir, "*.properties")) {
                 for (Path file : files) {
@@ -70,6 +72,7 @@ final class TopicRegistry implements AutoCloseable {
                     put(new Topic(metadata, openLogs(metadata, 0, List.of())));
                 }
             }
+            removePartitionsOfDeletedTopics();
         } catch (IOException e) {
             throw new StorageException("Cannot load topics from " + metadataDir + ": " + e.getMessage(), e);
         }
@@ -156,22 +159,11 @@ final class TopicRegistry implements AutoCloseable {
         Topic topic = require(name);
         topics.remove(name);
         topicsById.remove(topic.metadata.topicId());
-        List<Path> renamed = new ArrayList<>();
+        topic.logs.forEach(PartitionLog::close);
+        TopicMetadataFile.delete(metadataDir, name); // durable: the topic is gone, whatever happens next
         for (PartitionLog log : topic.logs) {
-            log.close();
-            Path dir = partitionDir(log.topicPartition());
-            Path target = dataDir.resolve(dir.getFileName() + "." + topic.metadata.topicId() + DELETE_SUFFIX);
-            try {
-                if (Files.exists(dir)) {
-                    Files.move(dir, target);
-                    renamed.add(target);
-                }
-            } catch (IOException e) {
-                throw new StorageException("Cannot delete partition directory " + dir + ": " + e.getMessage(), e);
-            }
+            discard(partitionDir(log.topicPartition()), topic.metadata.topicId());
         }
-        TopicMetadataFile.delete(metadataDir, name);
-        renamed.forEach(TopicRegistry::deleteRecursively);
     }
 
     @Override
@@ -203,13 +195,53 @@ final class TopicRegistry implements AutoCloseable {
         List<PartitionLog> logs = new ArrayList<>(existing);
         for (int p = from; p < metadata.partitions(); p++) {
             TopicPartition tp = new TopicPartition(metadata.name(), p);
-            logs.add(opener.open(partitionDir(tp), tp, metadata.config()));
+            Path dir = partitionDir(tp);
+            Optional<UUID> owner = PartitionMetadataFile.read(dir);
+            if (owner.isPresent() && !owner.get().equals(metadata.topicId())) {
+                LOG.info("{} belongs to an earlier topic '{}' (id {}) whose deletion did not finish: removing it", dir,
+                        metadata.name(), owner.get());
+                discard(dir, owner.get());
+            }
+            logs.add(opener.open(dir, tp, metadata.config()));
+            if (owner.isEmpty() || !owner.get().equals(metadata.topicId())) {
+                PartitionMetadataFile.write(dir, metadata.topicId());
+            }
         }
         return List.copyOf(logs);
     }
 
     private Path partitionDir(TopicPartition tp) {
         return dataDir.resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    /**
+     * Renames a partition directory of a deleted topic out of the way (durably: its name may be reused at once) and
+     * removes it.
+     */
+    private void discard(Path dir, UUID topicId) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Path target = dataDir.resolve(dir.getFileName() + "." + topicId + DELETE_SUFFIX);
+        try {
+            LogFiles.renameDurably(dir, target);
+        } catch (IOException e) {
+            throw new StorageException("Cannot delete partition directory " + dir + ": " + e.getMessage(), e);
+        }
+        deleteRecursively(target);
+    }
+
+    /** Partition directories whose topic id names no topic: left by a deletion that a crash cut short. */
+    private void removePartitionsOfDeletedTopics() throws IOException {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                Optional<UUID> owner = PartitionMetadataFile.read(dir);
+                if (owner.isPresent() && !topicsById.containsKey(owner.get())) {
+                    LOG.info("Removing {}: its topic (id {}) was deleted", dir, owner.get());
+                    discard(dir, owner.get());
+                }
+            }
+        }
     }
 
     private void removeLeftoversOfDeletedTopics() throws IOException {

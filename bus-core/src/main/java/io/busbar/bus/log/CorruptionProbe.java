@@ -13,9 +13,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Tells a torn tail from corruption in the middle of a log: looks for any valid v2 batch (plausible header, magic 2,
- * matching CRC-32C) starting at any byte position after the damage. A crash tears only the end of what was being
- * written, so a valid batch after the damage means acknowledged data was damaged. Runs only when recovery already
- * found damage. Stateless and thread-safe.
+ * matching CRC-32C) starting at any byte position after the damage, and whether the damage is a page of zeros. A valid
+ * batch after the damage means acknowledged data was damaged, unless the damage lies past the last flush and has the
+ * shape a power loss gives it (see LogLoader). Runs only when recovery already found damage. Stateless and thread-safe.
  */
 final class CorruptionProbe {
     private static final int CHUNK = 8 << 20;
@@ -24,8 +24,29 @@ final class CorruptionProbe {
     private static final int CRC_OFFSET = 17;
     private static final int ATTRIBUTES_OFFSET = 21;
     private static final int LOG_OVERHEAD = 12;
+    private static final long PAGE = 4096;
 
     private CorruptionProbe() {
+    }
+
+    /** Whether the bytes from {@code from} to the end of its 4 KiB page (or of the file) are all zeros. */
+    static boolean zeroPageAt(Path file, long from) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long end = Math.min(channel.size(), (from / PAGE + 1) * PAGE);
+            if (end <= from) {
+                return false;
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) (end - from));
+            while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) >= 0) {
+                // read fully
+            }
+            for (int i = 0; i < buffer.position(); i++) {
+                if (buffer.get(i) != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Whether a valid batch with offsets at or above {@code minOffset} starts at or after byte {@code from}. */

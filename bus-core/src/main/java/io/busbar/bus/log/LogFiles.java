@@ -81,11 +81,46 @@ public final class LogFiles {
     }
 
     /** Renames atomically; the caller fsyncs the directory (often once for several renames). */
-    static void rename(Path from, Path to) throws IOException {
+    public static void rename(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and any missing parents, fsyncing the parent of each directory it creates, so that what is
+     * written inside later is not lost with a directory entry that never reached the disk.
+     */
+    public static void createDirectoriesDurably(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        createDirectoriesDurably(abs.getParent());
+        try {
+            Files.createDirectory(abs);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(abs)) {
+                throw e;
+            }
+            return;
+        }
+        fsyncDirectory(abs.getParent());
+    }
+
+    /**
+     * Renames atomically and fsyncs the directories involved, so the new name survives a power loss before anything
+     * that relies on it is done (the helper for a single rename; batches use {@link #rename} and fsync once).
+     */
+    public static void renameDurably(Path from, Path to) throws IOException {
+        rename(from, to);
+        Path target = to.toAbsolutePath().getParent();
+        fsyncDirectory(target);
+        Path source = from.toAbsolutePath().getParent();
+        if (!source.equals(target)) {
+            fsyncDirectory(source);
         }
     }
 

@@ -105,10 +105,7 @@ final class LogLoader {
     }
 
     private void createDirectory() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            LogFiles.fsyncDirectory(dir.toAbsolutePath().getParent());
-        }
+        LogFiles.createDirectoriesDurably(dir);
     }
 
     /**
@@ -200,14 +197,19 @@ final class LogLoader {
         }
         List<LogSegment> scanned = new ArrayList<>();
         long expectedNext = -1;
+        boolean previousScanned = false;
         for (LogSegment segment : segments.snapshot()) {
+            if (contiguous && expectedNext >= 0 && segment.baseOffset() > expectedNext && previousScanned) {
+                dropUnflushedSegments(segments, segment, expectedNext);
+                break;
+            }
             boolean trusted = segment.baseOffset() < firstUntrusted && !swapped.contains(segment.baseOffset());
             LogSegment.RecoveryScan scan = trusted ? segment.loadTrusted(contiguous) : segment.recover(contiguous);
             if (scan != null) {
                 scanned.add(segment);
             }
             if (scan != null && !scan.clean()) {
-                handleDamage(segments, segment, scan);
+                handleDamage(segments, segment, scan, recoveryPoint);
                 break;
             }
             if (expectedNext >= 0 && segment.baseOffset() < expectedNext) {
@@ -215,28 +217,67 @@ final class LogLoader {
                         + segment.baseOffset() + " overlaps the previous segment, which ends at " + (expectedNext - 1));
             }
             expectedNext = segment.nextOffset();
+            previousScanned = scan != null;
         }
         return scanned;
     }
 
-    /** Truncates a torn tail (and any segments after it), or refuses corruption in the middle of the log. */
-    private void handleDamage(LogSegments segments, LogSegment damaged, LogSegment.RecoveryScan scan) throws IOException {
+    /**
+     * The segment before {@code first} ends below {@code first}'s base offset: its last writes never reached the disk,
+     * yet the roll that created {@code first} (after them) did. Nothing from the lost writes on was acknowledged
+     * (acknowledgement waits for an fsync that covers everything before it), so {@code first} and the segments after
+     * it go, and the log continues from {@code expectedNext}.
+     */
+    private void dropUnflushedSegments(LogSegments segments, LogSegment first, long expectedNext) throws IOException {
+        List<LogSegment> dropped = new ArrayList<>();
+        for (LogSegment s = first; s != null; s = segments.higher(s)) {
+            dropped.add(s);
+        }
+        long bytes = dropped.stream().mapToLong(LogSegment::size).sum();
+        LOG.warn("{}: the segment before {} ends at offset {}: a crash lost its unflushed tail after the next segment"
+                + " was created; dropping offsets {} and later ({} bytes in {} segment(s)), none of which was acknowledged",
+                partition, first.file(), expectedNext, expectedNext, bytes, dropped.size());
+        for (LogSegment s : dropped) {
+            segments.remove(s);
+            s.closeAndDelete();
+        }
+        LogFiles.fsyncDirectory(dir);
+    }
+
+    /**
+     * Truncates a torn tail (and any segments after it), or refuses corruption in the middle of the log. Valid batches
+     * after the damage usually mean acknowledged data was damaged, except when the damage is what a power loss leaves
+     * past the last flush: a batch the end of its file cuts off, or a page of zeros (a hole where the file grew but
+     * the data never reached the disk), followed by later writes the operating system happened to write back first
+     * (a later segment, or a later page). Those were never acknowledged: acknowledgement waits for an fsync that
+     * covers everything before it.
+     */
+    private void handleDamage(LogSegments segments, LogSegment damaged, LogSegment.RecoveryScan scan, long recoveryPoint)
+            throws IOException {
         List<LogSegment> later = new ArrayList<>();
         for (LogSegment s = segments.higher(damaged); s != null; s = segments.higher(s)) {
             later.add(s);
         }
-        boolean validFollows = CorruptionProbe.validBatchAfter(damaged.file(), scan.validBytes() + 1L, scan.nextOffset());
+        boolean validInSegment = CorruptionProbe.validBatchAfter(damaged.file(), scan.validBytes() + 1L, scan.nextOffset());
+        boolean validFollows = validInSegment;
         for (LogSegment s : later) {
             validFollows = validFollows || CorruptionProbe.validBatchAfter(s.file(), 0, scan.nextOffset());
         }
-        if (validFollows && !options.truncateOnCorruption()) {
+        // a batch "cut short" with valid batches after it in the same file is a damaged length field, not a torn write
+        boolean unflushedWrites = validFollows && scan.nextOffset() >= recoveryPoint
+                && ((scan.cutShort() && !validInSegment) || CorruptionProbe.zeroPageAt(damaged.file(), scan.validBytes()));
+        if (validFollows && !unflushedWrites && !options.truncateOnCorruption()) {
             throw new CorruptLogException(damaged.file(), scan.validBytes(), scan.nextOffset(), scan.problem());
         }
         long lostBytes = (long) scan.size() - scan.validBytes();
         for (LogSegment s : later) {
             lostBytes += s.size();
         }
-        if (validFollows) {
+        if (unflushedWrites) {
+            LOG.warn("{}: a crash left writes past the last flush out of order ({} at byte {} of {}, later data present):"
+                    + " dropping offsets {} and later ({} bytes), none of which was acknowledged", partition, scan.problem(),
+                    scan.validBytes(), damaged.file(), scan.nextOffset(), lostBytes);
+        } else if (validFollows) {
             LOG.error("{}: segment {} is corrupt at byte {} ({}); truncateOnCorruption is set, dropping offsets {} "
                     + "and later ({} bytes)", partition, damaged.file(), scan.validBytes(), scan.problem(),
                     scan.nextOffset(), lostBytes);

@@ -269,10 +269,11 @@ final class LogSegment {
         }
         nextOffset = next;
         int size = records.sizeInBytes();
-        if (problem == null && validBytes < size) {
+        boolean cutShort = problem == null && validBytes < size;
+        if (cutShort) {
             problem = "a record batch is cut short by the end of the file";
         }
-        return new RecoveryScan(validBytes, size, next, problem);
+        return new RecoveryScan(validBytes, size, next, problem, cutShort);
     }
 
     /**
@@ -298,9 +299,10 @@ final class LogSegment {
 
     /**
      * The result of a recovery scan: {@code validBytes} of good batches, then (when {@code problem} is set) bytes
-     * that failed the checks from that position on.
+     * that failed the checks from that position on; {@code cutShort} when those bytes are a batch that the end of the
+     * file cuts off (a write the crash tore: a file's size never shrinks by itself).
      */
-    record RecoveryScan(int validBytes, int size, long nextOffset, String problem) {
+    record RecoveryScan(int validBytes, int size, long nextOffset, String problem, boolean cutShort) {
         boolean clean() {
             return problem == null;
         }

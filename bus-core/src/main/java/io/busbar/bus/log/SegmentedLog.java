@@ -80,7 +80,7 @@ final class SegmentedLog implements PartitionLog {
                 loaded.recoveryPoint());
         this.flushLock = flusher.lock();
         this.deletion = new DelayedSegmentDeletion(partition, scheduler, flushLock);
-        this.cleaner = new LogCleaner(this);
+        this.cleaner = new LogCleaner(this, options.cleanerDedupeBufferBytes());
     }
 
     /** The log end with the active segment and its size, read together. */

@@ -118,9 +118,63 @@ class LogCleanerTest {
         assertThat(gone.get(0).hasValue()).isFalse();
         assertThat(gone.get(0).offset()).isEqualTo(2);
 
-        log.compact(5000 + 10_001);
-        assertThat(TestBatches.readAll(log, 0)).noneMatch(r -> r.key() != null
-                && StandardCharsets.UTF_8.decode(r.key().duplicate()).toString().equals("gone"));
+        log.compact(6000 + 9_999); // the first pass (at 6000) started the tombstone's delete.retention.ms
+        assertThat(TestBatches.readAll(log, 0)).anyMatch(r -> isKey(r, "gone"));
+        log.compact(6000 + 10_000);
+        assertThat(TestBatches.readAll(log, 0)).noneMatch(r -> isKey(r, "gone"));
+    }
+
+    @Test
+    void keepsATombstoneWithAnOldTimestampForDeleteRetentionAfterThePassThatCleanedIt() {
+        PartitionLog log = open(root.resolve("prices-0"));
+        put(log, 1000, "gone", "v1");
+        put(log, 1000, "gone", null); // written long ago (CreateTime 1000), cleaned first at 1,000,000
+        for (int i = 0; i < 60; i++) {
+            put(log, 1000, "filler", "f" + i);
+        }
+        log.compact(1_000_000);
+        List<Record> gone = TestBatches.readAll(log, 0).stream().filter(r -> isKey(r, "gone")).toList();
+        assertThat(gone).hasSize(1);
+        assertThat(gone.get(0).hasValue()).isFalse();
+        assertThat(gone.get(0).timestamp()).as("the record keeps its own timestamp").isEqualTo(1000);
+
+        log.compact(1_000_000 + 9_999);
+        assertThat(TestBatches.readAll(log, 0)).anyMatch(r -> isKey(r, "gone"));
+        log.compact(1_000_000 + 10_000);
+        assertThat(TestBatches.readAll(log, 0)).noneMatch(r -> isKey(r, "gone"));
+    }
+
+    @Test
+    void cleansMoreKeysThanTheKeyMapHoldsInSeveralPasses() {
+        // 2 KiB of key map: 85 slots, 76 keys per pass; 1,000 keys written twice need many passes
+        PartitionLog log = PartitionLogs.open(root.resolve("prices-0"), TP, COMPACTED,
+                LogOptions.DEFAULT.withCleanerDedupeBufferBytes(2048));
+        opened.add(log);
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < 1000; k++) {
+                put(log, 1000, "key-" + k, "v" + round + "-" + k);
+            }
+        }
+        for (int i = 0; i < 60; i++) {
+            put(log, 1000, "filler", "f" + i);
+        }
+        int passes = 0;
+        long keyRecords;
+        do {
+            log.compact(2000);
+            passes++;
+            keyRecords = TestBatches.readAll(log, 0).stream().filter(r -> TestBatches.value(r).startsWith("v")).count();
+        } while (keyRecords > 1000 && passes < 100);
+        assertThat(keyRecords).as("one record per key once enough passes ran").isEqualTo(1000);
+        assertThat(passes).as("passes of at most 76 keys each").isGreaterThan(10);
+        Map<String, String> latest = latestValues(TestBatches.readAll(log, 0));
+        for (int k = 0; k < 1000; k++) {
+            assertThat(latest.get("key-" + k)).isEqualTo("v1-" + k);
+        }
+    }
+
+    private static boolean isKey(Record r, String key) {
+        return r.key() != null && StandardCharsets.UTF_8.decode(r.key().duplicate()).toString().equals(key);
     }
 
     @Test

@@ -26,9 +26,7 @@ public record BrokerIdentity(int nodeId, String host, int port, String clusterId
                 id = Files.readString(file, StandardCharsets.UTF_8).trim();
             } else {
                 id = Uuid.randomUuid().toString();
-                Path tmp = stateDir.resolve("cluster.id.tmp");
-                Files.writeString(tmp, id, StandardCharsets.UTF_8);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                io.busbar.bus.log.LogFiles.writeAtomically(file, id.getBytes(StandardCharsets.UTF_8));
             }
             return new BrokerIdentity(NODE_ID, host, port, id);
         } catch (IOException e) {

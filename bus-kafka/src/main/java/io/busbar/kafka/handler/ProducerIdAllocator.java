@@ -1,17 +1,16 @@
 package io.busbar.kafka.handler;
 
+import io.busbar.bus.log.LogFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Hands out producer ids that stay unique across restarts: ids come in blocks of {@value #BLOCK}, and the end of the
- * current block is written (fsync, atomic rename) before any id of it is given out, so a crash at most skips ids.
+ * current block is written durably (fsync, atomic rename, directory fsync) before any id of it is given out, so a crash at most skips ids.
  * Thread-safe.
  */
 final class ProducerIdAllocator {
@@ -25,7 +24,7 @@ final class ProducerIdAllocator {
     ProducerIdAllocator(Path stateDir) {
         this.file = stateDir.resolve("producer-id-block");
         try {
-            Files.createDirectories(stateDir);
+            LogFiles.createDirectoriesDurably(stateDir);
             long start = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0;
             this.next = start;
             this.blockEnd = start;
@@ -44,13 +43,10 @@ final class ProducerIdAllocator {
     }
 
     private void persist(long end) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, Long.toString(end), StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // the rename must be durable too (LogFiles fsyncs the directory): else a power loss could bring the old
+            // block back and hand out its ids a second time
+            LogFiles.writeAtomically(file, Long.toString(end).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot persist the producer id block to " + file, e);
         }

@@ -44,11 +44,11 @@ class CsvToJsonlSampleTest {
         try (var in = Files.newInputStream(SAMPLE.resolve("busbar.properties"))) {
             settings.load(in);
         }
-        assertThat(settings.getProperty("csv.inbox")).isNotBlank();
+        assertThat(settings.getProperty("app.csv.inbox")).isNotBlank();
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         Path outbox = dir.resolve("outbox");
-        settings.setProperty("csv.inbox", inbox.toString());
-        settings.setProperty("jsonl.outbox", outbox.toString());
+        settings.setProperty("app.csv.inbox", inbox.toString());
+        settings.setProperty("app.jsonl.outbox", outbox.toString());
 
         try (Bus bus = TestBackend.current().open(BusConfig.builder(dir.resolve("bus")).defaultPartitions(3).build());
              CamelContext camel = new DefaultCamelContext()) {

@@ -51,9 +51,8 @@ class HttpIngestSampleTest {
         camel = new DefaultCamelContext();
         camel.addComponent("bus", new BusComponent(bus));
         Properties ports = new Properties();
-        ports.put("sample.ingest.port", Integer.toString(ingestPort));
-        ports.put("sample.receiver.port", Integer.toString(receiverPort));
-        ports.put("sample.webhook.url", "http://127.0.0.1:" + receiverPort + "/webhook");
+        ports.put("app.ingest.port", Integer.toString(ingestPort));
+        ports.put("app.receiver.port", Integer.toString(receiverPort));
         camel.getPropertiesComponent().setInitialProperties(ports);
         for (String file : List.of("ingest.yaml", "webhook.yaml", "receiver.yaml")) {
             PluginHelper.getRoutesLoader(camel).loadRoutes(
