@@ -6,6 +6,7 @@
 #   bench/kafka-perf/run.sh [busbar|kafka|all]      (default: all)
 #   RECORDS_100=500000 RECORDS_1K=200000 bench/kafka-perf/run.sh busbar
 #   DURABILITY=os bench/kafka-perf/run.sh all   # Busbar without fsync (OS write-back) against Kafka's default
+#   MODE=txn bench/kafka-perf/run.sh all         # produce only: idempotent against --transactional-id
 #
 # Prints one result line per case; see docs/performance.md, "Kafka listener". Needs Maven and a JDK 17+.
 set -euo pipefail
@@ -28,8 +29,27 @@ TOOLS_CP=$(cat "$WORK/tools.cp")
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+run_txn_cases() { # $1 = label, $2 = bootstrap: the same producer, idempotent and then transactional
+  local label=$1 bootstrap=$2 n=${RECORDS_TXN:-200000}
+  for partitions in 1 4; do
+    for mode in idempotent transactional; do
+      local topic="perf-txn-$partitions-$mode" extra=()
+      [ "$mode" = transactional ] && extra=(--transactional-id "perf-$topic" --transaction-duration-ms "${TXN_MS:-100}")
+      java -cp "$TOOLS_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
+        --topic "$topic" --partitions "$partitions" --replication-factor 1 >/dev/null 2>&1
+      local produced
+      produced=$(java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
+        --num-records "$n" --record-size 1024 --throughput -1 "${extra[@]}" \
+        --producer-props bootstrap.servers="$bootstrap" acks=all 2>/dev/null | grep "records sent" | tail -1)
+      local what=$mode; [ "$mode" = transactional ] && what="transactional, ${TXN_MS:-100} ms transactions"
+      echo "$label | partitions=$partitions | record=1024B | $what | produce: $produced"
+    done
+  done
+}
+
 run_cases() { # $1 = label, $2 = bootstrap
   local label=$1 bootstrap=$2
+  if [ "${MODE:-}" = txn ]; then run_txn_cases "$label" "$bootstrap"; return; fi
   for partitions in 1 4; do
     for size in 100 1024; do
       local n=$RECORDS_100; [ "$size" = 1024 ] && n=$RECORDS_1K

@@ -247,7 +247,8 @@ class ProtocolEdgeCasesTest {
             assertThat(r.data().apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).isZero();
             assertThat(r.data().apiKeys().find(ApiKeys.JOIN_GROUP.id).minVersion()).isZero();
             assertThat(r.data().apiKeys().find(ApiKeys.INIT_PRODUCER_ID.id)).isNotNull();
-            assertThat(r.data().apiKeys().find(ApiKeys.ADD_PARTITIONS_TO_TXN.id)).isNull();
+            // transactions in the producer's form: AddPartitionsToTxn v4+ is Kafka's broker-to-broker verification
+            assertThat(r.data().apiKeys().find(ApiKeys.ADD_PARTITIONS_TO_TXN.id).maxVersion()).isEqualTo((short) 3);
         }
     }
 }

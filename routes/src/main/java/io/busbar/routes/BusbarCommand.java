@@ -13,7 +13,7 @@ import java.util.Properties;
  */
 @Command(name = "busbar", mixinStandardHelpOptions = true, versionProvider = BusbarCommand.Version.class,
         description = "An integration bus: a durable, Kafka-compatible log with Apache Camel pipelines.",
-        subcommands = { RunCommand.class, ValidateCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class,
+        subcommands = { RunCommand.class, ValidateCommand.class, TestCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class,
                 // operations (io.busbar.routes.cli): talk to a running runtime (--url) or a stopped data dir (--data-dir)
                 io.busbar.routes.cli.TopicsCommand.class, io.busbar.routes.cli.GroupsCommand.class,
                 io.busbar.routes.cli.ProduceCommand.class, io.busbar.routes.cli.ConsumeCommand.class,

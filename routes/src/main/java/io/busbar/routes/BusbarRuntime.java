@@ -223,7 +223,13 @@ public final class BusbarRuntime {
             conf.setRoutesReloadRemoveAllRoutes(false);
         }
         settings.camelProperties().forEach(m::addOverrideProperty);
+        ClassLoader pipelineLoader = Thread.currentThread().getContextClassLoader(); // with the plugins (Plugins)
         m.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport configuring) {
+                configuring.getCamelContext().setApplicationContextClassLoader(pipelineLoader);
+            }
+
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 startedServices.forEach(s -> s.camelConfigured(configured.getCamelContext()));

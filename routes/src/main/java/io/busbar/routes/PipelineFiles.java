@@ -48,7 +48,8 @@ public record PipelineFiles(List<Path> files, Path reloadDirectory) {
                 directories.add(path);
             } else if (Files.isRegularFile(path)) {
                 if (!isPipelineFile(path)) {
-                    throw new InvalidSettingException("'" + given + "' is not a pipeline file: use .yaml, .yml or .java");
+                    throw new InvalidSettingException("'" + given + "' is not a pipeline file: use .yaml, .yml or .java"
+                            + (path.toString().endsWith(TEST_FILE_SUFFIX) ? " (run pipeline tests with busbar test)" : ""));
                 }
                 files.add(path);
                 directories.add(path.getParent());
@@ -65,8 +66,14 @@ public record PipelineFiles(List<Path> files, Path reloadDirectory) {
         return new PipelineFiles(List.copyOf(files), reload);
     }
 
+    /** Pipeline tests ({@code busbar test}) sit beside the pipelines they test: never loaded as routes. */
+    public static final String TEST_FILE_SUFFIX = ".test.yaml";
+
     static boolean isPipelineFile(Path p) {
         String name = p.getFileName().toString();
+        if (name.endsWith(TEST_FILE_SUFFIX)) {
+            return false;
+        }
         int dot = name.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }

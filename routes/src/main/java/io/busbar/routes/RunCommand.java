@@ -46,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             List<BusbarService> services = BusbarRuntime.discoverServices();
             BusbarSettings settings = settings(config, overrides, services);
+            Plugins.install(settings);
             PipelineFiles pipelines = PipelineFiles.of(paths);
             List<Problem> problems = new PipelineValidator(Thread.currentThread().getContextClassLoader(),
                     settings.camelProperties().keySet()).validate(pipelines.files(), List.of());

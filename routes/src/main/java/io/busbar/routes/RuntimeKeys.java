@@ -22,6 +22,10 @@ public final class RuntimeKeys {
     public static final ConfigKey AUTO_CREATE_TOPICS = ConfigKey.bool("busbar.topics.auto.create", true,
             "Create a topic when it is first produced to or consumed.");
 
+    public static final ConfigKey PLUGINS_DIR = ConfigKey.string("busbar.plugins.dir", "plugins",
+            "Folder of user connectors loaded at start without a rebuild: *.jar (Camel components, beans, processors) and"
+                    + " kamelets/*.kamelet.yaml. Relative to the working directory; a missing folder loads nothing.");
+
     public static final ConfigKey RELOAD_ENABLED = ConfigKey.bool("busbar.reload.enabled", true,
             "Reload a pipeline file (YAML or Java) when it changes, without a restart.");
 
@@ -58,7 +62,7 @@ public final class RuntimeKeys {
     public static final String KAFKA_CONSUMER_PREFIX = "busbar.kafka.consumer.";
 
     public static final List<ConfigKey> ALL = List.of(DATA_DIR, DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS,
-            AUTO_CREATE_TOPICS, RELOAD_ENABLED, TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
+            AUTO_CREATE_TOPICS, RELOAD_ENABLED, PLUGINS_DIR, TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
 
     private RuntimeKeys() {
     }

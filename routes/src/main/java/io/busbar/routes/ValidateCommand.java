@@ -59,7 +59,9 @@ final class ValidateCommand implements Callable<Integer> {
         List<Problem> problems = new ArrayList<>();
         Set<String> camelKeys = Set.of();
         try {
-            camelKeys = RunCommand.settings(config, overrides, BusbarRuntime.discoverServices()).camelProperties().keySet();
+            BusbarSettings settings = RunCommand.settings(config, overrides, BusbarRuntime.discoverServices());
+            camelKeys = settings.camelProperties().keySet();
+            Plugins.install(settings); // the user's connectors are checked as run would load them
         } catch (InvalidSettingException e) {
             problems.add(new Problem(config != null ? config : Path.of(RunCommand.DEFAULT_CONFIG), 0, null, null, e.getMessage()));
         }

@@ -185,6 +185,32 @@ public final class GroupCoordinator implements AutoCloseable {
         return done;
     }
 
+    /**
+     * TxnOffsetCommit's check, made when the offsets join the transaction: the member and generation when the
+     * producer sends them (generation &gt;= 0, Kafka's v3+ form); none otherwise, as Kafka does.
+     */
+    public GroupError validateTransactionalCommit(String groupId, int generationId, String memberId) {
+        GroupError error = refuse(groupId);
+        if (error != GroupError.NONE || generationId < 0) {
+            return error;
+        }
+        ClassicGroup group = groupFor(groupId, true);
+        return withGroup(group, g -> g.validateCommit(generationId, memberId == null ? "" : memberId, context.nowMs()));
+    }
+
+    /**
+     * Makes a committed transaction's offsets visible to the group. No member check: it was made at TxnOffsetCommit
+     * time, and the transaction's commit decision is final. Completes once the offsets are durable.
+     */
+    public CompletableFuture<Void> commitTransactionalOffsets(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
+        GroupError error = refuse(groupId);
+        if (error != GroupError.NONE) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "Cannot commit the transaction's offsets of group '" + groupId + "': " + error));
+        }
+        return offsets().commit(groupId, offsets, context.nowMs());
+    }
+
     /** OffsetFetch: committed offsets of these partitions (of every partition when null); absent = none committed. */
     public Map<TopicPartition, CommittedOffset> fetchOffsets(String groupId, Collection<TopicPartition> partitions) {
         return offsets().fetch(groupId, partitions);

@@ -128,6 +128,17 @@ final class KafkaClusterAdmin implements BusAdmin {
     @Override
     public void createPartitions(String name, int totalPartitions) {
         getForTopic(name, admin.createPartitions(Map.of(name, NewPartitions.increaseTo(totalPartitions))).all());
+        // as for a new topic: the call returns before every broker's metadata shows the new partitions, so a describe
+        // right after could still see the old count; return once it shows them (or after 30 s)
+        long deadline = System.currentTimeMillis() + TIMEOUT_S * 1000;
+        while (describeTopic(name).partitions().size() < totalPartitions && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(100); // no event tells when the cluster's metadata has caught up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

@@ -34,6 +34,11 @@ public final class RecordBatchReader {
             if (batch.lastOffset() < fromOffset) {
                 continue;
             }
+            if (batch.isControlBatch()) {
+                // a transaction marker written by the Kafka listener's coordinator: not a record for applications
+                next = Math.max(next, batch.lastOffset() + 1);
+                continue;
+            }
             for (Record r : batch) {
                 if (r.offset() < fromOffset) {
                     continue;

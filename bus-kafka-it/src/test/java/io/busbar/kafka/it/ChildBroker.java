@@ -25,6 +25,11 @@ final class ChildBroker implements AutoCloseable {
     }
 
     static ChildBroker start(Path dataDir) throws Exception {
+        return start(dataDir, 0);
+    }
+
+    /** On a given port (0 = a free one): a restarted broker keeps its clients' bootstrap address. */
+    static ChildBroker start(Path dataDir, int port) throws Exception {
         String classes = System.getProperty("busbar.broker.classes");
         Path cpFile = Path.of(System.getProperty("busbar.broker.classpath.file"));
         if (!Files.exists(cpFile)) {
@@ -33,7 +38,7 @@ final class ChildBroker implements AutoCloseable {
         String classpath = classes + java.io.File.pathSeparator + Files.readString(cpFile).trim();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", classpath, "io.busbar.kafka.BusbarBroker",
-                "--data-dir", dataDir.toString(), "--listener", "127.0.0.1:0"))
+                "--data-dir", dataDir.toString(), "--listener", "127.0.0.1:" + port))
                 .redirectErrorStream(true).start();
         CompletableFuture<String> listening = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
@@ -48,8 +53,8 @@ final class ChildBroker implements AutoCloseable {
             } catch (IOException e) {
                 listening.completeExceptionally(e);
             }
-            listening.completeExceptionally(new IllegalStateException("broker exited with " + p.exitValue()
-                    + " before listening; see the [broker] lines above"));
+            // a no-op once listening (the stream also ends when the broker is killed later)
+            listening.completeExceptionally(new IllegalStateException("broker exited before listening; see the [broker] lines above"));
         }, "child-broker-output");
         pump.setDaemon(true);
         pump.start();
@@ -63,6 +68,11 @@ final class ChildBroker implements AutoCloseable {
 
     String bootstrap() {
         return bootstrap;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no clean-shutdown marker. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override

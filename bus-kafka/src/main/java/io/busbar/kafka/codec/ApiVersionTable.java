@@ -49,6 +49,13 @@ public final class ApiVersionTable {
         put(ApiKeys.CREATE_PARTITIONS, 0, 0, 3);
         put(ApiKeys.DELETE_GROUPS, 0, 0, 2);
         put(ApiKeys.DESCRIBE_CLUSTER, 0, 0, 1);
+        // transactions, in the producer's (transaction protocol v1) forms: AddPartitionsToTxn v4+ is broker-to-broker
+        put(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 0, 3);
+        put(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 0, 4);
+        put(ApiKeys.TXN_OFFSET_COMMIT, 0, 0, 4);
+        put(ApiKeys.END_TXN, 0, 0, 4);
+        put(ApiKeys.LIST_TRANSACTIONS, 0, 0, 1);
+        put(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, 0);
     }
 
     private static void put(ApiKeys key, int advertisedMin, int acceptedMin, int max) {

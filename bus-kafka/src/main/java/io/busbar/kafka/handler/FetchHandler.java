@@ -6,6 +6,7 @@ import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.bus.embedded.TopicMetadata;
 import io.busbar.bus.log.LogReadResult;
 import io.busbar.bus.log.PartitionLog;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -31,16 +32,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Long-poll: if fewer than {@code min_bytes} are available, the fetch waits for a high watermark to move or for
  * {@code max_wait_ms}, without holding a thread. Offsets between the high watermark and the log end (appended, not yet
- * durable) read as empty, not out of range, as in Kafka. Thread-safe.
+ * durable) read as empty, not out of range, as in Kafka.
+ *
+ * <p>{@code isolation.level=read_committed} reads up to the last stable offset (whole batches below it) and returns
+ * the aborted transactions in the range, so the client drops their records, as Kafka does. Thread-safe.
  */
 final class FetchHandler implements ApiHandler {
 
     private final EmbeddedBus bus;
     private final HighWatermarkWatch watch;
+    private final ProducerStateTable producers;
 
-    FetchHandler(EmbeddedBus bus, HighWatermarkWatch watch) {
+    FetchHandler(EmbeddedBus bus, HighWatermarkWatch watch, ProducerStateTable producers) {
         this.bus = bus;
         this.watch = watch;
+        this.producers = producers;
     }
 
     /** One requested partition, resolved once. */
@@ -132,6 +138,7 @@ final class FetchHandler implements ApiHandler {
         int bytes = 0;
         boolean error = false;
         List<long[]> seen = new ArrayList<>();
+        boolean readCommitted = request.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         FetchableTopicResponse topicResponse = null;
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
@@ -151,7 +158,8 @@ final class FetchHandler implements ApiHandler {
             long offset = t.request.fetchOffset();
             long hw = log.highWatermark();
             long start = log.logStartOffset();
-            data.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(start);
+            long lso = readCommitted ? producers.lastStableOffset(log.topicPartition(), log) : hw;
+            data.setHighWatermark(hw).setLastStableOffset(lso).setLogStartOffset(start);
             if (offset < start || offset > Math.max(hw, log.logEndOffset())) {
                 data.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
                 error = true;
@@ -159,14 +167,22 @@ final class FetchHandler implements ApiHandler {
             }
             seen.add(new long[] {i, hw});
             int limit = Math.min(t.request.partitionMaxBytes(), maxBytes - bytes);
-            if (offset >= hw || (limit <= 0 && bytes > 0)) {
+            if (offset >= lso || (limit <= 0 && bytes > 0)) {
                 continue;
             }
             try {
                 LogReadResult result = log.read(offset, Math.max(limit, 0), bytes == 0);
                 Records records = result.records();
-                data.setRecords(records).setHighWatermark(result.highWatermark())
-                        .setLastStableOffset(result.highWatermark()).setLogStartOffset(result.logStartOffset());
+                data.setHighWatermark(result.highWatermark()).setLogStartOffset(result.logStartOffset());
+                if (readCommitted) {
+                    records = StableRecords.below(records, lso);
+                    data.setAbortedTransactions(producers.abortedTransactions(log.topicPartition(), log, offset, lso).stream()
+                            .map(a -> new FetchResponseData.AbortedTransaction().setProducerId(a.producerId())
+                                    .setFirstOffset(a.firstOffset())).toList());
+                } else {
+                    data.setLastStableOffset(result.highWatermark());
+                }
+                data.setRecords(records);
                 bytes += records.sizeInBytes();
             } catch (OffsetOutOfRangeException e) {
                 data.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * FindCoordinator: this broker coordinates every group (v0-3 one key, v4+ a batch). Transaction coordinators are
- * refused: Busbar has no transactions. Thread-safe.
+ * FindCoordinator: this broker coordinates every group and every transactional id (v0-3 one key, v4+ a batch).
+ * Other key types (share groups) are refused. Thread-safe.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
@@ -25,9 +25,9 @@ final class FindCoordinatorHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         FindCoordinatorRequestData request = (FindCoordinatorRequestData) message;
-        boolean groups = request.keyType() == CoordinatorType.GROUP.id();
-        Errors error = groups ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
-        String errorMessage = groups ? null : "Busbar has no transaction coordinator: transactions are not supported";
+        boolean groups = request.keyType() == CoordinatorType.GROUP.id() || request.keyType() == CoordinatorType.TRANSACTION.id();
+        Errors error = groups ? Errors.NONE : Errors.INVALID_REQUEST;
+        String errorMessage = groups ? null : "Busbar coordinates groups and transactions only, not key type " + request.keyType();
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
             response.setErrorCode(error.code()).setErrorMessage(errorMessage)

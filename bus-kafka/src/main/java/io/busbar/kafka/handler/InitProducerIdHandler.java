@@ -1,5 +1,6 @@
 package io.busbar.kafka.handler;
 
+import io.busbar.kafka.txn.TransactionCoordinator;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -9,16 +10,19 @@ import org.apache.kafka.common.record.RecordBatch;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * InitProducerId for idempotent (non-transactional) producers: a new id with epoch 0, or, when the producer asks to
- * bump its epoch (v3+), the same id with the next epoch (a new id once the epoch would overflow). Transactions are
- * not supported: a transactional id is refused. Thread-safe.
+ * InitProducerId. For idempotent producers: a new id with epoch 0, or, when the producer asks to bump its epoch
+ * (v3+), the same id with the next epoch (a new id once the epoch would overflow). With a transactional id the
+ * transaction coordinator answers: the id's producer with its epoch bumped, which fences the previous one.
+ * Thread-safe.
  */
 final class InitProducerIdHandler implements ApiHandler {
 
     private final ProducerIdAllocator ids;
+    private final TransactionCoordinator transactions;
 
-    InitProducerIdHandler(ProducerIdAllocator ids) {
+    InitProducerIdHandler(ProducerIdAllocator ids, TransactionCoordinator transactions) {
         this.ids = ids;
+        this.transactions = transactions;
     }
 
     @Override
@@ -26,8 +30,11 @@ final class InitProducerIdHandler implements ApiHandler {
         InitProducerIdRequestData request = (InitProducerIdRequestData) message;
         InitProducerIdResponseData response = new InitProducerIdResponseData();
         if (request.transactionalId() != null) {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
-                    .setProducerId(RecordBatch.NO_PRODUCER_ID).setProducerEpoch(RecordBatch.NO_PRODUCER_EPOCH));
+            long producerId = context.apiVersion() >= 3 ? request.producerId() : RecordBatch.NO_PRODUCER_ID;
+            short producerEpoch = context.apiVersion() >= 3 ? request.producerEpoch() : RecordBatch.NO_PRODUCER_EPOCH;
+            return transactions.initProducerId(request.transactionalId(), request.transactionTimeoutMs(), producerId, producerEpoch)
+                    .thenApply(r -> response.setErrorCode(r.error().code()).setProducerId(r.producerId())
+                            .setProducerEpoch(r.producerEpoch()));
         }
         long id = request.producerId();
         short epoch = request.producerEpoch();

@@ -2,6 +2,7 @@ package io.busbar.kafka.handler;
 
 import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.kafka.codec.ApiVersionTable;
+import io.busbar.kafka.txn.TransactionCoordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 import java.nio.file.Path;
@@ -17,9 +18,11 @@ import java.util.function.UnaryOperator;
 public final class KafkaApis implements AutoCloseable {
 
     private final Map<ApiKeys, ApiHandler> handlers;
+    private final TransactionCoordinator transactions;
 
-    private KafkaApis(Map<ApiKeys, ApiHandler> handlers) {
+    private KafkaApis(Map<ApiKeys, ApiHandler> handlers, TransactionCoordinator transactions) {
         this.handlers = Collections.unmodifiableMap(handlers);
+        this.transactions = transactions;
     }
 
     public static KafkaApis create(EmbeddedBus bus, String advertisedHost, int advertisedPort) {
@@ -29,10 +32,11 @@ public final class KafkaApis implements AutoCloseable {
         Map<ApiKeys, ApiHandler> h = new EnumMap<>(ApiKeys.class);
         h.put(ApiKeys.METADATA, new MetadataHandler(bus, broker));
         h.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(broker));
-        h.put(ApiKeys.PRODUCE, new ProduceHandler(bus, producers));
-        h.put(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(new ProducerIdAllocator(stateDir)));
-        h.put(ApiKeys.FETCH, new FetchHandler(bus, new HighWatermarkWatch()));
-        h.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(bus));
+        TransactionCoordinator transactions = TransactionHandlers.register(bus, stateDir, producers,
+                new ProducerIdAllocator(stateDir), h);
+        h.put(ApiKeys.PRODUCE, new ProduceHandler(bus, producers, transactions));
+        h.put(ApiKeys.FETCH, new FetchHandler(bus, new HighWatermarkWatch(), producers));
+        h.put(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(bus, producers));
         h.put(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(bus));
         h.put(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(bus, producers));
         h.put(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(bus));
@@ -42,7 +46,7 @@ public final class KafkaApis implements AutoCloseable {
         h.put(ApiKeys.API_VERSIONS, null);
         ApiVersionTable table = new ApiVersionTable(h.keySet());
         h.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(table));
-        return new KafkaApis(h);
+        return new KafkaApis(h, transactions);
     }
 
     /** The same APIs with every handler wrapped (e.g. timed for metrics). */
@@ -56,6 +60,7 @@ public final class KafkaApis implements AutoCloseable {
 
     @Override
     public void close() {
-        // handlers hold no threads; pending long-polls end with their connections
+        // other handlers hold no threads; pending long-polls end with their connections
+        transactions.close();
     }
 }

@@ -5,6 +5,7 @@ import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.bus.embedded.TopicMetadata;
 import io.busbar.bus.log.LogReadResult;
 import io.busbar.bus.log.PartitionLog;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
@@ -18,7 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ListOffsets: latest (-1) is the high watermark, earliest (-2, and earliest-local -4) the log start, a timestamp the
+ * ListOffsets: latest (-1) is the high watermark (the last stable offset for read_committed), earliest (-2, and earliest-local -4) the log start, a timestamp the
  * first record at or after it (offset -1 when none, as Kafka). Max-timestamp (-3) and tiered (-5) lookups are not
  * supported and answered with UNSUPPORTED_VERSION for that partition. Thread-safe.
  */
@@ -29,9 +30,11 @@ final class ListOffsetsHandler implements ApiHandler {
     static final long EARLIEST_LOCAL = -4;
 
     private final EmbeddedBus bus;
+    private final ProducerStateTable producers;
 
-    ListOffsetsHandler(EmbeddedBus bus) {
+    ListOffsetsHandler(EmbeddedBus bus, ProducerStateTable producers) {
         this.bus = bus;
+        this.producers = producers;
     }
 
     @Override
@@ -54,7 +57,11 @@ final class ListOffsetsHandler implements ApiHandler {
                     continue;
                 }
                 try {
-                    lookup(bus.partitionLog(new TopicPartition(topic.name(), p.partitionIndex())), p.timestamp(), r);
+                    PartitionLog log = bus.partitionLog(new TopicPartition(topic.name(), p.partitionIndex()));
+                    // read_committed consumers' "latest" is the last stable offset (v2+ carries the isolation level)
+                    long latest = context.apiVersion() >= 2 && request.isolationLevel() == IsolationLevel.READ_COMMITTED.id()
+                            ? producers.lastStableOffset(log.topicPartition(), log) : log.highWatermark();
+                    lookup(log, p.timestamp(), latest, r);
                 } catch (RuntimeException e) {
                     r.setErrorCode(ErrorMapping.of(e).code());
                 }
@@ -63,9 +70,9 @@ final class ListOffsetsHandler implements ApiHandler {
         return CompletableFuture.completedFuture(response);
     }
 
-    private static void lookup(PartitionLog log, long timestamp, ListOffsetsPartitionResponse r) {
+    private static void lookup(PartitionLog log, long timestamp, long latest, ListOffsetsPartitionResponse r) {
         if (timestamp == LATEST) {
-            r.setOffset(log.highWatermark());
+            r.setOffset(latest);
         } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
             r.setOffset(log.logStartOffset());
         } else if (timestamp >= 0) {

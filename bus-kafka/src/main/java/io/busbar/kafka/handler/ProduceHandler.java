@@ -4,6 +4,7 @@ import io.busbar.bus.TopicPartition;
 import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.bus.embedded.TopicMetadata;
 import io.busbar.bus.log.PartitionLog;
+import io.busbar.kafka.txn.TransactionCoordinator;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -24,8 +25,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Produce: validates each partition's batch as Kafka does (exactly one magic-v2 batch, valid CRC, no control or
- * transactional batch, zstd only from v7), passes it through the idempotence check and appends it as it arrived,
+ * Produce: validates each partition's batch as Kafka does (exactly one magic-v2 batch, valid CRC, no control batch,
+ * a transactional batch only from the transaction's current producer into a partition added to its open
+ * transaction, zstd only from v7), passes it through the idempotence check and appends it as it arrived,
  * compressed or not: the log assigns offsets by rewriting the base offset, which is outside the CRC.
  *
  * <p>acks=1 and acks=all answer once the append is durable (the log's {@code durable} future); with one node they
@@ -38,10 +40,12 @@ final class ProduceHandler implements ApiHandler {
 
     private final EmbeddedBus bus;
     private final ProducerStateTable producers;
+    private final TransactionCoordinator transactions;
 
-    ProduceHandler(EmbeddedBus bus, ProducerStateTable producers) {
+    ProduceHandler(EmbeddedBus bus, ProducerStateTable producers, TransactionCoordinator transactions) {
         this.bus = bus;
         this.producers = producers;
+        this.transactions = transactions;
     }
 
     @Override
@@ -99,10 +103,6 @@ final class ProduceHandler implements ApiHandler {
 
     private ProducerStateTable.Appended append(RequestContext context, ProduceRequestData request, String topicName,
                                                ProduceRequestData.PartitionProduceData data) {
-        if (request.transactionalId() != null) {
-            throw new ProduceRejectedException(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-                    "Transactions are not supported by Busbar's Kafka listener");
-        }
         Optional<TopicMetadata> topic = bus.topic(topicName);
         if (topic.isEmpty() || data.index() < 0 || data.index() >= topic.get().partitions()) {
             throw new ProduceRejectedException(Errors.UNKNOWN_TOPIC_OR_PARTITION,
@@ -113,6 +113,16 @@ final class ProduceHandler implements ApiHandler {
             throw new ProduceRejectedException(Errors.CORRUPT_MESSAGE, "Produce to " + tp + " carries no records");
         }
         RecordBatch batch = validate(tp, records, context.apiVersion());
+        if (batch.isTransactional()) {
+            Errors error = request.transactionalId() == null ? Errors.INVALID_RECORD
+                    : transactions.verifyProduce(request.transactionalId(), batch.producerId(), batch.producerEpoch(), tp);
+            if (error != Errors.NONE) {
+                throw new ProduceRejectedException(error, "Transactional batch of producer " + batch.producerId()
+                        + " epoch " + batch.producerEpoch() + " for " + tp + " refused: " + error.name()
+                        + (error == Errors.INVALID_TXN_STATE ? " (the partition is not in an open transaction of "
+                        + request.transactionalId() + ")" : ""));
+            }
+        }
         PartitionLog log = bus.partitionLog(tp);
         return producers.append(tp, log, records, batch);
     }
@@ -145,9 +155,9 @@ final class ProduceHandler implements ApiHandler {
             throw new ProduceRejectedException(Errors.CORRUPT_MESSAGE,
                     "Record batch for " + tp + " fails its CRC check: it was corrupted in transit or by the client");
         }
-        if (batch.isControlBatch() || batch.isTransactional()) {
+        if (batch.isControlBatch()) {
             throw new ProduceRejectedException(Errors.INVALID_RECORD,
-                    "Produce to " + tp + " carries a transactional or control batch; Busbar does not support transactions");
+                    "Produce to " + tp + " carries a control batch; only the transaction coordinator writes those");
         }
         if (batch.compressionType() == CompressionType.ZSTD && version < 7) {
             throw new ProduceRejectedException(Errors.UNSUPPORTED_COMPRESSION_TYPE,

@@ -4,11 +4,18 @@ import io.busbar.bus.TopicPartition;
 import io.busbar.bus.log.AppendResult;
 import io.busbar.bus.log.PartitionLog;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.EndTransactionMarker;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A producer that has not written to a partition for {@value #PRODUCER_ID_EXPIRATION_MS} ms (Kafka's
  * {@code producer.id.expiration.ms} default) is forgotten there, so state does not grow without bound.
  * Check, append and record happen under the partition's lock, so two connections cannot interleave them.
- * Thread-safe.
+ *
+ * <p>The table also keeps each partition's transaction index: the first offset of every open transaction (the last
+ * stable offset is the lowest of them, or the high watermark) and the aborted transactions (producer id, first
+ * offset, marker offset) that read_committed fetches return. It is rebuilt by one scan of the partition's batch
+ * headers (and its control records) the first time the partition is used after a start. Thread-safe.
  */
 final class ProducerStateTable {
 
@@ -47,7 +58,26 @@ final class ProducerStateTable {
         final ArrayDeque<CachedBatch> batches = new ArrayDeque<>();
     }
 
-    private final ConcurrentHashMap<TopicPartition, Map<Long, ProducerEntry>> partitions = new ConcurrentHashMap<>();
+    /** A transaction aborted on one partition: its data lies in [firstOffset, lastOffset], the abort marker at lastOffset. */
+    record AbortedTxn(long producerId, long firstOffset, long lastOffset) { }
+
+    /** One partition's producers and transactions; guarded by its own monitor. */
+    private static final class PartitionState {
+        final Map<Long, ProducerEntry> producers = new HashMap<>();
+        /** producer id to the first offset of its open transaction, in offset order. */
+        final Map<Long, Long> openTxns = new LinkedHashMap<>();
+        final List<AbortedTxn> aborted = new ArrayList<>();
+
+        long firstOpenOffset() {
+            long min = Long.MAX_VALUE;
+            for (long first : openTxns.values()) {
+                min = Math.min(min, first);
+            }
+            return min;
+        }
+    }
+
+    private final ConcurrentHashMap<TopicPartition, PartitionState> partitions = new ConcurrentHashMap<>();
 
     Appended append(TopicPartition partition, PartitionLog log, MemoryRecords records, RecordBatch batch) {
         long producerId = batch.producerId();
@@ -55,8 +85,9 @@ final class ProducerStateTable {
             AppendResult r = log.append(records);
             return new Appended(r.baseOffset(), r.durable());
         }
-        Map<Long, ProducerEntry> producers = partitions.computeIfAbsent(partition, p -> rebuild(log));
-        synchronized (producers) {
+        PartitionState state = partitions.computeIfAbsent(partition, p -> rebuild(log));
+        synchronized (state) {
+            Map<Long, ProducerEntry> producers = state.producers;
             ProducerEntry entry = producers.get(producerId);
             short epoch = batch.producerEpoch();
             int firstSeq = batch.baseSequence();
@@ -83,6 +114,9 @@ final class ProducerStateTable {
                 }
             }
             AppendResult r = log.append(records);
+            if (batch.isTransactional()) {
+                state.openTxns.putIfAbsent(producerId, r.baseOffset());
+            }
             long now = System.currentTimeMillis();
             if (entry == null) {
                 // a new producer here: a cheap moment to forget the ones long gone
@@ -102,17 +136,92 @@ final class ProducerStateTable {
         }
     }
 
-    /** The producers' last batches in the tail of the log (the log is durable up to its high watermark). */
-    private static Map<Long, ProducerEntry> rebuild(PartitionLog log) {
-        Map<Long, ProducerEntry> producers = new HashMap<>();
+    /**
+     * Appends a transaction's commit or abort marker for {@code producerId} at {@code epoch} (the coordinator's, which
+     * may be newer than the producer's batches: a newer epoch fences the old producer here). Closes the partition's
+     * open transaction of that producer.
+     */
+    AppendResult appendMarker(TopicPartition partition, PartitionLog log, long producerId, short epoch, boolean commit) {
+        PartitionState state = partitions.computeIfAbsent(partition, p -> rebuild(log));
+        synchronized (state) {
+            ProducerEntry entry = state.producers.get(producerId);
+            if (entry != null && epoch < entry.epoch) {
+                throw new ProduceRejectedException(Errors.INVALID_PRODUCER_EPOCH, "Marker of producer " + producerId
+                        + " epoch " + epoch + " is older than the current epoch " + entry.epoch + " on " + partition);
+            }
+            MemoryRecords marker = MemoryRecords.withEndTransactionMarker(System.currentTimeMillis(), producerId, epoch,
+                    new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, 0));
+            AppendResult r = log.append(marker);
+            closeTxn(state, producerId, r.baseOffset(), commit);
+            if (entry == null || epoch != entry.epoch) {
+                // a bumped epoch: the producer's next batch starts at sequence 0, older epochs are refused
+                entry = new ProducerEntry();
+                entry.epoch = epoch;
+                state.producers.put(producerId, entry);
+            }
+            entry.lastAppendMs = System.currentTimeMillis();
+            return r;
+        }
+    }
+
+    /** The last stable offset: below it every transaction is decided. */
+    long lastStableOffset(TopicPartition partition, PartitionLog log) {
+        PartitionState state = partitions.computeIfAbsent(partition, p -> rebuild(log));
+        synchronized (state) {
+            return Math.min(log.highWatermark(), state.firstOpenOffset());
+        }
+    }
+
+    /** The aborted transactions with data in [fromOffset, toOffset), in marker order. */
+    List<AbortedTxn> abortedTransactions(TopicPartition partition, PartitionLog log, long fromOffset, long toOffset) {
+        PartitionState state = partitions.computeIfAbsent(partition, p -> rebuild(log));
+        List<AbortedTxn> out = new ArrayList<>();
+        synchronized (state) {
+            for (AbortedTxn a : state.aborted) {
+                if (a.lastOffset >= fromOffset && a.firstOffset < toOffset) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void closeTxn(PartitionState state, long producerId, long markerOffset, boolean commit) {
+        Long first = state.openTxns.remove(producerId);
+        if (!commit && first != null) {
+            state.aborted.add(new AbortedTxn(producerId, first, markerOffset));
+        }
+    }
+
+    /**
+     * The partition's state from its log: transactions from a scan of every batch header (control records are read to
+     * tell commit from abort), producers' last batches from the tail. Up to the high watermark: the log is durable
+     * there.
+     */
+    private static PartitionState rebuild(PartitionLog log) {
+        PartitionState state = new PartitionState();
+        Map<Long, ProducerEntry> producers = state.producers;
         long end = log.highWatermark();
-        long offset = Math.max(log.logStartOffset(), end - REBUILD_WINDOW_OFFSETS);
+        long tail = Math.max(log.logStartOffset(), end - REBUILD_WINDOW_OFFSETS);
+        long offset = log.logStartOffset();
         long now = System.currentTimeMillis();
         while (offset < end) {
             long next = offset;
             for (RecordBatch batch : log.read(offset, 1 << 20, true).records().batches()) {
                 next = Math.max(next, batch.lastOffset() + 1);
                 if (batch.producerId() == RecordBatch.NO_PRODUCER_ID || batch.lastOffset() < offset) {
+                    continue;
+                }
+                if (batch.isControlBatch()) {
+                    Iterator<Record> it = batch.iterator();
+                    if (it.hasNext()) {
+                        ControlRecordType type = ControlRecordType.parse(it.next().key());
+                        closeTxn(state, batch.producerId(), batch.baseOffset(), type == ControlRecordType.COMMIT);
+                    }
+                } else if (batch.isTransactional()) {
+                    state.openTxns.putIfAbsent(batch.producerId(), batch.baseOffset());
+                }
+                if (batch.lastOffset() < tail) {
                     continue;
                 }
                 ProducerEntry entry = producers.get(batch.producerId());
@@ -122,6 +231,9 @@ final class ProducerStateTable {
                     producers.put(batch.producerId(), entry);
                 }
                 entry.lastAppendMs = now;
+                if (batch.isControlBatch()) {
+                    continue; // a marker carries no sequence numbers
+                }
                 entry.batches.addLast(new CachedBatch(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
                         CompletableFuture.completedFuture(end)));
                 if (entry.batches.size() > CACHED_BATCHES) {
@@ -133,7 +245,7 @@ final class ProducerStateTable {
             }
             offset = next;
         }
-        return producers;
+        return state;
     }
 
     /** Forgets a deleted topic's state so a re-created topic starts clean. */

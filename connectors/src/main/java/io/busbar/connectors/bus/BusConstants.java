@@ -76,6 +76,18 @@ public final class BusConstants {
             + " past it, so only the pipeline that failed sees the record again.", javaType = "String")
     public static final String REPLAY_GROUP_ID = "bus.replay.group.id";
 
+    /** Dead letters of a sink: why the target refused the record, in words (e.g. the column and the value). */
+    @Metadata(description = "Why a sink's target refused the record (data error, e.g. the column and value)", javaType = "String")
+    public static final String DLQ_REASON = "bus.dlq.reason";
+
+    /** Dead letters of a JDBC sink: the database's SQLState (e.g. 23505 unique violation, 22003 out of range). */
+    @Metadata(description = "The database's SQLState for a JDBC sink's dead letter", javaType = "String")
+    public static final String DLQ_SQL_STATE = "bus.dlq.sql.state";
+
+    /** Dead letters of a JDBC sink: the database's vendor error code. */
+    @Metadata(description = "The database's vendor error code for a JDBC sink's dead letter", javaType = "String")
+    public static final String DLQ_ERROR_CODE = "bus.dlq.error.code";
+
     private BusConstants() {
     }
 }

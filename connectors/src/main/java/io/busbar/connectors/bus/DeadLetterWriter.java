@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * {@link #write} returns only once the dead-letter record is durable, retrying while the consumer runs, so the
  * caller may then commit past the original. Thread-safe.
  */
-final class DeadLetterWriter {
+public final class DeadLetterWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
 
@@ -27,14 +27,14 @@ final class DeadLetterWriter {
     private final String groupId;
     private final long retryDelayMs;
 
-    DeadLetterWriter(BusProducer producer, String deadLetterTopic, String groupId, long retryDelayMs) {
+    public DeadLetterWriter(BusProducer producer, String deadLetterTopic, String groupId, long retryDelayMs) {
         this.producer = producer;
         this.deadLetterTopic = deadLetterTopic;
         this.groupId = groupId;
         this.retryDelayMs = Math.max(100, retryDelayMs);
     }
 
-    String topic() {
+    public String topic() {
         return deadLetterTopic;
     }
 
@@ -42,8 +42,19 @@ final class DeadLetterWriter {
      * Writes and waits until durable. Returns false (the record stays uncommitted and will be redelivered) only if
      * the consumer stops before a write succeeds.
      */
-    boolean write(ConsumedRecord original, Throwable error, int attempts, BooleanSupplier running) {
+    public boolean write(ConsumedRecord original, Throwable error, int attempts, BooleanSupplier running) {
+        return write(original, error, attempts, running, List.of());
+    }
+
+    /** As {@link #write(ConsumedRecord, Throwable, int, BooleanSupplier)}, with more {@code bus.dlq.*} headers. */
+    public boolean write(ConsumedRecord original, Throwable error, int attempts, BooleanSupplier running,
+                         List<Header> moreHeaders) {
         BusRecord record = deadLetterRecord(original, error, attempts);
+        if (!moreHeaders.isEmpty()) {
+            List<Header> headers = new ArrayList<>(record.headers());
+            headers.addAll(moreHeaders);
+            record = record.withHeaders(headers);
+        }
         LOG.warn("Giving up on {}-{} offset {} after {} attempt(s) ({}: {}); writing it to dead-letter topic {}",
                 original.topic(), original.partition(), original.offset(), attempts,
                 error.getClass().getName(), error.getMessage(), deadLetterTopic);

@@ -40,6 +40,8 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
     private String offsetsTable = JdbcSinkConfig.DEFAULT_OFFSETS_TABLE;
     private int batchSize = 1000;
     private long pollTimeoutMs = 500;
+    private SinkErrorPolicy errorPolicy = SinkErrorPolicy.DEAD_LETTER;
+    private String deadLetterTopic;
 
     private final RetryBackoff backoff = new RetryBackoff(500, 30_000);
     private HikariDataSource dataSource;
@@ -91,7 +93,8 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
                 offsetsTable, batchSize, pollTimeoutMs).validate();
         var bus = BusLookup.find(camelContext, "JDBC sink of topic " + topic);
         dataSource = ConnectionPools.create("jdbc-sink-" + groupId, jdbcUrl, username, password, 2);
-        task = new JdbcSinkTask(dataSource, JdbcDialect.fromUrl(jdbcUrl), config, bus);
+        task = new JdbcSinkTask(dataSource, JdbcDialect.fromUrl(jdbcUrl), config, bus)
+                .withErrorPolicy(errorPolicy, deadLetterTopic);
     }
 
     @Override
@@ -126,4 +129,6 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
     public void setOffsetsTable(String v) { offsetsTable = v; }
     public void setBatchSize(int v) { batchSize = v; }
     public void setPollTimeoutMs(long v) { pollTimeoutMs = v; }
+    public void setErrorPolicy(String v) { errorPolicy = SinkErrorPolicy.parse(v); }
+    public void setDeadLetterTopic(String v) { deadLetterTopic = JdbcSourcePoller.blankToNull(v); }
 }

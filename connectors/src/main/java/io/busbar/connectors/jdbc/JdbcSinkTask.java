@@ -33,8 +33,12 @@ import java.util.Set;
  *   <li>Exactly-once ({@code exactlyOnce}): the batch's next offsets are stored in the offsets table inside the same
  *       transaction; on assignment the task seeks to them, so whatever the crash, each record is written once.</li>
  * </ul>
- * A failed batch is rolled back and its partitions are rewound to the batch's first records, so the next
- * {@link #poll()} retries it. Not thread-safe: one thread drives it (BusConsumer is single-threaded).
+ * A batch that fails for a transient reason (connection lost, deadlock, timeout) is rolled back and its partitions are
+ * rewound to its first records not yet written, so the next {@link #poll()} retries it. A batch that fails for a
+ * record's data ({@link SqlErrors}) is split in halves until the bad records are alone; the others are written, and
+ * each bad one goes to the dead-letter topic (with the reason, the SQLState and where it came from), is skipped, or
+ * stops the sink, as {@link SinkErrorPolicy} says. One bad value never blocks the sink for good. Not thread-safe: one
+ * thread drives it (BusConsumer is single-threaded).
  */
 public final class JdbcSinkTask implements AutoCloseable {
 
@@ -51,6 +55,11 @@ public final class JdbcSinkTask implements AutoCloseable {
     private final Map<TopicPartition, CommittedOffset> pendingCommit = new HashMap<>();
     private BusConsumer consumer;
     private JdbcSinkWriter writer;
+    private SinkErrorPolicy errorPolicy = SinkErrorPolicy.DEAD_LETTER;
+    private String deadLetterTopic;
+    private io.busbar.connectors.bus.DeadLetterWriter deadLetters;
+    /** Per partition, the next offset of the current batch not yet written or handed to the error policy. */
+    private final Map<TopicPartition, Long> batchProgress = new HashMap<>();
 
     public JdbcSinkTask(DataSource dataSource, JdbcDialect dialect, JdbcSinkConfig config, Bus bus) {
         this.dataSource = dataSource;
@@ -58,6 +67,16 @@ public final class JdbcSinkTask implements AutoCloseable {
         this.config = config.validate();
         this.bus = bus;
         this.offsetTable = config.exactlyOnce() ? new SinkOffsetTable(dialect, config.offsetsTable()) : null;
+    }
+
+    /**
+     * What to do with records the database refuses for their data (default {@link SinkErrorPolicy#DEAD_LETTER}), and
+     * the dead-letter topic (default {@code <topic>.dlq}).
+     */
+    public JdbcSinkTask withErrorPolicy(SinkErrorPolicy policy, String deadLetterTopic) {
+        this.errorPolicy = policy;
+        this.deadLetterTopic = deadLetterTopic == null || deadLetterTopic.isBlank() ? null : deadLetterTopic;
+        return this;
     }
 
     /**
@@ -75,8 +94,9 @@ public final class JdbcSinkTask implements AutoCloseable {
         if (records.isEmpty()) {
             return 0;
         }
-        try (Connection connection = dataSource.getConnection()) {
-            writer.write(connection, records);
+        batchProgress.clear();
+        try {
+            writeIsolatingBadRecords(records);
         } catch (SQLException | RuntimeException e) {
             if (offsetTable != null) {
                 resumeFromOffsetTable(records);
@@ -87,6 +107,70 @@ public final class JdbcSinkTask implements AutoCloseable {
         }
         commitOffsets(records);
         return records.size();
+    }
+
+    /**
+     * Writes {@code records} in one transaction; when the database refuses one for its data, writes the halves
+     * separately (in order, so offsets only move forward), down to the single bad records, which go to the error
+     * policy. Transient failures are thrown: the caller rewinds to what is not written yet.
+     */
+    private void writeIsolatingBadRecords(List<ConsumedRecord> records) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            writer.write(connection, records);
+            progressed(records);
+            return;
+        } catch (SQLException | RecordMappingException e) {
+            if (!SqlErrors.isDataError(e) || errorPolicy == SinkErrorPolicy.FAIL) {
+                throw e;
+            }
+            if (records.size() == 1) {
+                refused(records.get(0), e);
+                return;
+            }
+        }
+        int half = records.size() / 2;
+        writeIsolatingBadRecords(records.subList(0, half));
+        writeIsolatingBadRecords(records.subList(half, records.size()));
+    }
+
+    /** A record the database refuses for its data: dead-lettered (durably) or skipped, then passed in the offsets. */
+    private void refused(ConsumedRecord record, Exception error) throws SQLException {
+        String state = SqlErrors.sqlState(error);
+        Integer code = SqlErrors.errorCode(error);
+        if (errorPolicy == SinkErrorPolicy.SKIP) {
+            LOG.warn("JDBC sink (group {}) skips {}-{} offset {} (key {}): the database refuses it: {} (SQLState {})",
+                    config.groupId(), record.topic(), record.partition(), record.offset(), record.keyAsString(),
+                    error.getMessage(), state);
+        } else {
+            if (deadLetters == null) {
+                deadLetters = new io.busbar.connectors.bus.DeadLetterWriter(bus.producer(),
+                        deadLetterTopic != null ? deadLetterTopic : config.topic() + ".dlq", config.groupId(), 500);
+            }
+            List<io.busbar.bus.Header> headers = new ArrayList<>();
+            headers.add(io.busbar.bus.Header.of(io.busbar.connectors.bus.BusConstants.DLQ_REASON,
+                    "table " + config.table() + " refused the record: " + error.getMessage()));
+            if (state != null) {
+                headers.add(io.busbar.bus.Header.of(io.busbar.connectors.bus.BusConstants.DLQ_SQL_STATE, state));
+            }
+            if (code != null) {
+                headers.add(io.busbar.bus.Header.of(io.busbar.connectors.bus.BusConstants.DLQ_ERROR_CODE, code.toString()));
+            }
+            if (!deadLetters.write(record, error, 1, () -> consumer != null, headers)) {
+                throw new SQLException("the dead letter of " + record.topic() + "-" + record.partition() + " offset "
+                        + record.offset() + " could not be written; the batch is retried");
+            }
+        }
+        if (offsetTable != null) {
+            // exactly-once: the offsets table moves past the refused record, as if it had been written
+            try (Connection connection = dataSource.getConnection()) {
+                writer.write(connection, List.of(), List.of(record));
+            }
+        }
+        progressed(List.of(record));
+    }
+
+    private void progressed(List<ConsumedRecord> done) {
+        JdbcSinkWriter.nextOffsets(done).forEach((tp, next) -> batchProgress.merge(tp, next, Math::max));
     }
 
     /**
@@ -211,11 +295,16 @@ public final class JdbcSinkTask implements AutoCloseable {
         awaitingSeek.addAll(partitions);
     }
 
-    /** Puts each partition of a failed batch back to its first record, so the next poll retries the same records. */
+    /**
+     * Puts each partition of a failed batch back to its first record not yet written (parts written while the bad
+     * records were isolated stay written), so the next poll retries the rest.
+     */
     private void rewind(List<ConsumedRecord> records) {
         Map<TopicPartition, Long> first = new HashMap<>();
         for (ConsumedRecord r : records) {
-            first.merge(r.topicPartition(), r.offset(), Math::min);
+            if (r.offset() >= batchProgress.getOrDefault(r.topicPartition(), Long.MIN_VALUE)) {
+                first.merge(r.topicPartition(), r.offset(), Math::min);
+            }
         }
         first.forEach((tp, offset) -> {
             if (consumer.assignment().contains(tp)) {

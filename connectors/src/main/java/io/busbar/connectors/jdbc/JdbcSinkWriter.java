@@ -69,6 +69,14 @@ final class JdbcSinkWriter {
 
     /** Writes the records and commits; on any failure rolls back (nothing of the batch is left behind) and throws. */
     void write(Connection connection, List<ConsumedRecord> records) throws SQLException {
+        write(connection, records, records);
+    }
+
+    /**
+     * Writes {@code records} and, in exactly-once mode, the offsets after {@code covered} (the records plus any the
+     * sink handed to its error policy instead), in one transaction.
+     */
+    void write(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered) throws SQLException {
         Map<String, PreparedStatement> statements = new HashMap<>();
         try {
             PendingBatch batch = new PendingBatch();
@@ -86,7 +94,7 @@ final class JdbcSinkWriter {
             }
             batch.flush();
             if (offsetTable != null) {
-                offsetTable.write(connection, config.groupId(), nextOffsets(records));
+                offsetTable.write(connection, config.groupId(), nextOffsets(covered));
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {

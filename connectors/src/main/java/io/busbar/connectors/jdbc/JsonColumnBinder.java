@@ -29,6 +29,11 @@ final class JsonColumnBinder {
             ps.setNull(index, column.sqlType());
             return;
         }
+        if (value.isTextual() && value.asText().isEmpty() && !isText(column.sqlType()) && !isBinary(column.sqlType())) {
+            // an empty CSV field into a number, date or boolean column: no value, not an error (empty base64 is 0 bytes)
+            ps.setNull(index, column.sqlType());
+            return;
+        }
         String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
         try {
             if (type.equals("timestamptz") || type.contains("timestamp with time zone")) {
@@ -59,7 +64,7 @@ final class JsonColumnBinder {
                 case Types.DATE -> ps.setObject(index, LocalDate.parse(value.asText()));
                 case Types.TIME -> ps.setObject(index, LocalTime.parse(value.asText()));
                 case Types.TIME_WITH_TIMEZONE -> ps.setObject(index, OffsetTime.parse(value.asText()));
-                case Types.TIMESTAMP -> ps.setObject(index, localDateTime(value.asText()));
+                case Types.TIMESTAMP -> ps.setObject(index, timestampWithoutZone(value.asText()));
                 case Types.TIMESTAMP_WITH_TIMEZONE -> ps.setObject(index, OffsetDateTime.parse(value.asText()));
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB ->
                         ps.setBytes(index, value.isBinary() ? value.binaryValue() : Base64.getDecoder().decode(value.asText()));
@@ -73,6 +78,29 @@ final class JsonColumnBinder {
             throw new RecordMappingException("Value " + value + " does not fit column '" + column.name() + "' ("
                     + column.typeName() + "): send " + expected(column.sqlType()), e);
         }
+    }
+
+    /**
+     * A TIMESTAMP (without time zone) column's value: an ISO local date-time as it is, or one with a zone or offset
+     * ({@code 2026-11-02T01:01:00Z}, {@code ...+09:00}) converted to UTC, the documented zone of such columns.
+     */
+    static LocalDateTime timestampWithoutZone(String s) {
+        if (s.length() > 19 && (s.endsWith("Z") || s.indexOf('+', 19) > 0 || s.indexOf('-', 19) > 0 || s.endsWith("]"))) {
+            return java.time.ZonedDateTime.parse(s).withZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
+        }
+        return localDateTime(s);
+    }
+
+    private static boolean isBinary(int sqlType) {
+        return sqlType == Types.BINARY || sqlType == Types.VARBINARY || sqlType == Types.LONGVARBINARY || sqlType == Types.BLOB;
+    }
+
+    private static boolean isText(int sqlType) {
+        return switch (sqlType) {
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                 Types.CLOB, Types.NCLOB, Types.OTHER -> true;
+            default -> false;
+        };
     }
 
     /**
@@ -123,7 +151,7 @@ final class JsonColumnBinder {
         return switch (sqlType) {
             case Types.DATE -> "an ISO date such as 2026-11-25";
             case Types.TIME -> "an ISO time such as 13:45:10";
-            case Types.TIMESTAMP -> "an ISO timestamp such as 2026-11-25T13:45:10.123";
+            case Types.TIMESTAMP -> "an ISO timestamp such as 2026-11-25T13:45:10.123 (with a zone or offset: stored in UTC)";
             case Types.TIMESTAMP_WITH_TIMEZONE -> "an ISO timestamp with offset such as 2026-11-25T13:45:10Z";
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> "base64 text";
             default -> "a JSON number or a string holding one";

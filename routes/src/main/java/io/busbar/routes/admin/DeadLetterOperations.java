@@ -115,7 +115,8 @@ public final class DeadLetterOperations {
         Long offset = longOrNull(h.get(BusConstants.DLQ_ORIGINAL_OFFSET));
         String source = h.containsKey(BusConstants.DLQ_SOURCE) ? h.get(BusConstants.DLQ_SOURCE)
                 : partition != null && offset != null ? topic + "-" + partition + "@" + offset : topic;
-        String reason = h.getOrDefault(BusConstants.DLQ_EXCEPTION_MESSAGE, h.get(SOURCE_REASON_HEADER));
+        String reason = h.getOrDefault(BusConstants.DLQ_REASON,
+                h.getOrDefault(BusConstants.DLQ_EXCEPTION_MESSAGE, h.get(SOURCE_REASON_HEADER)));
         return new DeadLetter(r, topic, partition, offset, h.get(BusConstants.DLQ_EXCEPTION_CLASS),
                 h.get(BusConstants.DLQ_EXCEPTION_MESSAGE), intOrNull(h.get(BusConstants.DLQ_ATTEMPTS)),
                 h.get(BusConstants.DLQ_GROUP_ID), source, reason);
