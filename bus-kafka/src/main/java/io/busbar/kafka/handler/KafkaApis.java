@@ -51,7 +51,7 @@ public final class KafkaApis implements AutoCloseable {
 
     /** The same APIs with every handler wrapped (e.g. timed for metrics). */
     public KafkaApis wrapped(UnaryOperator<Map<ApiKeys, ApiHandler>> wrapper) {
-        return new KafkaApis(wrapper.apply(handlers));
+        return new KafkaApis(wrapper.apply(handlers), transactions);
     }
 
     public Map<ApiKeys, ApiHandler> handlers() {
