@@ -1,8 +1,10 @@
 package io.busbar.bus;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Every topic-level setting, under Kafka's names so Kafka users recognise them. Immutable.
@@ -17,10 +19,12 @@ import java.util.Set;
  * @param deleteRetentionMs  {@code delete.retention.ms}: how long the cleaner keeps tombstones
  * @param minCompactionLagMs {@code min.compaction.lag.ms}: records younger than this are not compacted
  * @param indexIntervalBytes {@code index.interval.bytes}: bytes of log between two sparse index entries
+ * @param kafkaSettings      the other settings Kafka 4.1 has ({@link KafkaTopicSettings}) set on this topic: stored
+ *                           and reported; {@code message.timestamp.type} is acted on ({@link #logAppendTime()})
  */
 public record TopicConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes,
                           int maxMessageBytes, String cleanupPolicy, long deleteRetentionMs,
-                          long minCompactionLagMs, int indexIntervalBytes) {
+                          long minCompactionLagMs, int indexIntervalBytes, Map<String, String> kafkaSettings) {
 
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
@@ -50,6 +54,36 @@ public record TopicConfig(int segmentBytes, long segmentMs, long retentionMs, lo
         require(deleteRetentionMs >= 0, DELETE_RETENTION_MS, deleteRetentionMs, "a number of milliseconds >= 0");
         require(minCompactionLagMs >= 0, MIN_COMPACTION_LAG_MS, minCompactionLagMs, "a number of milliseconds >= 0");
         require(indexIntervalBytes > 0, INDEX_INTERVAL_BYTES, indexIntervalBytes, "a positive number of bytes");
+        Map<String, String> others = new TreeMap<>();
+        kafkaSettings.forEach((k, v) -> {
+            if (!KafkaTopicSettings.known(k)) {
+                throw unknown(k);
+            }
+            others.put(k, KafkaTopicSettings.validate(k, v));
+        });
+        kafkaSettings = Collections.unmodifiableMap(others);
+    }
+
+    /** The nine settings Busbar acts on, none of Kafka's others set. */
+    public TopicConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int maxMessageBytes,
+                       String cleanupPolicy, long deleteRetentionMs, long minCompactionLagMs, int indexIntervalBytes) {
+        this(segmentBytes, segmentMs, retentionMs, retentionBytes, maxMessageBytes, cleanupPolicy, deleteRetentionMs,
+                minCompactionLagMs, indexIntervalBytes, Map.of());
+    }
+
+    /** Whether a setting name is one Kafka 4.1 accepts for a topic (and so Busbar too). */
+    public static boolean isTopicSetting(String name) {
+        return NAMES.contains(name) || KafkaTopicSettings.known(name);
+    }
+
+    /** {@code message.timestamp.type=LogAppendTime}: the broker stamps its own time on each batch it appends. */
+    public boolean logAppendTime() {
+        return "LogAppendTime".equals(kafkaSettings.get(KafkaTopicSettings.MESSAGE_TIMESTAMP_TYPE));
+    }
+
+    private static InvalidConfigException unknown(String name) {
+        return new InvalidConfigException("Unknown topic setting '" + name
+                + "': Apache Kafka 4.1 has no such topic setting; use one of " + KafkaTopicSettings.allNames());
     }
 
     public boolean compacted() {
@@ -61,22 +95,34 @@ public record TopicConfig(int segmentBytes, long segmentMs, long retentionMs, lo
         return cleanupPolicy.contains("delete");
     }
 
-    /** These settings overridden by {@code overrides} (Kafka names); an unknown key or a bad value is an error. */
+    /**
+     * These settings overridden by {@code overrides} (Kafka names); an unknown key or a bad value is an error. A null
+     * value puts one of Kafka's other settings back to its default.
+     */
     public TopicConfig with(Map<String, String> overrides) {
         Map<String, String> all = toMap();
+        Map<String, String> others = new TreeMap<>(kafkaSettings);
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            if (!NAMES.contains(e.getKey())) {
-                throw new InvalidConfigException("Unknown topic setting '" + e.getKey() + "': use one of " + NAMES);
+            if (NAMES.contains(e.getKey())) {
+                all.put(e.getKey(), e.getValue().trim());
+            } else if (KafkaTopicSettings.known(e.getKey())) {
+                if (e.getValue() == null) {
+                    others.remove(e.getKey()); // back to Kafka's default
+                } else {
+                    others.put(e.getKey(), e.getValue());
+                }
+            } else {
+                throw unknown(e.getKey());
             }
-            all.put(e.getKey(), e.getValue().trim());
         }
         return new TopicConfig(
                 parseInt(all, SEGMENT_BYTES), parseLong(all, SEGMENT_MS), parseLong(all, RETENTION_MS),
                 parseLong(all, RETENTION_BYTES), parseInt(all, MAX_MESSAGE_BYTES), all.get(CLEANUP_POLICY),
-                parseLong(all, DELETE_RETENTION_MS), parseLong(all, MIN_COMPACTION_LAG_MS), parseInt(all, INDEX_INTERVAL_BYTES));
+                parseLong(all, DELETE_RETENTION_MS), parseLong(all, MIN_COMPACTION_LAG_MS), parseInt(all, INDEX_INTERVAL_BYTES),
+                others);
     }
 
-    /** Every setting under its Kafka name, in a stable order. */
+    /** Every setting under its Kafka name, in a stable order: the nine, then Kafka's others set on this topic. */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(CLEANUP_POLICY, cleanupPolicy);
@@ -88,6 +134,7 @@ public record TopicConfig(int segmentBytes, long segmentMs, long retentionMs, lo
         m.put(DELETE_RETENTION_MS, Long.toString(deleteRetentionMs));
         m.put(MIN_COMPACTION_LAG_MS, Long.toString(minCompactionLagMs));
         m.put(INDEX_INTERVAL_BYTES, Integer.toString(indexIntervalBytes));
+        m.putAll(kafkaSettings);
         return m;
     }
 

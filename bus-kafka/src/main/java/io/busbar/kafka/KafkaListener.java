@@ -4,7 +4,11 @@ import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.kafka.handler.KafkaApis;
 import io.busbar.kafka.server.KafkaServer;
 
+import io.busbar.kafka.security.ListenerSecurity;
+
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * The Kafka wire-protocol listener of an embedded bus: Kafka clients (Java, librdkafka/kcat, ...) produce to and
@@ -32,9 +36,12 @@ public final class KafkaListener implements AutoCloseable {
      *                               {@code busbar.kafka.listener}
      */
     public static KafkaListener start(EmbeddedBus bus, KafkaListenerConfig config) {
+        ListenerSecurity security = ListenerSecurity.open(KafkaApis.stateDir(bus), config.security(),
+                config.listenerSpecs(), id -> bus.topicById(new UUID(id.getMostSignificantBits(),
+                        id.getLeastSignificantBits())).map(t -> t.name()).orElse(null));
         KafkaRequestMetrics metrics = new KafkaRequestMetrics();
-        return new KafkaListener(KafkaServer.start(config,
-                (host, port) -> KafkaApis.create(bus, host, port).wrapped(metrics::timed)), metrics);
+        return new KafkaListener(KafkaServer.start(config, security,
+                (host, port) -> KafkaApis.create(bus, host, port, security).wrapped(metrics::timed)), metrics);
     }
 
     /** Request counts, errors and latencies per Kafka API. */
@@ -50,6 +57,28 @@ public final class KafkaListener implements AutoCloseable {
     /** {@code host:port} clients should use as bootstrap.servers. */
     public String bootstrapServers() {
         return server.advertisedHost() + ":" + server.advertisedPort();
+    }
+
+    /** {@code host:port} of the named listener (e.g. {@code EXTERNAL}) for bootstrap.servers. */
+    public String bootstrapServers(String listenerName) {
+        return server.listeners().stream().filter(b -> b.spec().name().equalsIgnoreCase(listenerName)).findFirst()
+                .map(b -> b.advertised().host() + ":" + b.advertised().port())
+                .orElseThrow(() -> new IllegalArgumentException("No Kafka listener named " + listenerName));
+    }
+
+    /**
+     * Every listener as {@code kafka://host:port (NAME, PROTOCOL)} for the startup summary; the single listener of
+     * {@code busbar.kafka.listener} is just {@code kafka://host:port}.
+     */
+    public List<String> describeListeners() {
+        boolean single = server.listeners().size() == 1 && server.listeners().get(0).spec().name().equals("PLAINTEXT");
+        return server.listeners().stream().map(b -> "kafka://" + b.advertised().host() + ":" + b.advertised().port()
+                + (single ? "" : " (" + b.spec().name() + ", " + b.spec().protocol().name + ")")).toList();
+    }
+
+    /** Open connections and queued request bytes (busbar.kafka.max.connections, queued.max.request.bytes). */
+    public KafkaServer.LimitStats limitStats() {
+        return server.limitStats();
     }
 
     /** Stops accepting, closes every connection and waits for the threads to end. */

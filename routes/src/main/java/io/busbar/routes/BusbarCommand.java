@@ -17,7 +17,8 @@ import java.util.Properties;
                 // operations (io.busbar.routes.cli): talk to a running runtime (--url) or a stopped data dir (--data-dir)
                 io.busbar.routes.cli.TopicsCommand.class, io.busbar.routes.cli.GroupsCommand.class,
                 io.busbar.routes.cli.ProduceCommand.class, io.busbar.routes.cli.ConsumeCommand.class,
-                io.busbar.routes.cli.PipelinesCommand.class, io.busbar.routes.cli.DlqCommand.class })
+                io.busbar.routes.cli.PipelinesCommand.class, io.busbar.routes.cli.DlqCommand.class,
+                io.busbar.routes.cli.UsersCommand.class })
 public final class BusbarCommand implements Runnable {
 
     @CommandLine.Spec

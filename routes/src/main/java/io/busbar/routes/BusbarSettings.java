@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * The runtime's settings, resolved once at start from, highest first: {@code --set key=value}, environment
  * variables ({@code BUSBAR_DATA_DIR} for {@code busbar.data.dir}), the properties file ({@code busbar.properties}
  * in the working directory or {@code --config}), then each key's default. Keys under {@code camel.} pass through to
- * camel-main unchecked; any other key must be known (the runtime's or a service's), else start-up fails with an
+ * camel-main unchecked; a value may be {@code ${env:NAME}} or {@code ${file:/path}} ({@link SecretReferences});
+ * any other key must be known (the runtime's or a service's), else start-up fails with an
  * error naming the key and the valid ones. Immutable and thread-safe.
  */
 public final class BusbarSettings {
@@ -62,10 +63,12 @@ public final class BusbarSettings {
             }
         }
         apply(keys, overrides, "--set", values, sources, camel);
+        values.replaceAll((k, v) -> SecretReferences.expand(k, v, env)); // ${env:NAME}, ${file:/path}
         for (Map.Entry<String, String> e : values.entrySet()) {
             ConfigKey key = keys.get(e.getKey());
             if (!key.accepts(e.getValue())) {
-                throw new InvalidSettingException("Setting " + key.name() + " = '" + e.getValue() + "' (from "
+                throw new InvalidSettingException("Setting " + key.name() + " = '"
+                        + SecretReferences.printable(key.name(), e.getValue()) + "' (from "
                         + sources.get(key.name()) + ") is invalid: use " + key.expected()
                         + (key.defaultValue() != null ? " (default " + key.defaultValue() + ")" : ""));
             }

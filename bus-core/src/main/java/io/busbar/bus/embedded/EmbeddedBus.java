@@ -104,6 +104,15 @@ public final class EmbeddedBus implements Bus {
         return topics.byId(topicId).map(TopicRegistry.Topic::metadata);
     }
 
+    /**
+     * Changes settings of an existing topic (Kafka names; each replaces the topic's value): persisted with the topic,
+     * then applied to its partitions' logs. Throws UnknownTopicException or InvalidConfigException naming the setting.
+     */
+    public TopicMetadata alterTopicConfig(String name, Map<String, String> settings) {
+        ensureOpen();
+        return topics.updateConfig(name, settings).metadata();
+    }
+
     /** Creates the topic when absent and auto-creation is on; throws UnknownTopicException otherwise. */
     public TopicMetadata topicForProduce(String name) {
         ensureOpen();

@@ -34,7 +34,7 @@ final class TopicMetadataFile {
         String name = fileName.substring(0, fileName.length() - ".properties".length());
         Map<String, String> config = new HashMap<>();
         for (String key : props.stringPropertyNames()) {
-            if (TopicConfig.NAMES.contains(key)) {
+            if (TopicConfig.isTopicSetting(key)) {
                 config.put(key, props.getProperty(key));
             }
         }

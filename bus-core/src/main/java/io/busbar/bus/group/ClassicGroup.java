@@ -40,6 +40,10 @@ final class ClassicGroup {
     private boolean initialRebalance;
     private long emptySinceMs;
     private final List<Runnable> completions = new ArrayList<>();
+    /** Static members: group.instance.id to the member id currently holding it. */
+    private final Map<String, String> staticMembers = new HashMap<>();
+    /** Member ids replaced by a newer member with the same group.instance.id: answered FENCED_INSTANCE_ID. */
+    private final Set<String> fencedMemberIds = new HashSet<>();
 
     ClassicGroup(String groupId, long initialRebalanceDelayMs, long nowMs) {
         this.groupId = groupId;
@@ -76,9 +80,22 @@ final class ClassicGroup {
             respond(response, JoinGroupResult.error(GroupError.INCONSISTENT_GROUP_PROTOCOL, memberId));
             return;
         }
+        if (request.groupInstanceId() != null && (memberId.isEmpty() || !members.containsKey(memberId))) {
+            String previous = staticMembers.get(request.groupInstanceId());
+            if (previous != null && members.containsKey(previous)) {
+                replaceStaticMember(members.get(previous), request, response, nowMs);
+                return;
+            }
+            if (!memberId.isEmpty() && fencedMemberIds.contains(memberId)) {
+                respond(response, JoinGroupResult.error(GroupError.FENCED_INSTANCE_ID, memberId));
+                return;
+            }
+            // a static member's first join: no MEMBER_ID_REQUIRED round trip, as in Kafka
+            addMemberAndRebalance(newMemberId(request), request, response, nowMs);
+            return;
+        }
         if (memberId.isEmpty()) {
-            String newId = (request.clientId() == null || request.clientId().isEmpty() ? "member" : request.clientId())
-                    + "-" + UUID.randomUUID();
+            String newId = newMemberId(request);
             if (request.requireKnownMemberId()) {
                 pendingMemberIds.put(newId, nowMs + request.sessionTimeoutMs());
                 respond(response, JoinGroupResult.error(GroupError.MEMBER_ID_REQUIRED, newId));
@@ -118,6 +135,47 @@ final class ClassicGroup {
         }
     }
 
+    private static String newMemberId(JoinGroupRequest request) {
+        String prefix = request.groupInstanceId() != null ? request.groupInstanceId()
+                : request.clientId() == null || request.clientId().isEmpty() ? "member" : request.clientId();
+        return prefix + "-" + UUID.randomUUID();
+    }
+
+    /**
+     * A static member came back (restarted within its session timeout) under a new member id: it takes the old
+     * member's place and assignment; the old id is fenced. In a stable group whose protocol stays the same there is no
+     * rebalance, which is the point of static membership; otherwise the group rebalances as for any rejoin.
+     */
+    private void replaceStaticMember(GroupMember old, JoinGroupRequest request,
+                                     CompletableFuture<JoinGroupResult> response, long nowMs) {
+        GroupMember member = new GroupMember(newMemberId(request), request, nowMs);
+        member.assignment = old.assignment;
+        if (old.awaitingJoin != null) {
+            respond(old.awaitingJoin, JoinGroupResult.error(GroupError.FENCED_INSTANCE_ID, old.memberId));
+        }
+        if (old.awaitingSync != null) {
+            respond(old.awaitingSync, SyncGroupResult.error(GroupError.FENCED_INSTANCE_ID));
+        }
+        Map<String, GroupMember> reordered = new LinkedHashMap<>();
+        members.forEach((id, m) -> reordered.put(id.equals(old.memberId) ? member.memberId : id, id.equals(old.memberId) ? member : m));
+        members.clear();
+        members.putAll(reordered);
+        fencedMemberIds.add(old.memberId);
+        staticMembers.put(request.groupInstanceId(), member.memberId);
+        if (old.memberId.equals(leaderId)) {
+            leaderId = member.memberId;
+        }
+        if (state == GroupState.STABLE && protocolName.equals(selectProtocol())) {
+            // Kafka's rule: a static member's rejoin rebalances only when it would change the group's protocol
+            respond(response, joinResult(member));
+        } else if (state == GroupState.PREPARING_REBALANCE) {
+            member.awaitingJoin = response;
+            maybeCompleteJoin(nowMs);
+        } else {
+            updateMemberAndRebalance(member, request, response, nowMs);
+        }
+    }
+
     /** A joining member must speak the group's protocol type and share at least one protocol with every other member. */
     private boolean acceptsProtocols(JoinGroupRequest request, String joiningMemberId) {
         boolean othersPresent = members.keySet().stream().anyMatch(id -> !id.equals(joiningMemberId));
@@ -141,6 +199,9 @@ final class ClassicGroup {
         GroupMember member = new GroupMember(memberId, request, nowMs);
         member.awaitingJoin = response;
         members.put(memberId, member);
+        if (member.groupInstanceId != null) {
+            staticMembers.put(member.groupInstanceId, memberId);
+        }
         if (protocolType == null) {
             protocolType = request.protocolType();
         }
@@ -176,6 +237,7 @@ final class ClassicGroup {
                 if (m.awaitingSync != null) {
                     respond(m.awaitingSync, SyncGroupResult.error(GroupError.REBALANCE_IN_PROGRESS));
                     m.awaitingSync = null;
+                    m.touch(nowMs); // it was alive while it waited: its session runs from this answer
                 }
             }
         }
@@ -196,6 +258,7 @@ final class ClassicGroup {
         if (!(allJoined && nowMs >= joinNotBeforeMs) && !timedOut) {
             return;
         }
+        members.values().stream().filter(m -> m.awaitingJoin == null).toList().forEach(this::forgetStatic);
         members.values().removeIf(m -> m.awaitingJoin == null);
         generationId++;
         if (members.isEmpty()) {
@@ -239,7 +302,7 @@ final class ClassicGroup {
         List<JoinGroupResult.Member> list = new ArrayList<>();
         if (member.memberId.equals(leaderId)) {
             for (GroupMember m : members.values()) {
-                list.add(new JoinGroupResult.Member(m.memberId, m.metadata(protocolName)));
+                list.add(new JoinGroupResult.Member(m.memberId, m.groupInstanceId, m.metadata(protocolName)));
             }
         }
         return new JoinGroupResult(GroupError.NONE, generationId, protocolType, protocolName, leaderId, member.memberId, list);
@@ -287,7 +350,7 @@ final class ClassicGroup {
             return GroupError.COORDINATOR_NOT_AVAILABLE;
         }
         if (!members.containsKey(memberId)) {
-            return GroupError.UNKNOWN_MEMBER_ID;
+            return fencedMemberIds.contains(memberId) ? GroupError.FENCED_INSTANCE_ID : GroupError.UNKNOWN_MEMBER_ID;
         }
         if (generation != generationId) {
             return GroupError.ILLEGAL_GENERATION;
@@ -323,6 +386,7 @@ final class ClassicGroup {
 
     private void removeMember(GroupMember member, long nowMs) {
         members.remove(member.memberId);
+        forgetStatic(member);
         if (member.awaitingJoin != null) {
             respond(member.awaitingJoin, JoinGroupResult.error(GroupError.UNKNOWN_MEMBER_ID, member.memberId));
         }
@@ -336,6 +400,27 @@ final class ClassicGroup {
             prepareRebalance(nowMs);
         }
         maybeCompleteJoin(nowMs);
+    }
+
+    private void forgetStatic(GroupMember member) {
+        if (member.groupInstanceId != null) {
+            staticMembers.remove(member.groupInstanceId, member.memberId);
+        }
+    }
+
+    /**
+     * LeaveGroup by {@code group.instance.id} (v3+; {@code kafka-consumer-groups} and Admin.removeMembersFromConsumerGroup
+     * send it with no member id): the static member holding it leaves, and the group rebalances.
+     */
+    GroupError leaveStatic(String memberId, String groupInstanceId, long nowMs) {
+        String current = staticMembers.get(groupInstanceId);
+        if (current == null) {
+            return GroupError.UNKNOWN_MEMBER_ID;
+        }
+        if (memberId != null && !memberId.isEmpty() && !memberId.equals(current)) {
+            return GroupError.FENCED_INSTANCE_ID;
+        }
+        return leave(current, nowMs);
     }
 
     /**
@@ -369,7 +454,10 @@ final class ClassicGroup {
         pendingMemberIds.values().removeIf(deadline -> nowMs >= deadline);
         if (state == GroupState.COMPLETING_REBALANCE && nowMs >= syncDeadlineMs) {
             List<GroupMember> late = members.values().stream().filter(m -> m.awaitingSync == null).toList();
-            late.forEach(m -> members.remove(m.memberId));
+            late.forEach(m -> {
+                members.remove(m.memberId);
+                forgetStatic(m);
+            });
             if (late.stream().anyMatch(m -> m.memberId.equals(leaderId))) {
                 leaderId = null;
             }
@@ -379,13 +467,33 @@ final class ClassicGroup {
         }
         for (Iterator<GroupMember> it = new ArrayList<>(members.values()).iterator(); it.hasNext(); ) {
             GroupMember m = it.next();
-            // While the group waits for SyncGroup, the sync deadline (not the session) bounds a slow member.
-            boolean keptAlive = m.awaitingJoin != null || m.awaitingSync != null || state == GroupState.COMPLETING_REBALANCE;
+            // Kafka's classic coordinator: a member waiting for a response is alive; one that got its JoinGroup
+            // response must send SyncGroup (or heartbeat) within its session timeout, or it is removed and the group
+            // rebalances without it (the sync deadline, the rebalance timeout, bounds the whole phase).
+            boolean keptAlive = m.awaitingJoin != null || m.awaitingSync != null;
             if (!keptAlive && nowMs >= m.sessionDeadlineMs && members.containsKey(m.memberId)) {
                 removeMember(m, nowMs);
             }
         }
         maybeCompleteJoin(nowMs);
+    }
+
+    /**
+     * The topics the members subscribe to, read from their consumer-protocol metadata; null when the group has
+     * members that speak another protocol (then its offsets are in use as a whole).
+     */
+    Set<String> subscribedTopics() {
+        Set<String> topics = new HashSet<>();
+        if (members.isEmpty()) {
+            return topics;
+        }
+        if (!ConsumerProtocolCodec.PROTOCOL_TYPE.equals(protocolType) || protocolName == null) {
+            return null;
+        }
+        for (GroupMember m : members.values()) {
+            topics.addAll(ConsumerProtocolCodec.decodeSubscription(m.metadata(protocolName)).topics());
+        }
+        return topics;
     }
 
     /** Deletion: refused while the group has members (the caller reports NON_EMPTY_GROUP). */

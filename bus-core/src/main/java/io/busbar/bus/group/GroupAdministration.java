@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +183,46 @@ final class GroupAdministration {
         } catch (RuntimeException e) {
             LOG.warn("Deleting group '{}' failed: tombstones not written", groupId, e);
             return CompletableFuture.completedFuture(GroupError.KAFKA_STORAGE_ERROR);
+        }
+    }
+
+    /**
+     * OffsetDelete, Kafka's rules: GROUP_ID_NOT_FOUND for an unknown group; NON_EMPTY_GROUP for a group with members
+     * of another protocol; otherwise each partition's offset is deleted unless a member subscribes to its topic
+     * (GROUP_SUBSCRIBED_TO_TOPIC). Completes once the tombstones are durable (KAFKA_STORAGE_ERROR if they are not).
+     */
+    CompletableFuture<OffsetDeletion> deleteOffsetsAsync(String groupId, Set<TopicPartition> partitions) {
+        ClassicGroup group = coordinator.existingGroup(groupId);
+        if (group == null && !coordinator.offsets().hasOffsets(groupId)) {
+            return CompletableFuture.completedFuture(new OffsetDeletion(GroupError.GROUP_ID_NOT_FOUND, Map.of()));
+        }
+        Set<String> subscribed = group == null ? Set.of() : coordinator.withGroup(group, ClassicGroup::subscribedTopics);
+        if (subscribed == null) {
+            return CompletableFuture.completedFuture(new OffsetDeletion(GroupError.NON_EMPTY_GROUP, Map.of()));
+        }
+        Map<TopicPartition, GroupError> results = new LinkedHashMap<>();
+        Set<TopicPartition> deletable = new HashSet<>();
+        for (TopicPartition tp : partitions) {
+            if (subscribed.contains(tp.topic())) {
+                results.put(tp, GroupError.GROUP_SUBSCRIBED_TO_TOPIC);
+            } else {
+                results.put(tp, GroupError.NONE);
+                deletable.add(tp);
+            }
+        }
+        deletable.retainAll(coordinator.offsets().partitionsOf(groupId));
+        try {
+            return coordinator.offsets().delete(groupId, deletable, context.nowMs()).handle((v, failure) -> {
+                if (failure != null) {
+                    LOG.warn("Deleting offsets of group '{}' failed: tombstones not durable", groupId, failure);
+                    results.replaceAll((tp, e) -> e == GroupError.NONE ? GroupError.KAFKA_STORAGE_ERROR : e);
+                }
+                return new OffsetDeletion(GroupError.NONE, results);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Deleting offsets of group '{}' failed: tombstones not written", groupId, e);
+            results.replaceAll((tp, err) -> err == GroupError.NONE ? GroupError.KAFKA_STORAGE_ERROR : err);
+            return CompletableFuture.completedFuture(new OffsetDeletion(GroupError.NONE, results));
         }
     }
 

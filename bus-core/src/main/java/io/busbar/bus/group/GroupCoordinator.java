@@ -100,7 +100,7 @@ public final class GroupCoordinator implements AutoCloseable {
             return CompletableFuture.completedFuture(JoinGroupResult.error(refused, request.memberId()));
         }
         CompletableFuture<JoinGroupResult> response = new CompletableFuture<>();
-        ClassicGroup group = groupFor(request.groupId(), request.memberId().isEmpty());
+        ClassicGroup group = groupFor(request.groupId(), request.memberId().isEmpty() || request.groupInstanceId() != null);
         if (group == null) {
             return CompletableFuture.completedFuture(JoinGroupResult.error(GroupError.UNKNOWN_MEMBER_ID, request.memberId()));
         }
@@ -138,6 +138,14 @@ public final class GroupCoordinator implements AutoCloseable {
     /** LeaveGroup: removes the member at once and starts a rebalance of the others. */
     public CompletableFuture<GroupError> leaveGroup(String groupId, String memberId) {
         return CompletableFuture.completedFuture(onGroup(groupId, g -> g.leave(memberId, context.nowMs())));
+    }
+
+    /** LeaveGroup v3+: by member id, or by {@code group.instance.id} for a static member (member id then optional). */
+    public CompletableFuture<GroupError> leaveGroup(String groupId, String memberId, String groupInstanceId) {
+        if (groupInstanceId == null) {
+            return leaveGroup(groupId, memberId);
+        }
+        return CompletableFuture.completedFuture(onGroup(groupId, g -> g.leaveStatic(memberId, groupInstanceId, context.nowMs())));
     }
 
     /**
@@ -259,6 +267,11 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public void deleteGroup(String groupId) {
         administration.deleteGroup(groupId);
+    }
+
+    /** OffsetDelete without blocking (for network threads): see {@link OffsetDeletion}; completes once durable. */
+    public CompletableFuture<OffsetDeletion> deleteOffsetsAsync(String groupId, Set<TopicPartition> partitions) {
+        return administration.deleteOffsetsAsync(groupId, partitions);
     }
 
     /**

@@ -21,7 +21,9 @@ public enum GroupError {
     NON_EMPTY_GROUP(68),
     GROUP_ID_NOT_FOUND(69),
     MEMBER_ID_REQUIRED(79),
-    GROUP_MAX_SIZE_REACHED(81);
+    GROUP_MAX_SIZE_REACHED(81),
+    FENCED_INSTANCE_ID(82),
+    GROUP_SUBSCRIBED_TO_TOPIC(86);
 
     private final short code;
 

@@ -11,6 +11,8 @@ final class GroupMember {
     private static final byte[] NO_BYTES = new byte[0];
 
     final String memberId;
+    /** {@code group.instance.id} of a static member, null for a dynamic one. */
+    final String groupInstanceId;
     final String clientId;
     final String clientHost;
     final int sessionTimeoutMs;
@@ -25,6 +27,7 @@ final class GroupMember {
 
     GroupMember(String memberId, JoinGroupRequest request, long nowMs) {
         this.memberId = memberId;
+        this.groupInstanceId = request.groupInstanceId();
         this.clientId = request.clientId() == null ? "" : request.clientId();
         this.clientHost = request.clientHost() == null ? "" : request.clientHost();
         this.sessionTimeoutMs = request.sessionTimeoutMs();

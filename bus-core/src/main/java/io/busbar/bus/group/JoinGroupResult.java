@@ -9,7 +9,11 @@ import java.util.List;
 public record JoinGroupResult(GroupError error, int generationId, String protocolType, String protocolName,
                               String leaderId, String memberId, List<Member> members) {
 
-    public record Member(String memberId, byte[] metadata) {
+    /** @param groupInstanceId the member's {@code group.instance.id}, null for a dynamic member */
+    public record Member(String memberId, String groupInstanceId, byte[] metadata) {
+        public Member(String memberId, byte[] metadata) {
+            this(memberId, null, metadata);
+        }
     }
 
     static JoinGroupResult error(GroupError error, String memberId) {

@@ -49,6 +49,15 @@ public interface PartitionLog extends Closeable {
 
     long logStartOffset();
 
+    /**
+     * Kafka's DeleteRecords: moves the log start offset up to {@code offset} (at most the high watermark), durably (a
+     * checkpoint written before the move takes effect, so it survives a crash or restart); whole segments below it are
+     * removed. Returns the new log start offset. Blocks on a small fsync: not for the log's own threads.
+     *
+     * @throws io.busbar.bus.OffsetOutOfRangeException when {@code offset} is negative or above the high watermark
+     */
+    long deleteRecordsBefore(long offset);
+
     /** Offset the next appended record gets. */
     long logEndOffset();
 
@@ -57,6 +66,12 @@ public interface PartitionLog extends Closeable {
 
     /** The earliest offset whose record timestamp is at or after {@code timestamp}, or -1 when there is none. */
     long offsetForTimestamp(long timestamp);
+
+    /**
+     * Kafka's ListOffsets max-timestamp (-3): the first record (below the high watermark) carrying the largest
+     * timestamp, or null when the log holds no record.
+     */
+    org.apache.kafka.common.record.FileRecords.TimestampAndOffset maxTimestampOffset();
 
     /** Bytes of all segment files. */
     long sizeInBytes();

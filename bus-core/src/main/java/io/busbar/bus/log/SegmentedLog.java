@@ -9,6 +9,7 @@ import io.busbar.bus.TopicPartition;
 import org.apache.kafka.common.record.FileRecords;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -325,6 +326,40 @@ final class SegmentedLog implements PartitionLog {
     }
 
     @Override
+    public FileRecords.TimestampAndOffset maxTimestampOffset() {
+        HighWatermark.Position hw = highWatermark.current();
+        long start = logStartOffset;
+        LogSegment best = null;
+        for (LogSegment segment : segments.all()) {
+            if (segment.baseOffset() >= hw.offset()) {
+                break;
+            }
+            if (best == null || segment.maxTimestamp() > best.maxTimestamp()) {
+                best = segment;
+            }
+        }
+        if (best == null || start >= hw.offset()) {
+            return null;
+        }
+        // the segment's index knows its largest timestamp, not which record has it: scan that segment's batches
+        Records records = read(Math.max(start, best.baseOffset()), Integer.MAX_VALUE, true).records();
+        long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        long offset = -1;
+        for (RecordBatch batch : records.batches()) {
+            if (batch.maxTimestamp() <= maxTimestamp) {
+                continue;
+            }
+            for (org.apache.kafka.common.record.Record record : batch) {
+                if (record.offset() >= start && record.offset() < hw.offset() && record.timestamp() > maxTimestamp) {
+                    maxTimestamp = record.timestamp();
+                    offset = record.offset();
+                }
+            }
+        }
+        return offset < 0 ? null : new FileRecords.TimestampAndOffset(maxTimestamp, offset, java.util.Optional.empty());
+    }
+
+    @Override
     public long sizeInBytes() {
         return segments.sizeInBytes();
     }
@@ -361,6 +396,40 @@ final class SegmentedLog implements PartitionLog {
             removeSegments(expired);
             LOG.info("{}: retention deleted {} segment(s); log start is now {}", partition, expired.size(), newStart);
             return expired.size();
+        }
+    }
+
+    @Override
+    public long deleteRecordsBefore(long offset) {
+        synchronized (maintenanceLock) {
+            ensureOpenForMaintenance();
+            long hw = highWatermark.offset();
+            if (offset < 0 || offset > hw) {
+                throw new OffsetOutOfRangeException("Cannot delete the records of " + partition + " before offset "
+                        + offset + ": use an offset from " + logStartOffset + " to the high watermark " + hw);
+            }
+            if (offset <= logStartOffset) {
+                return logStartOffset;
+            }
+            try {
+                logStartCheckpoint.write(offset); // durable first: a restart never brings the records back
+            } catch (IOException e) {
+                throw new StorageException("Cannot write the log start checkpoint of " + partition + ": " + e, e);
+            }
+            logStartOffset = offset;
+            List<LogSegment> below = new ArrayList<>();
+            for (LogSegment s : segments.all()) {
+                LogSegment next = segments.higher(s);
+                if (next == null || next.baseOffset() > offset) {
+                    break;
+                }
+                below.add(s);
+            }
+            if (!below.isEmpty()) {
+                removeSegments(below);
+            }
+            LOG.info("{}: records before {} deleted; {} whole segment(s) removed", partition, offset, below.size());
+            return offset;
         }
     }
 

@@ -252,4 +252,56 @@ class GroupCoordinatorTest {
         assertThat(get(coordinator.leaveGroup("g", a.memberId()))).isEqualTo(GroupError.NONE);
         assertThat(coordinator.groupSnapshot("g").orElseThrow().state()).isEqualTo(GroupState.EMPTY);
     }
+
+    private static JoinGroupRequest join(String memberId, String instanceId, int sessionMs, int rebalanceMs) {
+        return new JoinGroupRequest("g", memberId, "client", "/127.0.0.1", sessionMs, rebalanceMs, "consumer",
+                List.of(new JoinGroupRequest.Protocol("range", new byte[]{7})), false, instanceId);
+    }
+
+    @Test
+    void memberThatNeverSyncsIsRemovedAfterItsSessionTimeoutNotTheRebalanceTimeout() throws Exception {
+        JoinGroupResult a = get(coordinator.joinGroup(join("", null, 1000, 30_000)));
+        CompletableFuture<JoinGroupResult> bJoin = coordinator.joinGroup(join("", null, 1000, 30_000));
+        JoinGroupResult leader = get(coordinator.joinGroup(join(a.memberId(), null, 1000, 30_000)));
+        JoinGroupResult b = get(bJoin);
+        assertThat(leader.isLeader()).isTrue();
+        assertThat(coordinator.groupSnapshot("g").orElseThrow().state()).isEqualTo(GroupState.COMPLETING_REBALANCE);
+
+        // b asks for its assignment; the leader dies before SyncGroup. Kafka drops it after its 1 s session timeout,
+        // not after the 30 s rebalance timeout, and b learns of the new rebalance from its pending SyncGroup.
+        long start = System.nanoTime();
+        SyncGroupResult bSync = coordinator.syncGroup("g", b.generationId(), b.memberId(), null, null, Map.of())
+                .get(20, TimeUnit.SECONDS);
+        assertThat(bSync.error()).isEqualTo(GroupError.REBALANCE_IN_PROGRESS);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        JoinGroupResult bAlone = get(coordinator.joinGroup(join(b.memberId(), null, 1000, 30_000)));
+        assertThat(bAlone.members()).extracting(JoinGroupResult.Member::memberId).containsExactly(b.memberId());
+        assertThat(get(coordinator.heartbeat("g", leader.generationId(), leader.memberId()))).isEqualTo(GroupError.UNKNOWN_MEMBER_ID);
+    }
+
+    @Test
+    void staticMemberRestartingWithinItsSessionTimeoutKeepsItsAssignmentWithoutARebalance() throws Exception {
+        JoinGroupResult first = get(coordinator.joinGroup(join("", "instance-1", 10_000, 10_000)));
+        assertThat(first.error()).isEqualTo(GroupError.NONE); // no MEMBER_ID_REQUIRED round trip for a static member
+        assertThat(first.members()).extracting(JoinGroupResult.Member::groupInstanceId).containsExactly("instance-1");
+        get(coordinator.syncGroup("g", first.generationId(), first.memberId(), "consumer", "range",
+                Map.of(first.memberId(), new byte[]{1})));
+
+        // the process restarts: a new member id, the same group.instance.id, no LeaveGroup sent
+        JoinGroupResult restarted = get(coordinator.joinGroup(join("", "instance-1", 10_000, 10_000)));
+        assertThat(restarted.error()).isEqualTo(GroupError.NONE);
+        assertThat(restarted.memberId()).isNotEqualTo(first.memberId());
+        assertThat(restarted.generationId()).isEqualTo(first.generationId());
+        assertThat(coordinator.groupSnapshot("g").orElseThrow().state()).isEqualTo(GroupState.STABLE);
+        assertThat(get(coordinator.syncGroup("g", restarted.generationId(), restarted.memberId(), "consumer", "range",
+                Map.of())).assignment()).containsExactly(1);
+        // the old incarnation is fenced, as Kafka does, so it cannot take the place back
+        assertThat(get(coordinator.heartbeat("g", first.generationId(), first.memberId()))).isEqualTo(GroupError.FENCED_INSTANCE_ID);
+        assertThat(get(coordinator.heartbeat("g", restarted.generationId(), restarted.memberId()))).isEqualTo(GroupError.NONE);
+
+        // LeaveGroup by group.instance.id alone (kafka-consumer-groups, Admin.removeMembersFromConsumerGroup)
+        assertThat(get(coordinator.leaveGroup("g", "", "instance-2"))).isEqualTo(GroupError.UNKNOWN_MEMBER_ID);
+        assertThat(get(coordinator.leaveGroup("g", "", "instance-1"))).isEqualTo(GroupError.NONE);
+        assertThat(coordinator.groupSnapshot("g").orElseThrow().state()).isEqualTo(GroupState.EMPTY);
+    }
 }

@@ -9,7 +9,6 @@ import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicCo
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * CreateTopics through the bus admin. Replication factor must be -1 (default) or 1: there is one node. Settings use
- * Kafka's names; ones Busbar does not have are refused with INVALID_CONFIG naming them. Thread-safe.
+ * Kafka's names; every one Kafka 4.1 has is accepted, others are refused with INVALID_CONFIG naming them. Thread-safe.
  */
 final class CreateTopicsHandler implements ApiHandler {
 
@@ -76,9 +75,8 @@ final class CreateTopicsHandler implements ApiHandler {
         if (!returnConfigs) {
             return; // configs are in the response from v5
         }
-        created.config().forEach((k, v) -> result.configs().add(new CreatableTopicConfigs().setName(k).setValue(v)
-                .setReadOnly(false).setIsSensitive(false)
-                .setConfigSource(configs.containsKey(k) ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG.id()
-                        : DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG.id())));
+        TopicConfigSources.of(bus, bus.topic(topic.name()).orElseThrow().config()).forEach((k, entry) ->
+                result.configs().add(new CreatableTopicConfigs().setName(k).setValue(entry.value())
+                        .setReadOnly(false).setIsSensitive(false).setConfigSource(entry.source().id())));
     }
 }

@@ -1,6 +1,5 @@
 package io.busbar.kafka.handler;
 
-import io.busbar.bus.TopicConfig;
 import io.busbar.bus.embedded.EmbeddedBus;
 import io.busbar.bus.embedded.TopicMetadata;
 import org.apache.kafka.common.config.ConfigResource;
@@ -12,13 +11,11 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * DescribeConfigs: a topic's settings (the ones Busbar has, under Kafka's names), marked as set on the topic or
- * default; a broker has no describable settings (empty list). Thread-safe.
+ * DescribeConfigs: a topic's settings (every one Kafka 4.1 has, with its source: {@link TopicConfigSources}); a broker has no describable settings (empty list). Thread-safe.
  */
 final class DescribeConfigsHandler implements ApiHandler {
 
@@ -32,7 +29,6 @@ final class DescribeConfigsHandler implements ApiHandler {
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         DescribeConfigsRequestData request = (DescribeConfigsRequestData) message;
         DescribeConfigsResponseData response = new DescribeConfigsResponseData();
-        Map<String, String> defaults = bus.config().defaultTopicConfig().toMap();
         for (DescribeConfigsRequestData.DescribeConfigsResource resource : request.resources()) {
             DescribeConfigsResult result = new DescribeConfigsResult().setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName()).setErrorCode(Errors.NONE.code());
@@ -51,15 +47,12 @@ final class DescribeConfigsHandler implements ApiHandler {
                         .setErrorMessage("Topic '" + resource.resourceName() + "' does not exist");
                 continue;
             }
-            TopicConfig config = topic.get().config();
-            config.toMap().forEach((name, value) -> {
+            TopicConfigSources.of(bus, topic.get().config()).forEach((name, entry) -> {
                 if (resource.configurationKeys() != null && !resource.configurationKeys().contains(name)) {
                     return;
                 }
-                boolean isDefault = value.equals(defaults.get(name));
-                result.configs().add(new DescribeConfigsResourceResult().setName(name).setValue(value)
-                        .setReadOnly(false).setIsSensitive(false)
-                        .setConfigSource(isDefault ? ConfigSource.DEFAULT_CONFIG.id() : ConfigSource.TOPIC_CONFIG.id()));
+                result.configs().add(new DescribeConfigsResourceResult().setName(name).setValue(entry.value())
+                        .setReadOnly(false).setIsSensitive(false).setConfigSource(entry.source().id()));
             });
         }
         return CompletableFuture.completedFuture(response);

@@ -24,5 +24,6 @@ final class GroupHandlers {
         handlers.put(ApiKeys.LIST_GROUPS, new ListGroupsHandler(coordinator));
         handlers.put(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(coordinator));
         handlers.put(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(coordinator));
+        handlers.put(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(coordinator));
     }
 }

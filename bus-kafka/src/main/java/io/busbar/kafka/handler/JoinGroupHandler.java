@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * JoinGroup onto the bus's group coordinator, so Kafka consumers and in-process consumers share groups. The answer
  * is a future that completes when the rebalance does: no thread waits. v4+ members first get MEMBER_ID_REQUIRED
- * with their id, as Kafka does. Static membership (group.instance.id) is treated as dynamic. Thread-safe.
+ * with their id, as Kafka does. Static members (group.instance.id, v5+)
+ * keep their place across restarts within their session timeout. Thread-safe.
  */
 final class JoinGroupHandler implements ApiHandler {
 
@@ -32,7 +33,7 @@ final class JoinGroupHandler implements ApiHandler {
         int rebalanceTimeout = context.apiVersion() >= 1 ? request.rebalanceTimeoutMs() : request.sessionTimeoutMs();
         JoinGroupRequest join = new JoinGroupRequest(request.groupId(), request.memberId(), context.clientId(),
                 "/" + context.clientHost(), request.sessionTimeoutMs(), rebalanceTimeout, request.protocolType(),
-                protocols, context.apiVersion() >= 4);
+                protocols, context.apiVersion() >= 4, context.apiVersion() >= 5 ? request.groupInstanceId() : null);
         return coordinator.joinGroup(join).thenApply(r -> toResponse(r, context.apiVersion()));
     }
 
@@ -48,7 +49,8 @@ final class JoinGroupHandler implements ApiHandler {
         }
         List<JoinGroupResponseData.JoinGroupResponseMember> members = new ArrayList<>();
         for (JoinGroupResult.Member m : r.members()) {
-            members.add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(m.memberId()).setMetadata(m.metadata()));
+            members.add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(m.memberId())
+                    .setGroupInstanceId(version >= 5 ? m.groupInstanceId() : null).setMetadata(m.metadata()));
         }
         return response.setMembers(members);
     }

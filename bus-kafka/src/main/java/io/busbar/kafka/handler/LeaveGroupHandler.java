@@ -28,7 +28,7 @@ final class LeaveGroupHandler implements ApiHandler {
         }
         List<CompletableFuture<LeaveGroupResponseData.MemberResponse>> leaving = new ArrayList<>();
         for (LeaveGroupRequestData.MemberIdentity m : request.members()) {
-            leaving.add(coordinator.leaveGroup(request.groupId(), m.memberId()).thenApply(e ->
+            leaving.add(coordinator.leaveGroup(request.groupId(), m.memberId(), m.groupInstanceId()).thenApply(e ->
                     new LeaveGroupResponseData.MemberResponse().setMemberId(m.memberId())
                             .setGroupInstanceId(m.groupInstanceId()).setErrorCode(e.code())));
         }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartit
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.FileRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 
@@ -19,15 +20,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ListOffsets: latest (-1) is the high watermark (the last stable offset for read_committed), earliest (-2, and earliest-local -4) the log start, a timestamp the
- * first record at or after it (offset -1 when none, as Kafka). Max-timestamp (-3) and tiered (-5) lookups are not
- * supported and answered with UNSUPPORTED_VERSION for that partition. Thread-safe.
+ * ListOffsets: latest (-1) is the high watermark (the last stable offset for read_committed), earliest (-2, and
+ * earliest-local -4) the log start, a timestamp the first record at or after it (offset -1 when none, as Kafka),
+ * max-timestamp (-3) the first record with the largest timestamp. The tiered lookup (-5) is not supported and
+ * answered with UNSUPPORTED_VERSION for that partition. Thread-safe.
  */
 final class ListOffsetsHandler implements ApiHandler {
 
     static final long LATEST = -1;
     static final long EARLIEST = -2;
     static final long EARLIEST_LOCAL = -4;
+    static final long MAX_TIMESTAMP = -3;
 
     private final EmbeddedBus bus;
     private final ProducerStateTable producers;
@@ -75,6 +78,11 @@ final class ListOffsetsHandler implements ApiHandler {
             r.setOffset(latest);
         } else if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
             r.setOffset(log.logStartOffset());
+        } else if (timestamp == MAX_TIMESTAMP) {
+            FileRecords.TimestampAndOffset max = log.maxTimestampOffset();
+            if (max != null) {
+                r.setOffset(max.offset).setTimestamp(max.timestamp);
+            }
         } else if (timestamp >= 0) {
             long offset = log.offsetForTimestamp(timestamp);
             if (offset >= 0 && offset < log.highWatermark()) {

@@ -15,6 +15,7 @@ import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ final class ProduceHandler implements ApiHandler {
                         .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
                 topicResponse.partitionResponses().add(p);
                 try {
-                    ProducerStateTable.Appended appended = append(context, request, topicData.name(), partitionData);
+                    ProducerStateTable.Appended appended = append(context, request, topicData.name(), partitionData, p);
                     p.setBaseOffset(appended.baseOffset()).setErrorCode(Errors.NONE.code());
                     if (request.acks() != 0) {
                         durable.add(appended.durable().handle((hw, error) -> {
@@ -102,7 +103,7 @@ final class ProduceHandler implements ApiHandler {
     }
 
     private ProducerStateTable.Appended append(RequestContext context, ProduceRequestData request, String topicName,
-                                               ProduceRequestData.PartitionProduceData data) {
+                                               ProduceRequestData.PartitionProduceData data, PartitionProduceResponse p) {
         Optional<TopicMetadata> topic = bus.topic(topicName);
         if (topic.isEmpty() || data.index() < 0 || data.index() >= topic.get().partitions()) {
             throw new ProduceRejectedException(Errors.UNKNOWN_TOPIC_OR_PARTITION,
@@ -122,6 +123,13 @@ final class ProduceHandler implements ApiHandler {
                         + (error == Errors.INVALID_TXN_STATE ? " (the partition is not in an open transaction of "
                         + request.transactionalId() + ")" : ""));
             }
+        }
+        if (topic.get().config().logAppendTime()) {
+            // message.timestamp.type=LogAppendTime: the batch carries the broker's time (attributes, max timestamp
+            // and CRC rewritten in place, as Kafka's LogValidator does) and the producer learns it from the response
+            long now = System.currentTimeMillis();
+            ((MutableRecordBatch) batch).setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+            p.setLogAppendTimeMs(now);
         }
         PartitionLog log = bus.partitionLog(tp);
         return producers.append(tp, log, records, batch);

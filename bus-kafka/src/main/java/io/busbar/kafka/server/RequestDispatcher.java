@@ -6,6 +6,12 @@ import io.busbar.kafka.codec.KafkaRequest;
 import io.busbar.kafka.codec.KafkaResponse;
 import io.busbar.kafka.handler.ApiHandler;
 import io.busbar.kafka.handler.RequestContext;
+import io.busbar.kafka.security.ListenerSecurity;
+import io.busbar.kafka.security.ListenerSpec;
+import io.busbar.kafka.security.RequestAuthorizer;
+import io.busbar.kafka.security.Session;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -32,6 +38,10 @@ import java.util.concurrent.CompletionException;
  * are appended in order, but a slow answer (long-poll fetch, durable produce) holds back the ones behind it. When too
  * many answers are outstanding, reading pauses (Kafka mutes the channel for the same reason).
  *
+ * <p>Security: on a SASL listener nothing but ApiVersions and the SASL requests is served before authentication
+ * succeeds (anything else closes the connection, as Kafka does); then every request passes the one authorization
+ * step ({@link RequestAuthorizer}) before its handler runs.
+ *
  * <p>Any failure is confined to this connection: it is logged and the connection closed. One instance per
  * connection; all methods run on the connection's handler executor.
  */
@@ -44,28 +54,70 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private final Map<ApiKeys, ApiHandler> handlers;
     private final ApiVersionTable versions;
+    private final ListenerSpec listener;
+    private final ListenerSecurity security;
+    private final QueuedRequestBytes queued;
+    private final AdvertisedEndpoint endpoint;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private String remote = "?";
     private String remoteHost = "";
+    private Session session;
+    private boolean tlsChecked;
 
-    RequestDispatcher(Map<ApiKeys, ApiHandler> handlers, ApiVersionTable versions) {
+    RequestDispatcher(Map<ApiKeys, ApiHandler> handlers, ApiVersionTable versions, ListenerSpec listener,
+                      ListenerSecurity security, QueuedRequestBytes queued, AdvertisedEndpoint endpoint) {
         this.handlers = handlers;
         this.versions = versions;
+        this.listener = listener;
+        this.security = security;
+        this.queued = queued;
+        this.endpoint = endpoint;
     }
 
+    /**
+     * Connections accepted before the listener was ready get their pipeline once already active, so they never see
+     * channelActive: the peer and the session are set up here, when the dispatcher joins the pipeline.
+     */
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress a) {
             remote = a.getHostString() + ":" + a.getPort();
             remoteHost = a.getHostString();
         }
-        ctx.fireChannelActive();
+        session = new Session(listener, remoteHost);
+    }
+
+    /** Whether the request may be served at all; false closes the connection (unauthenticated SASL connection). */
+    private boolean admissible(ChannelHandlerContext ctx, KafkaRequest request) {
+        if (!tlsChecked) {
+            tlsChecked = true;
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (tls != null) {
+                session.tlsEstablished(tls.engine().getSession());
+            }
+        }
+        if (session.isAuthenticated()) {
+            return true;
+        }
+        ApiKeys key = request.apiKey();
+        if (key == ApiKeys.API_VERSIONS || key == ApiKeys.SASL_HANDSHAKE || key == ApiKeys.SASL_AUTHENTICATE) {
+            return session.saslState() != Session.SaslState.FAILED;
+        }
+        LOG.info("Closing Kafka connection from {} on listener {}: {} before SASL authentication", remote,
+                listener.name(), request);
+        return false;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof KafkaRequest request)) {
             ctx.fireChannelRead(msg);
+            return;
+        }
+        if (!admissible(ctx, request)) {
+            queued.refund(request.sizeInBytes());
+            refundAll();
+            ctx.close();
             return;
         }
         CompletableFuture<ApiMessage> answer;
@@ -76,7 +128,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         pending.add(new Pending(request, answer));
         if (pending.size() >= MAX_OUTSTANDING) {
-            ctx.channel().config().setAutoRead(false);
+            ReadPause.pause(ctx.channel(), ReadPause.OUTSTANDING);
         }
         answer.whenComplete((r, e) -> {
             if (ctx.executor().inEventLoop()) {
@@ -90,10 +142,23 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private CompletableFuture<ApiMessage> start(ChannelHandlerContext ctx, KafkaRequest request) {
         ApiHandler handler = handlers.get(request.apiKey());
         RequestContext context = new RequestContext(request.apiVersion(), request.correlationId(), request.clientId(),
-                remoteHost, ctx.executor());
+                remoteHost, ctx.executor(), session);
         try {
+            RequestAuthorizer authorizer = security.requests();
+            RequestAuthorizer.Decision decision = authorizer.check(session, request.apiKey(), request.apiVersion(),
+                    request.body());
+            if (decision.denied()) {
+                if (decision.errorResponse() instanceof RequestAuthorizer.NoResponse) {
+                    session.closeWithoutResponse();
+                    return CompletableFuture.completedFuture(null);
+                }
+                return CompletableFuture.completedFuture(decision.errorResponse());
+            }
             CompletableFuture<ApiMessage> f = handler.handle(context, request.body());
-            return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("handler returned null"));
+            if (f == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("handler returned null"));
+            }
+            return f.thenApply(r -> endpoint.rewrite(authorizer.filterResponse(session, request.apiKey(), r, decision)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -104,6 +169,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!pending.isEmpty() && pending.peek().answer.isDone()) {
             Pending p = pending.poll();
+            queued.refund(p.request.sizeInBytes());
             ApiMessage body;
             try {
                 body = p.answer.join();
@@ -114,11 +180,16 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 } else {
                     LOG.warn("Closing Kafka connection from {}: {} failed: {}", remote, p.request, cause.toString(), cause);
                 }
-                pending.clear();
+                refundAll();
                 ctx.close();
                 return;
             }
             if (body == null) {
+                if (session.closeAfterResponse()) { // a denied acks=0 produce: Kafka closes the connection
+                    refundAll();
+                    ctx.close();
+                    return;
+                }
                 continue; // acks=0 produce: no response, by protocol
             }
             short version = p.request.isUnsupportedApiVersions() ? 0 : p.request.apiVersion();
@@ -131,20 +202,34 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                         }
                     });
             wrote = true;
+            if (session.closeAfterResponse()) { // failed or out-of-order SASL step: answer, then close (as Kafka)
+                refundAll();
+                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
         }
         if (wrote) {
             ctx.flush();
         }
-        if (pending.size() < MAX_OUTSTANDING / 2 && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
+        if (pending.size() < MAX_OUTSTANDING / 2 && ReadPause.isPaused(ctx.channel(), ReadPause.OUTSTANDING)) {
+            ReadPause.resume(ctx.channel(), ReadPause.OUTSTANDING);
         }
+    }
+
+    /** Gives back the queued-bytes charge of every request still waiting (the connection is going away). */
+    private void refundAll() {
+        for (Pending p : pending) {
+            queued.refund(p.request.sizeInBytes());
+        }
+        pending.clear();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // waiting answers (long-poll fetch, join group) are no longer wanted
         List<Pending> waiting = new ArrayList<>(pending);
-        pending.clear();
+        refundAll();
+        queued.forget(ctx.channel());
         waiting.forEach(p -> p.answer.cancel(false));
         ctx.fireChannelInactive();
     }
@@ -170,7 +255,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         } else {
             LOG.warn("Closing Kafka connection from {}: {}", remote, reason.toString());
         }
-        pending.clear();
+        refundAll();
         ctx.close();
     }
 }

@@ -41,6 +41,7 @@ public class BusComponent extends DefaultComponent {
     private BusConfiguration configuration = new BusConfiguration();
 
     private boolean ownsBus;
+    private java.util.concurrent.ExecutorService workerPool;
 
     public BusComponent() {
     }
@@ -84,9 +85,25 @@ public class BusComponent extends DefaultComponent {
                 + " or set the component option dataDir (camel.component.bus.dataDir=./data)");
     }
 
+    /** The pool that continues exchanges after their records are durable (see BusConfiguration's workerPool). */
+    synchronized java.util.concurrent.ExecutorService sharedWorkerPool() {
+        if (workerPool == null) {
+            // cached, not fixed: a step that sends to bus: synchronously waits for a continuation on this same pool,
+            // so a bounded pool could deadlock once every thread waits
+            workerPool = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "BusWorker");
+        }
+        return workerPool;
+    }
+
     @Override
     protected void doStop() throws Exception {
         super.doStop();
+        synchronized (this) {
+            if (workerPool != null) {
+                getCamelContext().getExecutorServiceManager().shutdownGraceful(workerPool);
+                workerPool = null;
+            }
+        }
         closeOwnedBus();
     }
 

@@ -78,6 +78,16 @@ public class BusConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "1")
     private int maxInFlight = 1;
 
+    /**
+     * Threads that continue an exchange once the bus has made its record durable (the steps after {@code to: bus:}).
+     * The bus completes its acknowledgements on the log's own threads (append, flush, fsync), which must never run
+     * route work: a slow step there would stall every partition's group commit. Default: a cached pool shared by the
+     * component's endpoints, shut down with it. Set your own {@code ExecutorService} bean (e.g. {@code #myPool}) to
+     * bound or monitor it; like camel-kafka's {@code workerPool}.
+     */
+    @UriParam(label = "producer,advanced")
+    private java.util.concurrent.ExecutorService workerPool;
+
     /** A member whose heartbeats stop for this long is removed from the group. */
     @UriParam(label = "consumer,advanced", defaultValue = "45000")
     private int sessionTimeoutMs = 45_000;
@@ -176,6 +186,8 @@ public class BusConfiguration implements Cloneable {
     public void setMaxPollRecords(int maxPollRecords) { this.maxPollRecords = maxPollRecords; }
     public int getConcurrency() { return concurrency; }
     public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+    public java.util.concurrent.ExecutorService getWorkerPool() { return workerPool; }
+    public void setWorkerPool(java.util.concurrent.ExecutorService workerPool) { this.workerPool = workerPool; }
     public int getMaxInFlight() { return maxInFlight; }
     public void setMaxInFlight(int maxInFlight) { this.maxInFlight = maxInFlight; }
     public int getSessionTimeoutMs() { return sessionTimeoutMs; }

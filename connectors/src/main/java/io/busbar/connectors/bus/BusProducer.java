@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Appends each exchange to the endpoint's topic as a record: the body becomes the value ({@link RecordValueEncoder}),
  * the key comes from the {@code key} expression or the {@code bus.KEY} header, and the user's own headers become
- * record headers. Asynchronous: the exchange continues only once the bus reports the record durable, with
+ * record headers. Asynchronous: the exchange continues — on the worker pool, never on the bus's log threads — only
+ * once the bus reports the record durable, with
  * {@code bus.PARTITION}, {@code bus.OFFSET} and {@code bus.TIMESTAMP} set, or with the bus's exception.
  * Thread-safe: exchanges from many threads may be produced at once.
  */
@@ -31,6 +32,7 @@ public class BusProducer extends DefaultAsyncProducer {
     private Expression keyExpression;
     private RecordValueEncoder valueEncoder;
     private io.busbar.bus.BusProducer busProducer;
+    private java.util.concurrent.Executor continuation;
 
     public BusProducer(BusEndpoint endpoint) {
         super(endpoint);
@@ -49,6 +51,8 @@ public class BusProducer extends DefaultAsyncProducer {
         valueEncoder = new RecordValueEncoder(configuration.getValueFormat(), endpoint.getEndpointUri());
         TopicCreation.ensureTopic(endpoint, configuration.getTopic());
         busProducer = endpoint.bus().producer();
+        continuation = configuration.getWorkerPool() != null ? configuration.getWorkerPool()
+                : endpoint.getComponent().sharedWorkerPool();
     }
 
     @Override
@@ -70,7 +74,8 @@ public class BusProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        sent.whenComplete((metadata, error) -> {
+        // the rest of the route runs on the worker pool, never on the bus's own (log) thread that completed the send
+        sent.whenCompleteAsync((metadata, error) -> {
             if (error != null) {
                 exchange.setException(error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error);
@@ -82,7 +87,7 @@ public class BusProducer extends DefaultAsyncProducer {
                 message.setHeader(BusConstants.TIMESTAMP, metadata.timestamp());
             }
             callback.done(false);
-        });
+        }, continuation);
         return false;
     }
 
