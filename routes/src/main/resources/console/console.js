@@ -174,6 +174,11 @@ function sourceTopic(source) {
   return m ? m[1] : null;
 }
 
+function sourceGroup(source) {
+  const m = /[?&]groupId=([^&]+)/.exec(source || '');
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
 async function renderPipelines(view) {
   const [pipelines, dlqs] = await Promise.all([api('/api/pipelines'), api('/api/dlq')]);
   view.append(h('h2', {}, 'Pipelines'));
@@ -194,7 +199,9 @@ async function renderPipelines(view) {
         figure('in flight', fmtNum(p.inflight), p.inflight)),
       chart(state.history.filter(s => s.pipelines[p.id]).map(s => [s.time, s.pipelines[p.id].ratePerSecond]), 'exchanges per second'),
       p.lastError ? h('p', { class: 'last-error' }, 'Last error ' + fmtTime(p.lastError.at) + ': ' + p.lastError.exceptionClass + ': ' + p.lastError.message) : null);
-    if (dlq) card.append(await deadLetters(dlq));
+    // only where this pipeline's group has dead letters (a dead-letter topic can be shared by several groups)
+    const section = dlq && dlq.records > 0 ? await deadLetters(dlq, sourceGroup(p.source)) : null;
+    if (section) card.append(section);
     grid.append(card);
   }
 }
@@ -203,15 +210,17 @@ function figure(label, text, value) {
   return h('div', { class: 'figure', 'data-field': label.replace(/ /g, '-'), 'data-value': value }, h('b', {}, text), h('span', {}, label));
 }
 
-async function deadLetters(dlq) {
+async function deadLetters(dlq, group) {
   const inspection = await api('/api/dlq/' + encodeURIComponent(dlq.topic) + '?from=recent&limit=10');
+  const records = inspection.records.filter(d => !group || !d.groupId || d.groupId === group);
+  if (records.length === 0) return null;
   return h('div', { class: 'dlq', 'data-dlq': dlq.topic },
     h('h3', {}, 'Dead letters in ' + dlq.topic + ': ' + fmtNum(dlq.records) + ' (' + fmtNum(dlq.pending) + ' not replayed) ',
       dlq.pending > 0 ? h('button', { onclick: () => act('/api/dlq/' + encodeURIComponent(dlq.topic) + '/replay', '{}') }, 'Replay') : null),
-    inspection.records.length === 0 ? null : h('table', {},
-      h('tr', {}, h('th', {}, 'Offset'), h('th', {}, 'Error'), h('th', {}, 'Value'), h('th', {}, '')),
-      inspection.records.map(d => h('tr', {}, h('td', {}, d.record.partition + '@' + d.record.offset),
-        h('td', {}, (d.exceptionMessage || d.exceptionClass || '-')), h('td', { class: 'value' }, d.record.value === null ? '-' : d.record.value),
+    h('table', {},
+      h('tr', {}, h('th', {}, 'Offset'), h('th', {}, 'Source'), h('th', {}, 'Reason'), h('th', {}, 'Value'), h('th', {}, '')),
+      records.map(d => h('tr', {}, h('td', {}, d.record.partition + '@' + d.record.offset), h('td', {}, d.source || '-'),
+        h('td', {}, (d.reason || d.exceptionClass || '-')), h('td', { class: 'value' }, d.record.value === null ? '-' : d.record.value),
         h('td', {}, h('button', { onclick: () => showRecord(d) }, 'View'))))));
 }
 

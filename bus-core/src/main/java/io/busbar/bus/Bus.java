@@ -1,5 +1,7 @@
 package io.busbar.bus;
 
+import java.util.Optional;
+
 /**
  * A durable, partitioned bus. The embedded implementation keeps everything in one data directory of this JVM
  * ({@link #open(BusConfig)}); other implementations (e.g. on an Apache Kafka cluster) offer the same interface,
@@ -34,6 +36,14 @@ public interface Bus extends AutoCloseable {
     BusConsumer consumer(ConsumerConfig config);
 
     BusAdmin admin();
+
+    /**
+     * How long this bus's own fsyncs take, for metrics; empty where the bus keeps no log of its own (on a Kafka
+     * cluster the brokers fsync).
+     */
+    default Optional<LatencyHistogram> fsyncLatency() {
+        return Optional.empty();
+    }
 
     /** Stops producers and consumers, flushes and fsyncs every partition and writes the clean-shutdown marker. */
     @Override

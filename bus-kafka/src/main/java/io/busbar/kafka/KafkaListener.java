@@ -22,9 +22,11 @@ import java.util.UUID;
 public final class KafkaListener implements AutoCloseable {
 
     private final KafkaServer server;
+    private final KafkaRequestMetrics requestMetrics;
 
-    private KafkaListener(KafkaServer server) {
+    private KafkaListener(KafkaServer server, KafkaRequestMetrics requestMetrics) {
         this.server = server;
+        this.requestMetrics = requestMetrics;
     }
 
     /**
@@ -37,8 +39,14 @@ public final class KafkaListener implements AutoCloseable {
         ListenerSecurity security = ListenerSecurity.open(KafkaApis.stateDir(bus), config.security(),
                 config.listenerSpecs(), id -> bus.topicById(new UUID(id.getMostSignificantBits(),
                         id.getLeastSignificantBits())).map(t -> t.name()).orElse(null));
+        KafkaRequestMetrics metrics = new KafkaRequestMetrics();
         return new KafkaListener(KafkaServer.start(config, security,
-                (host, port) -> KafkaApis.create(bus, host, port, security)));
+                (host, port) -> KafkaApis.create(bus, host, port, security).wrapped(metrics::timed)), metrics);
+    }
+
+    /** Request counts, errors and latencies per Kafka API. */
+    public KafkaRequestMetrics requestMetrics() {
+        return requestMetrics;
     }
 
     /** The bound address (with the real port when the configured port was 0). */

@@ -6,7 +6,10 @@ import io.busbar.bus.kafka.KafkaBusConfig;
 import io.busbar.bus.Durability;
 import io.busbar.routes.validate.CheckedReload;
 import io.busbar.routes.validate.PipelineValidator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
@@ -80,12 +83,13 @@ public final class BusbarRuntime {
         Bus bus = null;
         try {
             bus = openBus();
+            ServiceContext context = new ServiceContext(bus, settings);
             for (BusbarService service : services) {
                 started.add(service);
-                service.start(new ServiceContext(bus, settings));
+                service.start(context);
                 LOG.info("Started service {} {}", service.name(), service.endpoints());
             }
-            main = createMain(bus, started);
+            main = createMain(bus, started, context.metrics());
             if (!stopRequested) {
                 main.run();
                 LOG.info("Pipelines stopped: in-flight exchanges finished, offsets committed");
@@ -190,7 +194,7 @@ public final class BusbarRuntime {
                 () -> PipelineFiles.of(List.of(directory)).files()));
     }
 
-    private Main createMain(Bus bus, List<BusbarService> startedServices) {
+    private Main createMain(Bus bus, List<BusbarService> startedServices, MeterRegistry metrics) {
         Main m = new Main();
         m.setAppName("Busbar");
         if (m.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
@@ -198,6 +202,11 @@ public final class BusbarRuntime {
             strategy.disableHangupSupport();
         }
         m.bind("bus", bus);
+        // camel-micrometer: every route's exchanges and timings, on the registry /metrics publishes
+        m.bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics);
+        MicrometerRoutePolicyFactory routeMetrics = new MicrometerRoutePolicyFactory();
+        routeMetrics.setMeterRegistry(metrics);
+        m.bind("busbarRouteMetrics", routeMetrics);
         MainConfigurationProperties conf = m.configure();
         conf.setName("busbar");
         if (!pipelines.files().isEmpty()) {

@@ -7,6 +7,7 @@ import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
 import io.busbar.bus.BusProducer;
 import io.busbar.bus.ConsumerConfig;
+import io.busbar.bus.LatencyHistogram;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.UnknownTopicException;
@@ -154,6 +155,11 @@ public final class EmbeddedBus implements Bus {
     public BusAdmin admin() {
         ensureOpen();
         return admin;
+    }
+
+    @Override
+    public Optional<LatencyHistogram> fsyncLatency() {
+        return Optional.of(storage.fsyncLatency());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.busbar.bus.embedded;
 
 import io.busbar.bus.BusConfig;
+import io.busbar.bus.LatencyHistogram;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.log.LogOptions;
@@ -23,6 +24,10 @@ final class LogStorage implements AutoCloseable {
 
     PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config) {
         return PartitionLogs.open(partitionDir, partition, config, options, scheduler);
+    }
+
+    LatencyHistogram fsyncLatency() {
+        return scheduler.fsyncLatency();
     }
 
     /** Call after every log is closed. */

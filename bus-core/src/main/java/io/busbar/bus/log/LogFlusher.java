@@ -130,7 +130,9 @@ final class LogFlusher {
             end = logEnd.get();
             if (end.offset() > recoveryPoint) {
                 try {
+                    long started = System.nanoTime();
                     flushSegmentsUpTo(end.segment());
+                    scheduler.fsyncLatency().record(System.nanoTime() - started);
                     moveRecoveryPoint(end.offset(), end.segment());
                     fsyncRounds.incrementAndGet();
                 } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.busbar.bus.log;
 
+import io.busbar.bus.LatencyHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ public final class LogScheduler implements AutoCloseable {
     private static final AtomicInteger SCHEDULERS = new AtomicInteger();
 
     private final ScheduledThreadPoolExecutor executor;
+    private final LatencyHistogram fsyncLatency = new LatencyHistogram();
 
     /** A scheduler with {@code threads} threads (two suit most machines: fsyncs of different partitions overlap). */
     public LogScheduler(int threads) {
@@ -41,6 +43,11 @@ public final class LogScheduler implements AutoCloseable {
 
     public LogScheduler() {
         this(2);
+    }
+
+    /** The fsync rounds of every log on this scheduler. */
+    public LatencyHistogram fsyncLatency() {
+        return fsyncLatency;
     }
 
     void execute(Runnable task) {

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.UnaryOperator;
 
 /**
  * The handler of every API the listener serves, wired to one embedded bus. Listener state (cluster id, producer id
@@ -70,6 +71,11 @@ public final class KafkaApis implements AutoCloseable {
     /** Credentials, ACLs and the authorization step the handlers were built with. */
     public ListenerSecurity security() {
         return security;
+    }
+
+    /** The same APIs with every handler wrapped (e.g. timed for metrics). */
+    public KafkaApis wrapped(UnaryOperator<Map<ApiKeys, ApiHandler>> wrapper) {
+        return new KafkaApis(wrapper.apply(handlers), transactions, security);
     }
 
     public Map<ApiKeys, ApiHandler> handlers() {

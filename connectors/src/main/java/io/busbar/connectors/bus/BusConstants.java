@@ -65,6 +65,17 @@ public final class BusConstants {
             javaType = "String")
     public static final String DLQ_GROUP_ID = "bus.dlq.group.id";
 
+    @Metadata(label = "consumer", description = "Dead letter of a source (file, table, HTTP): where the record came"
+            + " from, e.g. 'file orders.csv record 12'. Such records never reached the topic, so they have no"
+            + " original partition or offset and are not replayed (fix the source and ingest again).",
+            javaType = "String")
+    public static final String DLQ_SOURCE = "bus.dlq.source";
+
+    @Metadata(label = "consumer", description = "A replayed dead letter meant for this consumer group only (set by"
+            + " busbar dlq replay from bus.dlq.group.id): every bus: consumer of another group skips it, committing"
+            + " past it, so only the pipeline that failed sees the record again.", javaType = "String")
+    public static final String REPLAY_GROUP_ID = "bus.replay.group.id";
+
     /** Dead letters of a sink: why the target refused the record, in words (e.g. the column and the value). */
     @Metadata(description = "Why a sink's target refused the record (data error, e.g. the column and value)", javaType = "String")
     public static final String DLQ_REASON = "bus.dlq.reason";

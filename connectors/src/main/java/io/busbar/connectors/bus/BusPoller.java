@@ -8,6 +8,7 @@ import io.busbar.bus.CommitFailedException;
 import io.busbar.bus.CommittedOffset;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
+import io.busbar.bus.Header;
 import io.busbar.bus.OffsetResetPolicy;
 import io.busbar.bus.RebalanceListener;
 import io.busbar.bus.TopicPartition;
@@ -133,6 +134,10 @@ final class BusPoller implements Runnable, RebalanceListener {
                     continue;
                 }
                 offsets.started(tp, record.offset());
+                if (isReplayForAnotherGroup(record)) {
+                    offsets.completed(tp, record.offset());
+                    continue;
+                }
                 dispatch(record, 1, 0);
             }
             Completion c;
@@ -144,6 +149,16 @@ final class BusPoller implements Runnable, RebalanceListener {
                 commit(null);
             }
         }
+    }
+
+    /** A dead letter replayed for another group's pipeline (header {@link BusConstants#REPLAY_GROUP_ID}). */
+    private boolean isReplayForAnotherGroup(ConsumedRecord record) {
+        for (Header h : record.headers()) {
+            if (h.key().equals(BusConstants.REPLAY_GROUP_ID)) {
+                return !h.valueAsString().equals(config.getGroupId());
+            }
+        }
+        return false;
     }
 
     private void dispatch(ConsumedRecord record, int delivery, int earlierAttempts) {

@@ -6,6 +6,7 @@ import io.busbar.bus.BusProducer;
 import io.busbar.bus.BusRecord;
 import io.busbar.bus.Header;
 import io.busbar.bus.RecordMetadata;
+import io.busbar.connectors.bus.BusConstants;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -112,10 +113,15 @@ final class FileIngestion {
             throw new FileParseException(r.malformedReason() + " (onMalformed=fail; records before it are in topic "
                     + config.getTopic() + "; set onMalformed=dead-letter to skip such records)");
         }
+        // the bus.dlq.* headers every dead letter carries; no partition or offset: the record never reached the topic
         List<Header> headers = List.of(Header.of(FILE_HEADER, relative), Header.of(RECORD_HEADER, Long.toString(r.number())),
-                Header.of(REASON_HEADER, r.malformedReason()));
+                Header.of(REASON_HEADER, r.malformedReason()),
+                Header.of(BusConstants.DLQ_EXCEPTION_CLASS, FileParseException.class.getName()),
+                Header.of(BusConstants.DLQ_EXCEPTION_MESSAGE, r.malformedReason()),
+                Header.of(BusConstants.DLQ_ORIGINAL_TOPIC, config.getTopic()),
+                Header.of(BusConstants.DLQ_SOURCE, "file " + relative + " record " + r.number()));
         byte[] raw = r.raw() == null ? null : r.raw().getBytes(StandardCharsets.UTF_8);
-        batch.acks.add(producer.send(config.effectiveDeadLetterTopic(), new BusRecord(null, null, raw, headers, BusRecord.NO_TIMESTAMP)));
+        batch.acks.add(producer.send(config.effectiveDeadLetterTopic(), new BusRecord(null, r.key(), raw, headers, BusRecord.NO_TIMESTAMP)));
         deadLetters++;
     }
 

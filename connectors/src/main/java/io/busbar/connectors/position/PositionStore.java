@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +57,12 @@ public final class PositionStore implements AutoCloseable {
         requireId(connectorId);
         readToEnd();
         return Optional.ofNullable(positions.get(connectorId));
+    }
+
+    /** Every connector instance's latest position (id to JSON string). Reads the topic to its end. */
+    public synchronized Map<String, String> all() {
+        readToEnd();
+        return new TreeMap<>(positions);
     }
 
     /** Stores the position; returns only once it is durable in the bus. */

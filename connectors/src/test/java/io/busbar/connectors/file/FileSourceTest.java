@@ -5,6 +5,7 @@ import io.busbar.bus.BusConfig;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.Durability;
 import io.busbar.bus.TestBackend;
+import io.busbar.connectors.bus.BusConstants;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -16,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,6 +96,13 @@ class FileSourceTest extends CamelTestSupport {
             assertThat(h.key()).isEqualTo(FileIngestion.REASON_HEADER);
             assertThat(h.valueAsString()).contains("record 2").contains("3 fields");
         });
+        // the bus.dlq.* headers every dead letter carries, so inspect shows where it came from and why
+        Map<String, String> dlq = new HashMap<>();
+        dead.get(0).headers().forEach(h -> dlq.put(h.key(), h.valueAsString()));
+        assertThat(dlq).containsEntry(BusConstants.DLQ_ORIGINAL_TOPIC, "rows")
+                .containsEntry(BusConstants.DLQ_SOURCE, "file rows.csv record 2")
+                .containsEntry(BusConstants.DLQ_EXCEPTION_CLASS, FileParseException.class.getName());
+        assertThat(dlq.get(BusConstants.DLQ_EXCEPTION_MESSAGE)).contains("3 fields");
         assertThat(inbox.resolve(".done/rows.csv")).exists();
     }
 

@@ -45,6 +45,7 @@ public final class AdminApi {
         GroupOperations groups = new GroupOperations(bus.admin());
         RecordOperations records = new RecordOperations(bus);
         DeadLetterOperations deadLetters = new DeadLetterOperations(bus);
+        SourceOperations sources = new SourceOperations(bus);
         AdminApi api = new AdminApi();
         api.add("GET", "/api/topics", r -> ApiResponse.ok(topics.list(Boolean.parseBoolean(r.query("internal", "false")))));
         api.add("POST", "/api/topics", r -> ApiResponse.created(topics.create(r.body())));
@@ -63,6 +64,7 @@ public final class AdminApi {
             groups.delete(r.pathParam("group"));
             return ApiResponse.noContent();
         });
+        api.add("GET", "/api/sources", r -> ApiResponse.ok(sources.list()));
         api.add("GET", "/api/dlq", r -> ApiResponse.ok(deadLetters.list()));
         api.add("GET", "/api/dlq/{topic}", r -> ApiResponse.ok(deadLetters.inspect(r.pathParam("topic"), r)));
         api.add("POST", "/api/dlq/{topic}/replay", r -> ApiResponse.ok(deadLetters.replay(r.pathParam("topic"), r.body())));

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -80,7 +79,8 @@ public final class AdminService implements BusbarService {
         }
         Bus bus = context.bus();
         Path dataDir = settings.getPath(RuntimeKeys.DATA_DIR);
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry = context.metrics();
+        bus.fsyncLatency().ifPresent(l -> registry.getPrometheusRegistry().register(new FsyncLatencyCollector(l)));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -91,6 +91,7 @@ public final class AdminService implements BusbarService {
         events = new PipelineEvents(registry);
         MetricsHistory history = new MetricsHistory();
         BusMetrics metrics = new BusMetrics(bus.admin(), registry, dataDir, events, history);
+        SourceMetrics sourceMetrics = new SourceMetrics(registry, new SourceOperations(bus));
         AdminApi api = AdminApi.over(bus, () -> pipelines)
                 .add("GET", "/api/metrics/history", r -> ApiResponse.ok(history.since(r.queryLong("since", 0L, 0))));
         server = new AdminHttpServer(api, registry, this::notReadyReason, token);
@@ -106,7 +107,7 @@ public final class AdminService implements BusbarService {
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleWithFixedDelay(() -> sampleQuietly(metrics), 0, interval, TimeUnit.MILLISECONDS);
+        sampler.scheduleWithFixedDelay(() -> sampleQuietly(metrics, sourceMetrics), 0, interval, TimeUnit.MILLISECONDS);
         LOG.info("Admin API, console and metrics on http://{}:{}/ (token {})", address.getHostString(),
                 address.getPort(), token == null ? "off" : "required");
     }
@@ -119,9 +120,10 @@ public final class AdminService implements BusbarService {
         return settings.get(AdminKeys.LISTENER);
     }
 
-    private void sampleQuietly(BusMetrics metrics) {
+    private void sampleQuietly(BusMetrics metrics, SourceMetrics sources) {
         try {
             metrics.sample();
+            sources.sample();
             sampleFailures = 0;
         } catch (RuntimeException e) {
             // a sample can race with a topic's deletion or the bus closing; the next one starts afresh.
@@ -163,9 +165,7 @@ public final class AdminService implements BusbarService {
         if (server != null) {
             server.stop();
         }
-        if (registry != null) {
-            registry.close();
-        }
+        // the registry is the runtime's (ServiceContext): other services' meters stay on it
     }
 
     /** Where the server listens (the real port when 0 was asked), or null when disabled or not started. */

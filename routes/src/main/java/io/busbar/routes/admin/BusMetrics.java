@@ -4,6 +4,7 @@ import io.busbar.bus.BusAdmin;
 import io.busbar.bus.GroupDescription;
 import io.busbar.bus.GroupListing;
 import io.busbar.bus.TopicDescription;
+import io.busbar.bus.TopicPartition;
 import io.busbar.bus.UnknownGroupException;
 import io.busbar.bus.UnknownTopicException;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -28,10 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Samples the bus (topics, groups) and the data directory into Micrometer meters and into {@link MetricsHistory}
- * for the console's charts. The bus has no read/write counters of its own, so per-topic figures are derived from
- * offsets and sizes: records in = the sum of end offsets; records out = the sum of the groups' committed offsets;
- * bytes in = growth of the topic's log on disk (record batches, as stored); bytes out = records out times the mean
- * stored record size (an estimate). {@link #sample()} is called by one thread; meters are read by any.
+ * for the console's charts. Per-topic figures come from offsets and sizes: records in = the sum of end offsets;
+ * records out = every forward move of a group's committed offset, summed (a reset backwards moves no counter back,
+ * so the counter never goes down: records consumed again after a reset count again); bytes in = growth of the
+ * topic's log on disk (record batches, as stored). Internal groups (the dead-letter replay group) are left out of
+ * lag and records out: they are not a consumer an operator runs. {@link #sample()} is called by one thread; meters
+ * are read by any.
  */
 public final class BusMetrics {
 
@@ -41,12 +44,13 @@ public final class BusMetrics {
         volatile long recordsHeld;
         volatile long recordsOut;
         volatile long sizeBytes;
-        volatile double bytesIn;
+        volatile long bytesIn;
         final List<Meter> meters = new ArrayList<>();
+    }
 
-        double bytesOut() {
-            return recordsIn == 0 ? 0 : recordsOut * (bytesIn / Math.max(1, recordsIn));
-        }
+    /** Groups of Busbar's own making, not reported as consumers. */
+    static boolean isInternalGroup(String groupId) {
+        return groupId.equals(DeadLetterOperations.REPLAY_GROUP);
     }
 
     private final BusAdmin admin;
@@ -57,6 +61,8 @@ public final class BusMetrics {
     private final Map<String, TopicFigures> topics = new ConcurrentHashMap<>();
     private final MultiGauge groupLag;
     private final AtomicLong dataDirBytes = new AtomicLong();
+    /** Last committed offset seen per group, topic and partition: records out counts only forward moves. */
+    private final Map<String, Map<TopicPartition, Long>> lastCommitted = new HashMap<>();
 
     public BusMetrics(BusAdmin admin, MeterRegistry registry, Path dataDir, PipelineEvents pipelines,
                       MetricsHistory history) {
@@ -86,14 +92,24 @@ public final class BusMetrics {
         Map<String, Long> committedPerTopic = new HashMap<>();
         Map<String, Long> lagPerGroup = new HashMap<>();
         List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
+        Map<String, Map<TopicPartition, Long>> seenGroups = new HashMap<>();
         for (GroupListing g : admin.listGroups()) {
+            if (isInternalGroup(g.groupId())) {
+                continue;
+            }
             try {
                 GroupDescription d = admin.describeGroup(g.groupId());
+                Map<TopicPartition, Long> last = lastCommitted.getOrDefault(g.groupId(), Map.of());
+                Map<TopicPartition, Long> seen = seenGroups.computeIfAbsent(g.groupId(), k -> new HashMap<>());
                 long total = 0;
                 for (GroupDescription.PartitionOffsets o : d.offsets()) {
                     total += o.lag();
                     if (o.committedOffset() >= 0) {
-                        committedPerTopic.merge(o.partition().topic(), o.committedOffset(), Long::sum);
+                        long moved = o.committedOffset() - last.getOrDefault(o.partition(), 0L);
+                        if (moved > 0) {
+                            committedPerTopic.merge(o.partition().topic(), moved, Long::sum);
+                        }
+                        seen.put(o.partition(), o.committedOffset());
                     }
                     lagRows.add(MultiGauge.Row.of(Tags.of("group", g.groupId(), "topic", o.partition().topic(),
                             "partition", Integer.toString(o.partition().partition())), o.lag()));
@@ -104,6 +120,8 @@ public final class BusMetrics {
                 continue;
             }
         }
+        lastCommitted.clear();
+        lastCommitted.putAll(seenGroups);
         groupLag.register(lagRows, true);
         Map<String, MetricsHistory.TopicPoint> topicPoints = new HashMap<>();
         described.forEach((name, d) -> {
@@ -123,7 +141,7 @@ public final class BusMetrics {
         history.add(topicPoints, lagPerGroup, pipelines);
     }
 
-    private static void update(TopicFigures f, TopicDescription d, long committed) {
+    private static void update(TopicFigures f, TopicDescription d, long consumedSinceLastSample) {
         long end = 0;
         long held = 0;
         long size = 0;
@@ -138,7 +156,7 @@ public final class BusMetrics {
         }
         f.recordsIn = end;
         f.recordsHeld = held;
-        f.recordsOut = committed;
+        f.recordsOut += consumedSinceLastSample;
         f.sizeBytes = size;
     }
 
@@ -147,11 +165,11 @@ public final class BusMetrics {
         f.meters.add(FunctionCounter.builder("busbar.topic.records.in", f, x -> x.recordsIn).tag("topic", topic)
                 .description("Records appended to the topic (sum of its partitions' end offsets)").register(registry));
         f.meters.add(FunctionCounter.builder("busbar.topic.records.out", f, x -> x.recordsOut).tag("topic", topic)
-                .description("Records consumed and committed, summed over every group").register(registry));
-        f.meters.add(FunctionCounter.builder("busbar.topic.bytes.in", f, x -> x.bytesIn).tag("topic", topic)
-                .baseUnit("bytes").description("Growth of the topic's log on disk").register(registry));
-        f.meters.add(FunctionCounter.builder("busbar.topic.bytes.out", f, TopicFigures::bytesOut).tag("topic", topic)
-                .baseUnit("bytes").description("Estimate: records out times the mean stored record size")
+                .description("Records consumed and committed, summed over every group (forward moves only)")
+                .register(registry));
+        // "busbar.topic.in" + unit bytes: Prometheus names it busbar_topic_in_bytes_total (the unit said once)
+        f.meters.add(FunctionCounter.builder("busbar.topic.in", f, x -> x.bytesIn).tag("topic", topic)
+                .baseUnit("bytes").description("Bytes appended to the topic's log on disk (growth, as stored)")
                 .register(registry));
         f.meters.add(Gauge.builder("busbar.topic.size.bytes", f, x -> x.sizeBytes).tag("topic", topic)
                 .baseUnit("bytes").description("Bytes of the topic's log on disk").register(registry));

@@ -28,7 +28,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Dead-letter topics ({@code <topic>.dlq}, written by the {@code bus:} consumer with {@code bus.dlq.*} headers):
  * listing, inspection, and replay — each dead-letter record is sent back to its original topic (key, value and its
- * own headers, without the {@code bus.dlq.*} ones). Replay progress is kept as the committed offsets of the group
+ * own headers, without the {@code bus.dlq.*} ones) addressed to the group that gave up on it: header
+ * {@code bus.replay.group.id}, which every other group's {@code bus:} consumer skips, so only the failing pipeline
+ * sees it again. Replay progress is kept as the committed offsets of the group
  * {@value #REPLAY_GROUP} on the dead-letter topic, committed only once the replayed records are durable: a replay
  * that stops half way resumes where it stopped and never replays a record twice unless asked ({@code fromOffset}).
  * Thread-safe: replays are serialised.
@@ -40,17 +42,27 @@ public final class DeadLetterOperations {
     /** The group whose committed offsets on a dead-letter topic mark what was replayed. */
     public static final String REPLAY_GROUP = "busbar-dlq-replay";
     static final String SUFFIX = ".dlq";
+    /** The reason header of a file source's dead letters written before they carried bus.dlq.* headers. */
+    private static final String SOURCE_REASON_HEADER = "busbar.error.reason";
 
     public record DeadLetterTopic(String topic, String originalTopic, long records, long replayed, long pending) { }
 
-    /** A dead-letter record with what the bus: consumer recorded about its failure. */
+    /**
+     * A dead-letter record with what was recorded about its failure: {@code source} says where it came from
+     * ({@code orders-2@41} for a record a pipeline failed on, {@code file orders.csv record 12} for one a source could
+     * not read) and {@code reason} why it failed.
+     */
     public record DeadLetter(RecordView record, String originalTopic, Integer originalPartition, Long originalOffset,
-                             String exceptionClass, String exceptionMessage, Integer attempts, String groupId) { }
+                             String exceptionClass, String exceptionMessage, Integer attempts, String groupId,
+                             String source, String reason) { }
 
     public record Inspection(String topic, List<DeadLetter> records, long pending) { }
 
-    /** One replay call: how many records went back, how many remain after it, and the next offsets. */
-    public record ReplayResult(String topic, int replayed, long remaining, Map<String, Long> nextOffsets) { }
+    /**
+     * One replay call: how many records went back, how many were skipped (a source's dead letters: they never reached
+     * the topic and no pipeline failed on them), how many remain after it, and the next offsets.
+     */
+    public record ReplayResult(String topic, int replayed, int skipped, long remaining, Map<String, Long> nextOffsets) { }
 
     private final Bus bus;
     private final Object replayLock = new Object();
@@ -98,10 +110,16 @@ public final class DeadLetterOperations {
     private static DeadLetter deadLetter(RecordView r) {
         Map<String, String> h = new HashMap<>();
         r.headers().forEach(x -> h.put(x.key(), x.value()));
-        return new DeadLetter(r, h.get(BusConstants.DLQ_ORIGINAL_TOPIC), intOrNull(h.get(BusConstants.DLQ_ORIGINAL_PARTITION)),
-                longOrNull(h.get(BusConstants.DLQ_ORIGINAL_OFFSET)), h.get(BusConstants.DLQ_EXCEPTION_CLASS),
+        String topic = h.get(BusConstants.DLQ_ORIGINAL_TOPIC);
+        Integer partition = intOrNull(h.get(BusConstants.DLQ_ORIGINAL_PARTITION));
+        Long offset = longOrNull(h.get(BusConstants.DLQ_ORIGINAL_OFFSET));
+        String source = h.containsKey(BusConstants.DLQ_SOURCE) ? h.get(BusConstants.DLQ_SOURCE)
+                : partition != null && offset != null ? topic + "-" + partition + "@" + offset : topic;
+        String reason = h.getOrDefault(BusConstants.DLQ_REASON,
+                h.getOrDefault(BusConstants.DLQ_EXCEPTION_MESSAGE, h.get(SOURCE_REASON_HEADER)));
+        return new DeadLetter(r, topic, partition, offset, h.get(BusConstants.DLQ_EXCEPTION_CLASS),
                 h.get(BusConstants.DLQ_EXCEPTION_MESSAGE), intOrNull(h.get(BusConstants.DLQ_ATTEMPTS)),
-                h.get(BusConstants.DLQ_GROUP_ID));
+                h.get(BusConstants.DLQ_GROUP_ID), source, reason);
     }
 
     /**
@@ -109,13 +127,17 @@ public final class DeadLetterOperations {
      * ({@code fromOffset}: start there in every partition instead of after the last replay). Returns once the
      * replayed records are durable and the progress is committed.
      */
+    /** The body of a replay; only these fields are accepted. */
+    record ReplayRequest(Integer limit, Long fromOffset) { }
+
     public ReplayResult replay(String topic, JsonNode body) {
         String dlq = deadLetterTopic(topic);
-        int limit = body.path("limit").asInt(500);
+        ReplayRequest request = RequestBodies.read(body, ReplayRequest.class);
+        int limit = request.limit() == null ? 500 : request.limit();
         if (limit < 1 || limit > RecordOperations.MAX_LIMIT) {
             throw new InvalidRequestException("Replay 'limit' = " + limit + " is out of range: use 1.." + RecordOperations.MAX_LIMIT);
         }
-        Long fromOffset = body.hasNonNull("fromOffset") ? body.get("fromOffset").asLong() : null;
+        Long fromOffset = request.fromOffset();
         synchronized (replayLock) {
             TopicDescription d = bus.admin().describeTopic(dlq);
             Map<TopicPartition, Long> ends = new HashMap<>();
@@ -130,9 +152,14 @@ public final class DeadLetterOperations {
                 List<ConsumedRecord> batch = readUpTo(consumer, ends, limit);
                 List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
                 Map<TopicPartition, CommittedOffset> progress = new HashMap<>();
+                int skipped = 0;
                 for (ConsumedRecord r : batch) {
-                    sent.add(bus.producer().send(originalTopic(r, dlq), original(r)));
                     progress.put(r.topicPartition(), new CommittedOffset(r.offset() + 1));
+                    if (isFromASource(r)) {
+                        skipped++; // malformed input: sending it to the topic again would only fail again
+                        continue;
+                    }
+                    sent.add(bus.producer().send(originalTopic(r, dlq), original(r)));
                 }
                 for (CompletableFuture<RecordMetadata> f : sent) {
                     RecordOperations.await(f, dlq);
@@ -148,9 +175,10 @@ public final class DeadLetterOperations {
                     remaining += Math.max(0, ends.get(tp) - at);
                 }
                 if (!batch.isEmpty()) {
-                    LOG.info("Replayed {} record(s) of {} to their topics; {} remaining", batch.size(), dlq, remaining);
+                    LOG.info("Replayed {} record(s) of {} to their topics ({} skipped: a source's dead letters); {}"
+                            + " remaining", batch.size() - skipped, dlq, skipped, remaining);
                 }
-                return new ReplayResult(dlq, batch.size(), remaining, next);
+                return new ReplayResult(dlq, batch.size() - skipped, skipped, remaining, next);
             }
         }
     }
@@ -174,14 +202,28 @@ public final class DeadLetterOperations {
         return out;
     }
 
+    /** A source's dead letter (e.g. a malformed file record): no pipeline group failed on it. */
+    private static boolean isFromASource(ConsumedRecord r) {
+        String group = RecordView.header(r, BusConstants.DLQ_GROUP_ID);
+        return group == null || group.isBlank();
+    }
+
     private static String originalTopic(ConsumedRecord r, String dlq) {
         String original = RecordView.header(r, BusConstants.DLQ_ORIGINAL_TOPIC);
         return original != null && !original.isBlank() ? original : dlq.substring(0, dlq.length() - SUFFIX.length());
     }
 
-    /** The record as it was before it failed: its own headers, none of the {@code bus.dlq.*} ones. */
-    private static BusRecord original(ConsumedRecord r) {
-        List<Header> headers = r.headers().stream().filter(h -> !h.key().startsWith("bus.dlq.")).toList();
+    /**
+     * The record as it was before it failed (its own headers, none of the {@code bus.dlq.*} ones), addressed to the
+     * group that gave up on it ({@code bus.replay.group.id}): the other groups' bus: consumers skip it.
+     */
+    static BusRecord original(ConsumedRecord r) {
+        List<Header> headers = new ArrayList<>(r.headers().stream()
+                .filter(h -> !h.key().startsWith("bus.dlq.") && !h.key().equals(BusConstants.REPLAY_GROUP_ID)).toList());
+        String group = RecordView.header(r, BusConstants.DLQ_GROUP_ID);
+        if (group != null && !group.isBlank()) {
+            headers.add(Header.of(BusConstants.REPLAY_GROUP_ID, group));
+        }
         return new BusRecord(null, r.key(), r.value(), headers, BusRecord.NO_TIMESTAMP);
     }
 

@@ -68,7 +68,11 @@ public final class GroupOperations {
      * Body: {@code {"topic": "orders", "partitions": [0, 1], "to": "earliest|latest|timestamp|offset", "value": n}}.
      * Without partitions, every partition of the topic. Refused while the group has members (stop its pipeline first).
      */
+    /** The body of an offset reset; only these fields are accepted. */
+    record ResetRequest(String topic, List<Integer> partitions, String to, Long value) { }
+
     public ResetResult resetOffsets(String groupId, JsonNode body) {
+        RequestBodies.read(body, ResetRequest.class); // refuses unknown fields and wrong types, naming the field
         String topic = Json.requiredText(body, "topic", "the topic whose offsets move");
         Set<TopicPartition> partitions = new HashSet<>();
         if (body.path("partitions").isArray() && !body.path("partitions").isEmpty()) {

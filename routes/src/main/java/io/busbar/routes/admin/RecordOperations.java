@@ -60,7 +60,13 @@ public final class RecordOperations {
      * Body: {@code {"records": [{"key": "k", "value": "v", "headers": {"h": "x"}, "partition": 0}]}}; a value that is
      * a JSON object or array is sent as its JSON text. Returns once every record is durable.
      */
+    /** The body of a produce call; only these fields are accepted (a value may be any JSON). */
+    record ProduceRequest(List<ProducedRecord> records) { }
+
+    record ProducedRecord(String key, JsonNode value, Map<String, String> headers, Integer partition, Long timestamp) { }
+
     public ProduceResult produce(String topic, JsonNode body) {
+        RequestBodies.read(body, ProduceRequest.class); // refuses unknown fields and wrong types, naming the field
         JsonNode list = body.path("records");
         if (!list.isArray() || list.isEmpty()) {
             throw new InvalidRequestException("Field 'records' is missing or empty: send {\"records\": [{\"value\": \"...\"}]}");
@@ -110,7 +116,8 @@ public final class RecordOperations {
     }
 
     /**
-     * Query: {@code partition} (default all), {@code from} ({@code recent} (default): the last {@code limit};
+     * Query: {@code partition} (default all), {@code from} ({@code recent} (default): the {@code limit} newest
+     * records by timestamp across the partitions read;
      * {@code earliest}; {@code latest}: only new records, with {@code timeoutMs}), {@code offset} (overrides
      * {@code from}), {@code group} (start at its committed offsets and commit past what is returned),
      * {@code limit} (default 100), {@code timeoutMs} (how long to wait for records when none are there yet, default 0).
@@ -156,7 +163,13 @@ public final class RecordOperations {
                 }
             }
             Map<Integer, Long> next = new TreeMap<>();
-            List<ConsumedRecord> records = poll(consumer, ends, limit, timeoutMs, next);
+            // "recent" reads each partition's last `limit` records, then keeps the newest `limit` of all partitions
+            boolean recent = group == null && offset == null && from.equals("recent");
+            int pollLimit = recent ? (int) Math.min((long) limit * ends.size(), MAX_LIMIT * 10L) : limit;
+            List<ConsumedRecord> records = poll(consumer, ends, pollLimit, timeoutMs, next);
+            if (recent && records.size() > limit) {
+                records = newest(records, limit);
+            }
             Map<TopicPartition, CommittedOffset> commit = new HashMap<>();
             for (TopicPartition tp : ends.keySet()) {
                 next.putIfAbsent(tp.partition(), consumer.position(tp));
@@ -171,6 +184,14 @@ public final class RecordOperations {
             return new ReadResult(topic, records.stream().map(RecordView::of).toList(), next, group,
                     group != null && !commit.isEmpty());
         }
+    }
+
+    /** The {@code limit} records with the latest timestamps (ties: the higher offset is newer). */
+    static List<ConsumedRecord> newest(List<ConsumedRecord> records, int limit) {
+        List<ConsumedRecord> sorted = new ArrayList<>(records);
+        sorted.sort(Comparator.comparingLong(ConsumedRecord::timestamp).thenComparingLong(ConsumedRecord::offset)
+                .reversed());
+        return new ArrayList<>(sorted.subList(0, limit));
     }
 
     private static long startPosition(TopicPartition tp, String from, Long offset, int limit, long start, long end) {

@@ -67,15 +67,22 @@ public final class TopicOperations {
                 new TreeMap<>(d.config()), s.records(), s.sizeBytes());
     }
 
+    /** The body of a topic creation; only these fields are accepted. */
+    record CreateTopicRequest(String name, Integer partitions, Map<String, String> config) { }
+
     /** Body: {@code {"name": "orders", "partitions": 3, "config": {"retention.ms": "86400000"}}}. */
     public TopicDetails create(JsonNode body) {
-        String name = Json.requiredText(body, "name", "the topic's name");
-        int partitions = body.path("partitions").asInt(1);
+        CreateTopicRequest request = RequestBodies.read(body, CreateTopicRequest.class);
+        String name = request.name();
+        if (name == null || name.isBlank()) {
+            throw new InvalidRequestException("Field 'name' (the topic's name) is missing in the request body:"
+                    + " send JSON with \"name\"");
+        }
+        int partitions = request.partitions() == null ? 1 : request.partitions();
         if (partitions < 1) {
             throw new InvalidRequestException("Topic '" + name + "': partitions = " + partitions + " is invalid: use at least 1");
         }
-        Map<String, String> config = new TreeMap<>();
-        body.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> config = new TreeMap<>(request.config() == null ? Map.of() : request.config());
         admin.createTopic(name, partitions, config);
         return describe(name);
     }

@@ -39,16 +39,21 @@ public final class DlqCommand {
             if (printedJson(inspection)) {
                 return;
             }
-            Table t = new Table("DLQ OFFSET", "ORIGINAL", "ATTEMPTS", "ERROR", "KEY", "VALUE");
+            Table t = new Table("DLQ OFFSET", "SOURCE", "GROUP", "ATTEMPTS", "REASON", "KEY", "VALUE");
             inspection.path("records").forEach(d -> t.row(
                     d.path("record").path("partition").asInt() + "@" + d.path("record").path("offset").asLong(),
-                    d.path("originalTopic").asText() + "-" + d.path("originalPartition").asText() + "@"
-                            + d.path("originalOffset").asText(),
-                    d.path("attempts").asText(), d.path("exceptionClass").asText() + ": " + d.path("exceptionMessage").asText(),
-                    d.path("record").path("key").asText(), d.path("record").path("value").asText()));
+                    d.path("source").asText("-"), d.path("groupId").asText("-"), d.path("attempts").asText("-"),
+                    reason(d), d.path("record").path("key").asText("-"),
+                    d.path("record").path("value").asText()));
             t.print(out());
             out().println(inspection.path("pending").asLong() + " record(s) not yet replayed");
         }
+    }
+
+    /** The failure as {@code class: reason}, or the reason alone when no exception was recorded. */
+    static String reason(JsonNode deadLetter) {
+        String reason = deadLetter.path("reason").asText("-");
+        return deadLetter.hasNonNull("exceptionClass") ? deadLetter.path("exceptionClass").asText() + ": " + reason : reason;
     }
 
     @Command(name = "replay", description = "Send dead-lettered records back to their original topic, in batches,"
@@ -70,6 +75,7 @@ public final class DlqCommand {
         void run(AdminClient client) {
             long total = 0;
             boolean first = true;
+            long skipped = 0;
             while (max == null || total < max) {
                 ObjectNode body = Json.MAPPER.createObjectNode()
                         .put("limit", (int) Math.min(batchSize, max == null ? batchSize : max - total));
@@ -79,15 +85,19 @@ public final class DlqCommand {
                 first = false;
                 JsonNode r = client.call("POST", "/api/dlq/" + topic + "/replay", Map.of(), body);
                 int replayed = r.path("replayed").asInt();
+                int skippedNow = r.path("skipped").asInt();
                 total += replayed;
+                skipped += skippedNow;
                 long remaining = r.path("remaining").asLong();
                 err().println("replayed " + total + " record(s), " + remaining + " remaining");
                 err().flush();
-                if (replayed == 0 || remaining == 0) {
+                if (replayed + skippedNow == 0 || remaining == 0) {
                     break;
                 }
             }
-            out().println("Replayed " + total + " record(s) from " + (topic.endsWith(".dlq") ? topic : topic + ".dlq"));
+            out().println("Replayed " + total + " record(s) from " + (topic.endsWith(".dlq") ? topic : topic + ".dlq")
+                    + (skipped > 0 ? "; skipped " + skipped + " a source could not read (fix the source data and"
+                    + " ingest it again)" : ""));
         }
     }
 }

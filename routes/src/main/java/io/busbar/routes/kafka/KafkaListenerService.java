@@ -79,6 +79,7 @@ public final class KafkaListenerService implements BusbarService {
             "Request bytes read but not yet answered, all connections together; beyond it reading pauses.");
 
     private KafkaListener listener;
+    private Runnable unregisterMetrics = () -> { };
 
     @Override
     public String name() {
@@ -112,11 +113,15 @@ public final class KafkaListenerService implements BusbarService {
             }
         }
         listener = KafkaListener.start(embedded, KafkaListenerConfig.fromProperties(props));
+        KafkaRequestCollector collector = new KafkaRequestCollector(listener.requestMetrics());
+        context.metrics().getPrometheusRegistry().register(collector);
+        unregisterMetrics = () -> context.metrics().getPrometheusRegistry().unregister(collector);
     }
 
     @Override
     public void stop() {
         if (listener != null) {
+            unregisterMetrics.run();
             listener.close();
             listener = null;
         }

@@ -168,7 +168,8 @@ class CliTest {
         }
         remote("produce", "payments", "--file", file.toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> remote("dlq", "inspect", "payments").out().contains("3 record(s) not yet replayed"));
-        assertThat(remote("dlq", "inspect", "payments").out()).contains("IllegalArgumentException: rejected payment", "bad b");
+        assertThat(remote("dlq", "inspect", "payments").out()).contains("IllegalArgumentException: rejected payment", "bad b")
+                .containsPattern("payments-\\d+@\\d+\\s+payer").doesNotContain("null-null@null");
         assertThat(remote("dlq", "inspect").out()).containsPattern("payments.dlq\\s+payments\\s+3\\s+0\\s+3");
 
         remote("pipelines", "stop", "payments");

@@ -7,6 +7,7 @@ import io.busbar.routes.BusbarRuntime;
 import io.busbar.routes.BusbarService;
 import io.busbar.routes.BusbarSettings;
 import io.busbar.routes.ServiceContext;
+import io.busbar.routes.admin.MetricsScrape;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +35,8 @@ class KafkaListenerServiceTest {
         BusbarSettings settings = BusbarSettings.resolve(BusbarRuntime.knownKeys(services), Map.of(), "test", Map.of(),
                 Map.of("busbar.kafka.listener", "127.0.0.1:0"));
         try (EmbeddedBus bus = EmbeddedBus.open(BusConfig.builder(dir).build())) {
-            service.start(new ServiceContext(bus, settings));
+            ServiceContext context = new ServiceContext(bus, settings);
+            service.start(context);
             try {
                 assertThat(service.endpoints()).hasSize(1);
                 String bootstrap = service.endpoints().get(0).substring("kafka://".length());
@@ -46,6 +48,15 @@ class KafkaListenerServiceTest {
                     producer.send(new ProducerRecord<>("via-kafka", "k", "v")).get(30, TimeUnit.SECONDS);
                 }
                 assertThat(bus.partitionLog(new TopicPartition("via-kafka", 0)).highWatermark()).isEqualTo(1);
+
+                // per-API request counts and latencies on the runtime's registry, within Prometheus's rules
+                String scrape = context.metrics().scrape();
+                assertThat(MetricsScrape.value(scrape, "busbar_kafka_request_seconds_count{api=\"produce\"}"))
+                        .isGreaterThanOrEqualTo(1);
+                assertThat(MetricsScrape.value(scrape, "busbar_kafka_request_seconds_count{api=\"metadata\"}"))
+                        .isGreaterThanOrEqualTo(1);
+                assertThat(scrape).contains("busbar_kafka_request_errors_total{api=\"produce\"} 0");
+                MetricsScrape.assertPassesPromtool(scrape);
             } finally {
                 service.stop();
             }
