@@ -17,6 +17,8 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -55,7 +57,7 @@ import java.util.function.Function;
  * operation on each (Kafka's per-API rules, e.g. Produce needs WRITE on every topic, JoinGroup READ on the group).
  * A denied request is answered with kafka-clients' own error response for that API
  * ({@code AbstractRequest.getErrorResponse}) carrying TOPIC_/GROUP_/CLUSTER_/TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
- * and the handler never runs. Metadata and ListGroups are filtered instead: resources the principal may not
+ * and the handler never runs. Metadata, DescribeTopicPartitions and ListGroups are filtered instead: resources the principal may not
  * DESCRIBE are left out (Kafka does the same). APIs without a rule here need ALTER on the cluster.
  *
  * <p>Differences from Kafka: a request is denied as a whole when any of its resources is denied (Kafka answers
@@ -100,6 +102,12 @@ public final class RequestAuthorizer {
         }
         if (key == ApiKeys.METADATA) {
             return metadata(session, (MetadataRequestData) body);
+        }
+        if (key == ApiKeys.DESCRIBE_TOPIC_PARTITIONS) {
+            // like Metadata: filtered in filterResponse; the explicitly named topics it may not see get an error
+            return new Decision(null, ((DescribeTopicPartitionsRequestData) body).topics().stream()
+                    .map(DescribeTopicPartitionsRequestData.TopicRequest::name)
+                    .filter(t -> !may(session, AclOperation.DESCRIBE, ResourceType.TOPIC, t)).toList());
         }
         if (key == ApiKeys.INIT_PRODUCER_ID && ((InitProducerIdRequestData) body).transactionalId() == null) {
             boolean ok = acls.authorize(session.principal(), session.clientHost(), AclOperation.IDEMPOTENT_WRITE,
@@ -152,6 +160,12 @@ public final class RequestAuthorizer {
             for (String denied : decision.deniedTopics()) {
                 m.topics().add(new MetadataResponseData.MetadataResponseTopic().setName(denied)
                         .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+            }
+        } else if (response instanceof DescribeTopicPartitionsResponseData d) {
+            d.topics().removeIf(t -> t.name() != null && !may(session, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
+            for (String denied : decision.deniedTopics()) {
+                d.topics().add(new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic()
+                        .setName(denied).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
         } else if (response instanceof ListGroupsResponseData g
                 && !may(session, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER)) {
