@@ -70,13 +70,14 @@ public class BusConfiguration implements Cloneable {
     private int concurrency = 1;
 
     /**
-     * Exchanges a consumer thread keeps in flight. 1 (the default) processes a partition's records strictly one
-     * after the other, retries included. Higher values let asynchronous endpoints (such as a {@code bus:}
-     * producer, which waits for durability) overlap: records still enter the route in partition order and offsets
-     * are still committed only past completed records, but a retried record completes after later ones.
+     * Exchanges a consumer thread keeps in flight. Asynchronous steps (a {@code bus:} producer waits for its record
+     * to be durable) overlap up to this many records, so one fsync serves many; synchronous routes are not affected.
+     * Records enter the route in partition order, offsets are committed only past completed records, and a failed
+     * record is retried in order (its successors that had already started are delivered again after it). 1 processes
+     * a partition's records strictly one after the other, without such repeats.
      */
-    @UriParam(label = "consumer", defaultValue = "1")
-    private int maxInFlight = 1;
+    @UriParam(label = "consumer", defaultValue = "500")
+    private int maxInFlight = 500;
 
     /**
      * Threads that continue an exchange once the bus has made its record durable (the steps after {@code to: bus:}).
