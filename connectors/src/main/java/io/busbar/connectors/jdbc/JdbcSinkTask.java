@@ -60,6 +60,11 @@ public final class JdbcSinkTask implements AutoCloseable {
     private io.busbar.connectors.bus.DeadLetterWriter deadLetters;
     /** Per partition, the next offset of the current batch not yet written or handed to the error policy. */
     private final Map<TopicPartition, Long> batchProgress = new HashMap<>();
+    /**
+     * Exactly-once: another member claimed a partition this one was writing (fenced). Everything stays paused and
+     * nothing is claimed until the group's next rebalance tells this member what it owns.
+     */
+    private boolean fencedAwaitingRebalance;
 
     public JdbcSinkTask(DataSource dataSource, JdbcDialect dialect, JdbcSinkConfig config, Bus bus) {
         this.dataSource = dataSource;
@@ -97,6 +102,9 @@ public final class JdbcSinkTask implements AutoCloseable {
         batchProgress.clear();
         try {
             writeIsolatingBadRecords(records);
+        } catch (FencedSinkWriterException e) {
+            fenced(e);
+            return 0;
         } catch (SQLException | RuntimeException e) {
             if (offsetTable != null) {
                 resumeFromOffsetTable(records);
@@ -119,6 +127,8 @@ public final class JdbcSinkTask implements AutoCloseable {
             writer.write(connection, records);
             progressed(records);
             return;
+        } catch (FencedSinkWriterException e) {
+            throw e;
         } catch (SQLException | RecordMappingException e) {
             if (!SqlErrors.isDataError(e) || errorPolicy == SinkErrorPolicy.FAIL) {
                 throw e;
@@ -167,6 +177,18 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
         }
         progressed(List.of(record));
+    }
+
+    /**
+     * This member is a zombie for at least one partition: its batch was rolled back. Claiming again now could take a
+     * partition back from its rightful owner, so everything pauses until the group's next rebalance.
+     */
+    private void fenced(FencedSinkWriterException e) {
+        LOG.warn("{}; pausing every partition until the group rebalances", e.getMessage());
+        consumer.pause(consumer.assignment());
+        awaitingSeek.clear();
+        offsetTable.release(consumer.assignment());
+        fencedAwaitingRebalance = true;
     }
 
     private void progressed(List<ConsumedRecord> done) {
@@ -223,6 +245,9 @@ public final class JdbcSinkTask implements AutoCloseable {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 awaitingSeek.removeAll(partitions); // batches are written before each poll: nothing in flight
+                if (offsetTable != null) {
+                    offsetTable.release(partitions);
+                }
                 Map<TopicPartition, CommittedOffset> revoked = new HashMap<>();
                 for (TopicPartition tp : partitions) {
                     CommittedOffset offset = pendingCommit.remove(tp);
@@ -242,9 +267,24 @@ public final class JdbcSinkTask implements AutoCloseable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (offsetTable != null && !partitions.isEmpty()) {
-                    consumer.pause(partitions);
-                    awaitingSeek.addAll(partitions);
+                if (offsetTable == null) {
+                    return;
+                }
+                // after a fence, the whole assignment is claimed afresh: the group has now said what this member owns
+                Collection<TopicPartition> toClaim = fencedAwaitingRebalance ? consumer.assignment() : partitions;
+                fencedAwaitingRebalance = false;
+                if (!toClaim.isEmpty()) {
+                    consumer.pause(toClaim);
+                    awaitingSeek.addAll(toClaim);
+                }
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                awaitingSeek.removeAll(partitions);
+                partitions.forEach(pendingCommit::remove); // another member owns them now: never commit for it
+                if (offsetTable != null) {
+                    offsetTable.release(partitions);
                 }
             }
         });
@@ -254,10 +294,13 @@ public final class JdbcSinkTask implements AutoCloseable {
     }
 
     private void seekFromOffsetTable() throws SQLException {
+        if (fencedAwaitingRebalance) {
+            return;
+        }
         Map<TopicPartition, Long> stored;
         try (Connection connection = dataSource.getConnection()) {
-            stored = offsetTable.read(connection, config.groupId(), config.topic());
-            connection.rollback();
+            // claiming raises the owner epoch: a former owner that still writes these partitions is refused from now on
+            stored = offsetTable.claim(connection, config.groupId(), awaitingSeek);
         }
         for (TopicPartition tp : awaitingSeek) {
             Long next = stored.get(tp);
