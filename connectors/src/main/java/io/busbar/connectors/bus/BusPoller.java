@@ -68,15 +68,28 @@ final class BusPoller implements Runnable, RebalanceListener {
     private int inFlight;
     private long lastCommitNanos = System.nanoTime();
 
-    /** An exchange that finished (well or not), handed from whatever thread completed it to the poller thread. */
-    private record Completion(ConsumedRecord record, Exchange exchange, int delivery, int earlierAttempts) { }
+    /**
+     * An exchange that finished (well or not), or a dead letter written (exchange null; {@code deadLetterError} its
+     * failure, null once durable), handed from whatever thread completed it to the poller thread.
+     */
+    private record Completion(ConsumedRecord record, Exchange exchange, int delivery, int earlierAttempts,
+                              Throwable error, Throwable deadLetterError) {
+        Completion(ConsumedRecord record, Exchange exchange, int delivery, int earlierAttempts) {
+            this(record, exchange, delivery, earlierAttempts, null, null);
+        }
+    }
 
     /**
      * A failed record waiting for its redelivery; its partition is paused meanwhile, the others keep flowing.
      * {@code redoSuccessors}: later records of the partition had been started before the failure was known; they are
      * delivered again once this one is done.
      */
-    private record Retry(ConsumedRecord record, int delivery, int earlierAttempts, long dueNanos, boolean redoSuccessors) { }
+    private record Retry(ConsumedRecord record, int delivery, int earlierAttempts, long dueNanos, boolean redoSuccessors,
+                         Throwable deadLetterFor) {
+        Retry(ConsumedRecord record, int delivery, int earlierAttempts, long dueNanos, boolean redoSuccessors) {
+            this(record, delivery, earlierAttempts, dueNanos, redoSuccessors, null);
+        }
+    }
 
     /** Per partition: exchanges in flight, and the highest offset handed to the route (for the in-order retry). */
     private final java.util.Map<TopicPartition, int[]> inFlightByPartition = new java.util.HashMap<>();
@@ -229,7 +242,11 @@ final class BusPoller implements Runnable, RebalanceListener {
             TopicPartition partition = r.record().topicPartition();
             retries.remove(partition);
             retryInFlight.put(partition, r.redoSuccessors());
-            dispatch(r.record(), r.delivery(), r.earlierAttempts());
+            if (r.deadLetterFor() != null) {
+                sendDeadLetter(r.record(), r.deadLetterFor(), r.delivery(), r.earlierAttempts());
+            } else {
+                dispatch(r.record(), r.delivery(), r.earlierAttempts());
+            }
         }
     }
 
@@ -271,6 +288,43 @@ final class BusPoller implements Runnable, RebalanceListener {
         }
     }
 
+    /**
+     * Writes a record that failed for good to the dead-letter topic without waiting on this thread: its partition is
+     * paused and counts it in flight until the dead letter is durable; a failed write is retried after
+     * {@code redeliveryDelay} the same way (no sleep), the other partitions flow meanwhile.
+     */
+    private void sendDeadLetter(ConsumedRecord record, Throwable error, int delivery, int attempts) {
+        TopicPartition partition = record.topicPartition();
+        consumer.pause(List.of(partition));
+        inFlight++;
+        inFlightByPartition.computeIfAbsent(partition, p -> new int[1])[0]++;
+        deadLetters.send(record, error, attempts).whenComplete((metadata, failure) ->
+                completions.add(new Completion(record, null, delivery, attempts, error, failure)));
+    }
+
+    private void deadLettered(Completion c) {
+        TopicPartition partition = c.record().topicPartition();
+        if (c.deadLetterError() != null) {
+            Throwable cause = c.deadLetterError() instanceof java.util.concurrent.CompletionException
+                    && c.deadLetterError().getCause() != null ? c.deadLetterError().getCause() : c.deadLetterError();
+            LOG.error("Cannot write {}-{} offset {} to dead-letter topic {} ({}); the partition waits and retries in {} ms",
+                    partition.topic(), partition.partition(), c.record().offset(), deadLetters.topic(), cause.toString(),
+                    deadLetters.retryDelayMs());
+            if (running) {
+                boolean redo = Boolean.TRUE.equals(retryInFlight.remove(partition));
+                retries.put(partition, new Retry(c.record(), Math.max(c.delivery(), 2), c.earlierAttempts(),
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadLetters.retryDelayMs()), redo, c.error()));
+            }
+            return; // stays uncommitted: redelivered on restart if the consumer stops first
+        }
+        offsets.completed(partition, c.record().offset());
+        // resumes the partition (paused for the write), from after the record when its successors must be redone
+        if (!retryInFlight.containsKey(partition)) {
+            retryInFlight.put(partition, false);
+        }
+        resumeAfterRetry(partition, 2, c.record().offset());
+    }
+
     /** Completes a record, redelivers it, or dead-letters it. Runs on the poller thread. */
     private void handle(Completion c) {
         inFlight--;
@@ -279,6 +333,10 @@ final class BusPoller implements Runnable, RebalanceListener {
         int[] partitionInFlight = inFlightByPartition.get(partition);
         if (partitionInFlight != null && --partitionInFlight[0] == 0) {
             inFlightByPartition.remove(partition);
+        }
+        if (exchange == null) {
+            deadLettered(c);
+            return;
         }
         boolean failed = exchange.isFailed() || exchange.isRollbackOnly();
         if (!failed) {
@@ -316,10 +374,10 @@ final class BusPoller implements Runnable, RebalanceListener {
             return;
         }
         // dead-lettered at once (no redeliveries): nothing of it goes on, so its successors keep their order as they are
-        if (deadLetters.write(c.record(), error, attempts, this::isRunning)) {
-            offsets.completed(partition, c.record().offset());
+        if (c.delivery() > 1) {
+            retryInFlight.putIfAbsent(partition, false);
         }
-        resumeAfterRetry(partition, c.delivery(), c.record().offset());
+        sendDeadLetter(c.record(), error, c.delivery(), attempts);
     }
 
     long redeliveryDelay(int failedDelivery) {
