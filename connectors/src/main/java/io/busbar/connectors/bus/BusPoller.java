@@ -162,7 +162,7 @@ final class BusPoller implements Runnable, RebalanceListener {
                     continue;
                 }
                 offsets.started(tp, record.offset());
-                if (isReplayForAnotherGroup(record)) {
+                if (ReplayedDeadLetters.isForAnotherGroup(record, config.getGroupId())) {
                     offsets.completed(tp, record.offset());
                     continue;
                 }
@@ -178,16 +178,6 @@ final class BusPoller implements Runnable, RebalanceListener {
                 commit(null);
             }
         }
-    }
-
-    /** A dead letter replayed for another group's pipeline (header {@link BusConstants#REPLAY_GROUP_ID}). */
-    private boolean isReplayForAnotherGroup(ConsumedRecord record) {
-        for (Header h : record.headers()) {
-            if (h.key().equals(BusConstants.REPLAY_GROUP_ID)) {
-                return !h.valueAsString().equals(config.getGroupId());
-            }
-        }
-        return false;
     }
 
     private void drainCompletions() {
