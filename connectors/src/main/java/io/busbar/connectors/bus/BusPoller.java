@@ -47,7 +47,7 @@ import java.util.function.Function;
  * <p>Thread-confined: all state is touched by the poller thread only; exchanges that complete on other threads
  * hand their completion over through a queue. {@link #stop()} may be called from any thread.
  */
-final class BusPoller implements Runnable, RebalanceListener {
+final class BusPoller implements ConsumerMember, RebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(BusPoller.class);
 
@@ -453,11 +453,13 @@ final class BusPoller implements Runnable, RebalanceListener {
      * Asks the poller to stop; it notices within {@code pollTimeoutMs}. No {@code wakeup()}: on a Kafka-backed bus a
      * pending wakeup would make the final commit throw instead of committing.
      */
-    void stop() {
+    @Override
+    public void stop() {
         running = false;
     }
 
-    boolean awaitFinished(long timeoutMs) throws InterruptedException {
+    @Override
+    public boolean awaitFinished(long timeoutMs) throws InterruptedException {
         return finished.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
 

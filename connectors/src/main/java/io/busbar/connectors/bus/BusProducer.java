@@ -33,6 +33,8 @@ public class BusProducer extends DefaultAsyncProducer {
     private RecordValueEncoder valueEncoder;
     private io.busbar.bus.BusProducer busProducer;
     private java.util.concurrent.Executor continuation;
+    /** Topics the exactly-once path has made sure exist (it writes through Kafka, not the bus producer). */
+    private final java.util.Set<String> topicsKnownToExist = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BusProducer(BusEndpoint endpoint) {
         super(endpoint);
@@ -68,6 +70,17 @@ public class BusProducer extends DefaultAsyncProducer {
             }
             BusRecord record = new BusRecord(null, key(exchange), valueEncoder.encode(exchange),
                     headers(exchange), BusRecord.NO_TIMESTAMP);
+            BusTransaction transaction = exchange.getProperty(BusTransaction.PROPERTY, BusTransaction.class);
+            if (transaction != null) {
+                // an exactly-once consumer's exchange: the record joins its transaction, committed with the offsets;
+                // its position is known only then, so no bus.PARTITION/OFFSET headers here
+                if (topicsKnownToExist.add(topic)) {
+                    endpoint.bus().admin().ensureTopicForProduce(topic); // the bus producer's auto-creation, bypassed
+                }
+                transaction.send(topic, record.key(), record.value(), record.headers());
+                callback.done(true);
+                return true;
+            }
             sent = busProducer.send(topic, record);
         } catch (Exception e) {
             exchange.setException(e);

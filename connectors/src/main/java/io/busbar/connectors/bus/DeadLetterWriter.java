@@ -97,6 +97,11 @@ public final class DeadLetterWriter {
     }
 
     BusRecord deadLetterRecord(ConsumedRecord original, Throwable error, int attempts) {
+        return deadLetterRecord(original, error, attempts, groupId);
+    }
+
+    /** The dead letter of {@code original}: its key, value and headers plus the {@code bus.dlq.*} ones. */
+    static BusRecord deadLetterRecord(ConsumedRecord original, Throwable error, int attempts, String groupId) {
         List<Header> headers = new ArrayList<>(original.headers());
         headers.add(Header.of(BusConstants.DLQ_EXCEPTION_CLASS, error.getClass().getName()));
         headers.add(Header.of(BusConstants.DLQ_EXCEPTION_MESSAGE, String.valueOf(error.getMessage())));
