@@ -23,10 +23,17 @@ public final class KafkaListener implements AutoCloseable {
 
     private final KafkaServer server;
     private final KafkaRequestMetrics requestMetrics;
+    private final ListenerSecurity security;
 
-    private KafkaListener(KafkaServer server, KafkaRequestMetrics requestMetrics) {
+    private KafkaListener(KafkaServer server, KafkaRequestMetrics requestMetrics, ListenerSecurity security) {
         this.server = server;
         this.requestMetrics = requestMetrics;
+        this.security = security;
+    }
+
+    /** Credentials, ACLs and whether they are enforced. */
+    public ListenerSecurity security() {
+        return security;
     }
 
     /**
@@ -41,7 +48,7 @@ public final class KafkaListener implements AutoCloseable {
                         id.getLeastSignificantBits())).map(t -> t.name()).orElse(null));
         KafkaRequestMetrics metrics = new KafkaRequestMetrics();
         KafkaListener listener = new KafkaListener(KafkaServer.start(config, security,
-                (host, port) -> KafkaApis.create(bus, host, port, security).wrapped(metrics::timed)), metrics);
+                (host, port) -> KafkaApis.create(bus, host, port, security).wrapped(metrics::timed)), metrics, security);
         listener.announceTo(bus);
         return listener;
     }

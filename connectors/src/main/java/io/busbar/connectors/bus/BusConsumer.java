@@ -41,6 +41,10 @@ public class BusConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         Bus bus = endpoint.bus();
+        BusAccessCheck access = endpoint.getComponent().getAccessCheck();
+        access.check(BusAccessCheck.Operation.READ, "topic", configuration.getTopic());
+        access.check(BusAccessCheck.Operation.READ, "group", configuration.getGroupId());
+        access.check(BusAccessCheck.Operation.WRITE, "topic", configuration.effectiveDeadLetterTopic());
         TopicCreation.ensureTopic(endpoint, configuration.getTopic());
         TopicCreation.ensureDeadLetterTopic(endpoint);
         int members = configuration.getConcurrency();
