@@ -239,7 +239,9 @@ public final class RouteGraph {
         if (format == null) {
             return "(data format)";
         }
-        return format.getDataFormatName() != null ? format.getDataFormatName() : format.getShortName();
+        String name = format.getDataFormatName();
+        String kind = format.getShortName();
+        return name == null || name.equals(kind) ? kind : kind + " (" + name + ")";
     }
 
     private static String simpleName(String className) {
