@@ -164,7 +164,7 @@ public final class RecordOperations {
             consumer.assign(ends.keySet());
             if (group == null) {
                 for (TopicPartition tp : ends.keySet()) {
-                    Long at = timestamp == null ? offset : bus.admin().offsetForTimestamp(tp, timestamp);
+                    Long at = timestamp == null ? offset : Long.valueOf(bus.admin().offsetForTimestamp(tp, timestamp));
                     consumer.seek(tp, startPosition(tp, from, at, limit, starts.get(tp), ends.get(tp)));
                 }
             }

@@ -193,6 +193,15 @@ public final class RouteGraph {
         if (step instanceof ThrowExceptionDefinition t) {
             return new Labelled("throw " + simpleName(t.getExceptionType()), clip(t.getMessage()), null);
         }
+        if (step instanceof ChoiceDefinition || step instanceof MulticastDefinition) {
+            return new Labelled(step.getShortName(), null, null); // its branches are labelled on its edges
+        }
+        if (step instanceof FilterDefinition f) {
+            return new Labelled("filter", expression(f.getExpression()), null);
+        }
+        if (step instanceof SplitDefinition split) {
+            return new Labelled("split", expression(split.getExpression()), null);
+        }
         if (step instanceof RecipientListDefinition<?> r) {
             return new Labelled("recipientList", expression(r.getExpression()), null);
         }
@@ -240,7 +249,7 @@ public final class RouteGraph {
             return "(data format)";
         }
         String name = format.getDataFormatName();
-        String kind = format.getShortName();
+        String kind = format.getShortName().toLowerCase(java.util.Locale.ROOT);
         return name == null || name.equals(kind) ? kind : kind + " (" + name + ")";
     }
 
