@@ -53,7 +53,7 @@ function field(name, attrs, fallback) {
   return el;
 }
 function formValue(name, fallback) { return state.form[name] !== undefined && state.form[name] !== '' ? state.form[name] : fallback; }
-function notice() { return state.notice ? h('p', { class: 'notice', id: 'notice' }, state.notice) : null; }
+function notice() { return state.notice ? h('p', { class: 'notice', id: 'notice' }, state.notice) : ''; }
 
 async function apiAction(path, options, success) {
   try {
@@ -406,7 +406,7 @@ async function resetOffsets(id, dryRun) {
 function stepGraph(p) {
   const g = p.graph || { nodes: [], edges: [] };
   return h('div', { class: 'graph-scroll' }, drawLayered(g.nodes, g.edges, {
-    className: 'step-graph', nodeWidth: 210, nodeHeight: 44, gapX: 150, gapY: 16, fit: true,
+    className: 'step-graph', nodeWidth: 200, nodeHeight: 44, gapX: state.selected ? 150 : 100, gapY: 16, fit: true,
     lines: n => [n.label, [n.detail, fmtNum(n.exchanges) + ' ex' + (n.failures ? ' · ' + fmtNum(n.failures) + ' failed' : '')].filter(Boolean).join(' · ')],
     nodeClass: n => 'step-' + n.kind + (n.failures > 0 ? ' failing' : '') + (n.link ? ' linked' : ''),
     nodeAttrs: n => ({ 'data-kind': n.kind, 'data-exchanges': n.exchanges, 'data-failures': n.failures }),
@@ -504,6 +504,7 @@ async function refresh() {
     const render = { flows: renderFlows, topics: renderTopics, groups: renderGroups, pipelines: renderPipelines }[state.view];
     await render(view);
     document.getElementById('view').replaceWith(view);
+    fitGraphs(view);
     document.getElementById('error').hidden = true;
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     document.body.setAttribute('data-rendered', String(Date.now()));

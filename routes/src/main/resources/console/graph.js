@@ -143,10 +143,7 @@ function drawLayered(nodes, edges, opts) {
     nodeLayer.append(g);
   });
   svg.append(edgeLayer, nodeLayer, labelLayer);
-  // fit a moderately wide graph to the page (text stays legible down to ~60 %); a bigger one scrolls
-  if (opts.fit && width <= 1.6 * Math.max(800, window.innerWidth - 60)) {
-    svg.setAttribute('style', 'width: 100%; max-width: ' + width + 'px; height: auto');
-  }
+  if (opts.fit) svg.classList.add('fit');
   return svg;
 }
 
@@ -155,4 +152,17 @@ function clipText(text, w) {
   const s = String(text === null || text === undefined ? '' : text);
   const max = Math.floor((w - 16) / 7);
   return s.length <= max ? s : s.substring(0, max - 1) + '…';
+}
+
+// Once in the page: a graph a little wider than its box shrinks to fit (text stays legible down to 55 %); a much
+// wider one keeps its size and its box scrolls.
+function fitGraphs(root) {
+  root.querySelectorAll('svg.graph.fit').forEach(svg => {
+    const natural = Number(svg.getAttribute('width'));
+    const available = svg.parentElement.clientWidth - 2;
+    if (natural > available && available / natural >= 0.55) {
+      svg.style.width = available + 'px';
+      svg.style.height = 'auto';
+    }
+  });
 }

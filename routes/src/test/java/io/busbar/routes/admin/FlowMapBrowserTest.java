@@ -114,7 +114,7 @@ class FlowMapBrowserTest {
     @Test
     void thePipelineDiagramBranchesAndCountsEachStep() throws Exception {
         String dom = page("#pipelines/enrich");
-        assertThat(dom).contains("class=\"graph step-graph\"", "data-kind=\"choice\"", ">otherwise<",
+        assertThat(dom).contains("class=\"graph step-graph fit\"", "data-kind=\"choice\"", ">otherwise<",
                 ">when simple: ${body} contains 'vip'<", "marshal json (jackson)", "to topic enriched");
         Matcher to = Pattern.compile("data-node-id=\"to\\d+\" [^>]*data-kind=\"to\" data-exchanges=\"(\\d+)\"").matcher(dom);
         long most = 0;
