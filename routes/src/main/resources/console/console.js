@@ -164,7 +164,7 @@ async function renderFlows(view) {
       + ' · edges show records/s (exchanges/s where marked) and the group\'s lag'),
     h('div', { class: 'legend' }, ['source', 'topic', 'pipeline', 'sink', 'client'].map(k => h('span', { class: 'key kind-' + k }, k === 'client' ? 'consumer group' : k))));
   const svg = drawLayered(nodes, map.edges, {
-    className: 'flow-map', nodeWidth: 200, nodeHeight: 44, gapX: 120, fit: true,
+    className: 'flow-map', nodeWidth: 180, nodeHeight: 44, gapX: 96, fit: true, fitMin: 0.5,
     rank: n => (n.kind === 'sink' || n.kind === 'client') ? 'last' : null,
     lines: n => [n.label, n.kind === 'pipeline' ? 'pipeline · ' + (n.detail || '') : n.kind === 'topic' ? 'topic' : n.detail || n.type],
     nodeClass: n => 'kind-' + n.kind + ' type-' + n.type + (n.kind === 'pipeline' && n.detail !== 'running' ? ' not-running' : ''),

@@ -143,7 +143,10 @@ function drawLayered(nodes, edges, opts) {
     nodeLayer.append(g);
   });
   svg.append(edgeLayer, nodeLayer, labelLayer);
-  if (opts.fit) svg.classList.add('fit');
+  if (opts.fit) {
+    svg.classList.add('fit');
+    if (opts.fitMin) svg.setAttribute('data-fit-min', opts.fitMin);
+  }
   return svg;
 }
 
@@ -154,13 +157,14 @@ function clipText(text, w) {
   return s.length <= max ? s : s.substring(0, max - 1) + '…';
 }
 
-// Once in the page: a graph a little wider than its box shrinks to fit (text stays legible down to 55 %); a much
-// wider one keeps its size and its box scrolls.
+// Once in the page: a graph a little wider than its box shrinks to fit (text stays legible down to 55 %, or the
+// graph's data-fit-min); a much wider one keeps its size and its box scrolls.
 function fitGraphs(root) {
   root.querySelectorAll('svg.graph.fit').forEach(svg => {
     const natural = Number(svg.getAttribute('width'));
     const available = svg.parentElement.clientWidth - 2;
-    if (natural > available && available / natural >= 0.55) {
+    const smallest = Number(svg.getAttribute('data-fit-min') || 0.55);
+    if (natural > available && available / natural >= smallest) {
       svg.style.width = available + 'px';
       svg.style.height = 'auto';
     }

@@ -239,7 +239,9 @@ public final class RouteGraph {
         }
         String text = e.getExpression();
         if (text == null || text.isBlank()) {
-            return clip(readable(e.getLabel()));
+            // languages with attributes instead of a text (tokenize, xtokenize...) describe themselves
+            String label = e.getLabel();
+            return clip(readable(label == null || label.isBlank() ? e.toString() : label));
         }
         return clip((e.getLanguage() == null ? "" : e.getLanguage() + ": ") + text.strip());
     }

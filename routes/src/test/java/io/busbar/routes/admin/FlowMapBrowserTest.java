@@ -89,7 +89,7 @@ class FlowMapBrowserTest {
         assertThat(drawn).isEqualTo(new TreeSet<>(FlowMapTest.edges(map)));
         assertThat(dom).contains("folder " + inbox, "HTTP POST http://127.0.0.1:9/alerts?token=xxxxxx", "lag " + lag + "<",
                 "data-kind=\"client\"").doesNotContain("{{", "s3cret");
-        assertRendered(screenshot("#flows", "console-flow-map.png", 1400, 760));
+        assertRendered(screenshot("#flows", "console-flow-map.png", 1800, 720));
     }
 
     @Test
@@ -124,7 +124,7 @@ class FlowMapBrowserTest {
         assertThat(most).as("exchanges of the busiest 'to' step").isGreaterThanOrEqualTo(40);
         assertThat(dom).doesNotContainPattern("@[0-9a-f]{6}");
         String all = page("#pipelines");
-        assertThat(attributes(all, "data-pipeline")).containsExactlyInAnyOrder("alerts", "archive", "enrich", "ingest");
+        assertThat(attributes(all, "data-pipeline")).containsExactlyInAnyOrder("alerts", "archive", "enrich", "ingest", "lines");
         assertRendered(screenshot("#pipelines/enrich", "console-pipeline-diagram.png", 1280, 760));
     }
 

@@ -73,6 +73,22 @@ class FlowMapTest {
                                   - to:
                                       uri: kamelet:http-sink
                                       parameters: {url: "http://127.0.0.1:{{app.alert.port:9}}/alerts?token=s3cret"}
+                    """,
+            "lines.yaml", """
+                    - route:
+                        id: lines
+                        from:
+                          uri: bus:audit
+                          parameters: {groupId: liner}
+                          steps:
+                            - split:
+                                tokenize: ","
+                                steps:
+                                  - filter:
+                                      simple: "${body} != ''"
+                                      steps:
+                                        - to: bus:audit-parts
+                            - to: bus:audit-done
                     """);
 
     @TempDir
@@ -148,7 +164,7 @@ class FlowMapTest {
     void kameletRoutesAreNoPipelines() throws Exception {
         List<String> pipelines = new ArrayList<>();
         busbar.get("/api/pipelines").forEach(p -> pipelines.add(p.path("id").asText()));
-        assertThat(pipelines).containsExactly("alerts", "archive", "enrich", "ingest");
+        assertThat(pipelines).containsExactly("alerts", "archive", "enrich", "ingest", "lines");
     }
 
     @Test
@@ -185,6 +201,24 @@ class FlowMapTest {
         }
         assertThat(copies).isEqualTo(2);
         assertThat(nodeByLabel(alerts, "kamelet http-sink: HTTP POST http://127.0.0.1:9/alerts?token=xxxxxx")).isNotNull();
+    }
+
+    @Test
+    void aSplitsStepsHangOffItAndTheOriginalGoesOn() throws Exception {
+        JsonNode graph = busbar.get("/api/pipelines/lines").path("graph");
+        JsonNode split = nodeByKind(graph, "split");
+        JsonNode filter = nodeByKind(graph, "filter");
+        assertThat(split.path("detail").asText()).contains(",");
+        assertThat(filter.path("detail").asText()).isEqualTo("simple: ${body} != ''");
+        String parts = nodeByLabel(graph, "to topic audit-parts").path("id").asText();
+        String done = nodeByLabel(graph, "to topic audit-done").path("id").asText();
+        List<String> edges = new ArrayList<>();
+        graph.path("edges").forEach(e -> edges.add(e.path("from").asText() + " -" + e.path("label").asText("") + "-> "
+                + e.path("to").asText()));
+        String s = split.path("id").asText();
+        String f = filter.path("id").asText();
+        assertThat(edges).contains(s + " -each part-> " + f, f + " -matches-> " + parts, s + " --> " + done)
+                .noneMatch(e -> e.endsWith("-> " + done) && !e.startsWith(s + " "));
     }
 
     static List<String> ids(JsonNode map) {
