@@ -88,6 +88,8 @@ public final class AdminService implements BusbarService {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new DiskSpaceMetrics(dataDir.toFile()).bindTo(registry);
+        // log events per level (log4j2_events_total{level}): an alert on a rising warn/error count needs no log shipping
+        new io.micrometer.core.instrument.binder.logging.Log4j2Metrics().bindTo(registry);
         events = new PipelineEvents(registry);
         MetricsHistory history = new MetricsHistory();
         BusMetrics metrics = new BusMetrics(bus.admin(), registry, dataDir, events, history);

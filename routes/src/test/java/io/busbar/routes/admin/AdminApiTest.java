@@ -282,7 +282,8 @@ class AdminApiTest {
         assertThat(metrics).contains("busbar_topic_records_in_total{topic=\"orders\"}",
                 "busbar_topic_records_out_total{topic=\"orders\"}", "busbar_topic_in_bytes_total{topic=\"orders\"}",
                 "busbar_topic_size_bytes{topic=\"orders\"}", "busbar_pipeline_latency_seconds_count{pipeline=\"billing\"}",
-                "busbar_pipeline_failures_total", "busbar_data_dir_size_bytes", "jvm_memory_used_bytes", "disk_free_bytes");
+                "busbar_pipeline_failures_total", "busbar_data_dir_size_bytes", "jvm_memory_used_bytes", "disk_free_bytes",
+                "log4j2_events_total{level=\"info\"");
         if (!TestBackend.current().isKafka()) { // on a Kafka cluster the brokers fsync
             assertThat(MetricsScrape.value(metrics, "busbar_log_fsync_seconds_count")).isNotNegative();
         }
