@@ -66,7 +66,7 @@ final class HttpAdminClient implements AdminClient {
                     + response.statusCode() + "): is --url the Busbar admin address?");
         }
         if (response.statusCode() >= 400) {
-            throw new AdminCallException(response.statusCode(), json.path("error").asText("HTTP " + response.statusCode()));
+            throw new AdminCallException(response.statusCode(), json.path("detail").asText("HTTP " + response.statusCode()));
         }
         return json;
     }
