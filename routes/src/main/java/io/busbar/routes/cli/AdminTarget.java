@@ -21,7 +21,7 @@ public final class AdminTarget {
     Path dataDir;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:BUSBAR_ADMIN_TOKEN}",
-            description = "Admin token (busbar.admin.token), default env BUSBAR_ADMIN_TOKEN.")
+            description = "Bearer token with the scope the command needs, usually admin (busbar tokens add), default env BUSBAR_ADMIN_TOKEN.")
     String token;
 
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")

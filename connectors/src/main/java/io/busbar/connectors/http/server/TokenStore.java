@@ -102,8 +102,12 @@ public final class TokenStore {
         return null;
     }
 
-    /** Adds a token, returning its text: shown once, never stored. */
-    public synchronized Issued add(String name, List<Scope> scopes) {
+    /** Adds a token (named {@code token-<id>} when {@code name} is null), returning its text: shown once, never stored. */
+    public synchronized Issued add(String requestedName, List<Scope> scopes) {
+        byte[] idBytes = new byte[8];
+        RANDOM.nextBytes(idBytes);
+        String id = HexFormat.of().formatHex(idBytes);
+        String name = requestedName == null ? "token-" + id : requestedName;
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Token name '" + name + "' is invalid: use 1 to 64 letters, digits, '.', '_', '@' or '-'");
         }
@@ -116,13 +120,10 @@ public final class TokenStore {
             throw new IllegalArgumentException("A token named '" + name + "' exists: delete it first (busbar tokens delete "
                     + name + ") or choose another name");
         }
-        byte[] idBytes = new byte[8];
         byte[] secretBytes = new byte[32];
         byte[] salt = new byte[16];
-        RANDOM.nextBytes(idBytes);
         RANDOM.nextBytes(secretBytes);
         RANDOM.nextBytes(salt);
-        String id = HexFormat.of().formatHex(idBytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         Entry entry = new Entry(id, name, Instant.now(), scopes, salt, hash(salt, secret.getBytes(StandardCharsets.US_ASCII)));
         List<Entry> next = new ArrayList<>(entries);
