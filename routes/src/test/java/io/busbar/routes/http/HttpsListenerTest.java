@@ -91,6 +91,14 @@ class HttpsListenerTest {
             assertThat(byName.statusCode()).isEqualTo(200);
             assertThat(byName.body()).contains("UP");
             assertThat(get(TestTls.trusting(caPem), "https://127.0.0.1:" + port + "/api/topics").statusCode()).isEqualTo(200);
+            // the CLI over HTTPS: trusts the CA it is given, and says what to do when it is the wrong one
+            java.io.StringWriter err = new java.io.StringWriter();
+            assertThat(io.busbar.routes.BusbarCommand.commandLine().setErr(new java.io.PrintWriter(err)).execute("topics",
+                    "list", "--url", "https://localhost:" + port, "--ca-cert", caPem.toString())).as(err.toString()).isZero();
+            java.io.StringWriter refused = new java.io.StringWriter();
+            assertThat(io.busbar.routes.BusbarCommand.commandLine().setErr(new java.io.PrintWriter(refused)).execute("topics",
+                    "list", "--url", "https://localhost:" + port, "--ca-cert", otherCaPem.toString())).isEqualTo(1);
+            assertThat(refused.toString()).contains("--ca-cert");
             assertThatThrownBy(() -> get(TestTls.trusting(otherCaPem), "https://localhost:" + port + "/health"))
                     .isInstanceOf(SSLHandshakeException.class);
             assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
