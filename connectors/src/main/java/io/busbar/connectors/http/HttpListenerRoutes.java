@@ -65,7 +65,8 @@ public class HttpListenerRoutes extends RouteBuilder {
     @Override
     public void configure() {
         String scheme = tls == null ? "http" : "https";
-        NettyHttpEndpoint listener = getContext().getEndpoint("netty-http:" + scheme + "://" + host + ":" + port
+        String uriHost = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host; // an IPv6 literal
+        NettyHttpEndpoint listener = getContext().getEndpoint("netty-http:" + scheme + "://" + uriHost + ":" + port
                 + "/?matchOnUriPrefix=true&chunkedMaxContentLength=" + Math.min(Integer.MAX_VALUE, maxBodyBytes),
                 NettyHttpEndpoint.class);
         if (tls != null) {
