@@ -28,10 +28,11 @@ async function api(path, options) {
   const response = await fetch(path, Object.assign({ headers }, options || {}));
   if (response.status === 401) {
     document.getElementById('token-form').hidden = false;
-    throw new Error('The admin API needs a token: enter busbar.admin.token above');
+    throw new Error('The admin API needs a token: enter one with the admin scope above (busbar tokens add NAME --scope admin)');
   }
   const body = response.status === 204 ? null : await response.json();
-  if (!response.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + response.status);
+  // errors are RFC 9457 problem details: detail says what was wrong and the fix
+  if (!response.ok) throw new Error(body && (body.detail || body.title) ? (body.detail || body.title) : 'HTTP ' + response.status);
   return body;
 }
 

@@ -81,9 +81,10 @@ public final class BusbarRuntime {
         Runtime.getRuntime().addShutdownHook(hook);
         List<BusbarService> started = new ArrayList<>();
         Bus bus = null;
+        ServiceContext context = null;
         try {
             bus = openBus();
-            ServiceContext context = new ServiceContext(bus, settings);
+            context = new ServiceContext(bus, settings);
             for (BusbarService service : services) {
                 started.add(service);
                 service.start(context);
@@ -97,6 +98,9 @@ public final class BusbarRuntime {
         } finally {
             for (int i = started.size() - 1; i >= 0; i--) {
                 stopService(started.get(i));
+            }
+            if (context != null) {
+                context.http().close(); // listeners a service failed to leave
             }
             if (bus != null) {
                 bus.close(); // the embedded bus logs "Bus closed cleanly on <dir>" once flushed and synced

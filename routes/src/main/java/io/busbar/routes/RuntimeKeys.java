@@ -61,8 +61,11 @@ public final class RuntimeKeys {
     public static final String KAFKA_PRODUCER_PREFIX = "busbar.kafka.producer.";
     public static final String KAFKA_CONSUMER_PREFIX = "busbar.kafka.consumer.";
 
-    public static final List<ConfigKey> ALL = List.of(DATA_DIR, DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS,
-            AUTO_CREATE_TOPICS, RELOAD_ENABLED, PLUGINS_DIR, TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, BACKEND, KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR);
+    /** The runtime's keys, plus those every HTTP listener shares (tokens, HTTPS: {@link io.busbar.routes.http.HttpKeys}). */
+    public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(DATA_DIR,
+                    DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS, AUTO_CREATE_TOPICS, RELOAD_ENABLED, PLUGINS_DIR,
+                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
+                    KAFKA_REPLICATION_FACTOR), io.busbar.routes.http.HttpKeys.ALL.stream()).toList();
 
     private RuntimeKeys() {
     }

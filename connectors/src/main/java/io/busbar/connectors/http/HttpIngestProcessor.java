@@ -22,6 +22,12 @@ import io.busbar.bus.RecordMetadata;
 import io.busbar.bus.RecordTooLargeException;
 import io.busbar.bus.UnknownTopicException;
 import io.busbar.connectors.bus.BusComponent;
+import io.busbar.connectors.http.server.Authenticator;
+import io.busbar.connectors.http.server.HttpProblem;
+import io.busbar.connectors.http.server.HttpRequestRejectedException;
+import io.busbar.connectors.http.server.Principal;
+import io.busbar.connectors.http.server.RouterProcessor;
+import io.busbar.connectors.http.server.Scope;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -34,8 +40,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP ingest: answers a {@code POST} on a Camel HTTP consumer (camel-netty-http) by writing the body's records
  * to a topic, and answers 200 with their partitions and offsets only once every one of them is durable (the
- * {@link io.busbar.bus.BusProducer} futures completed). Refusals are JSON errors (see {@link HttpProblem}).
+ * {@link io.busbar.bus.BusProducer} futures completed). Refusals are problem details (see {@link HttpProblem}).
  * It never blocks a thread while waiting for the bus: the exchange completes from the producer's future.
+ *
+ * <p>Under a {@link RouterProcessor} (the runtime's listeners) the router has authenticated the request and checked
+ * its {@code write} scope; alone (the {@code http-source} kamelet) it checks its own plain {@code tokens}.
  *
  * <p>Thread-safe: one instance serves all requests of a listener; it is configured before the first request.
  */
@@ -51,7 +60,7 @@ public class HttpIngestProcessor extends AsyncProcessorSupport implements CamelC
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
 
     /** What is derived from the configuration once, on the first request. */
-    private record Ready(Bus bus, IngestRequestParser parser, BearerTokens tokens, InFlightRecords inFlight,
+    private record Ready(Bus bus, IngestRequestParser parser, Authenticator tokens, InFlightRecords inFlight,
                          Set<String> headerAllowList) { }
 
     public HttpIngestProcessor() {
@@ -77,9 +86,13 @@ public class HttpIngestProcessor extends AsyncProcessorSupport implements CamelC
         boolean batch;
         Message in = exchange.getIn();
         try {
-            r.tokens().check(in.getHeader("Authorization", String.class));
+            Principal alone = RouterProcessor.principal(exchange) != null ? null
+                    : r.tokens().authenticate(in.getHeader("Authorization", String.class));
             requirePost(in);
             topic = topicOf(in);
+            if (alone != null) {
+                requireWriteScope(alone, topic);
+            }
             requireTopic(r.bus(), topic);
             IngestRequestParser.ParsedBody parsed = r.parser().parse(body(in), in.getHeader(Exchange.CONTENT_TYPE,
                     String.class), keyOf(in), headersOf(in, r.headerAllowList()));
@@ -161,6 +174,14 @@ public class HttpIngestProcessor extends AsyncProcessorSupport implements CamelC
         LOG.warn("Writing an HTTP request to topic {} failed", topic, cause);
         return new HttpRequestRejectedException(HttpProblem.BUS_ERROR, "Writing to topic '" + topic + "' failed ("
                 + cause + ")" + written + ": retry the request");
+    }
+
+    private static void requireWriteScope(Principal principal, String topic) {
+        Scope needed = Scope.on(Scope.Kind.WRITE, topic);
+        if (!principal.allows(needed)) {
+            throw new HttpRequestRejectedException(HttpProblem.FORBIDDEN, "The token '" + principal.name()
+                    + "' lacks the scope write:" + topic + ": use a token with that scope", Map.of("scope", "write:" + topic));
+        }
     }
 
     private static void requirePost(Message in) {
@@ -264,7 +285,10 @@ public class HttpIngestProcessor extends AsyncProcessorSupport implements CamelC
                     Bus resolved = bus != null ? bus : context.getComponent("bus", BusComponent.class).resolveBus();
                     r = new Ready(resolved,
                             new IngestRequestParser(configuration.ingestFormat(), configuration.getMaxBodyBytes()),
-                            BearerTokens.from(configuration.getTokens(), configuration.getTokensFile()),
+                            Authenticator.builder(null)
+                                    .plainTokens("tokens", configuration.getTokens(), List.of(Scope.parse("write:*")))
+                                    .plainTokenFile("tokensFile", configuration.getTokensFile(), List.of(Scope.parse("write:*")))
+                                    .build(),
                             new InFlightRecords(configuration.getMaxInFlightRecords()),
                             configuration.headerAllowList());
                     ready = r;

@@ -1,10 +1,10 @@
 package io.busbar.connectors.http;
 
+import io.busbar.connectors.http.server.HttpRequestRejectedException;
+import io.busbar.connectors.http.server.HttpProblem;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,9 +18,13 @@ import io.busbar.bus.GroupDescription;
 import io.busbar.bus.GroupListing;
 import io.busbar.bus.TopicDescription;
 import io.busbar.bus.TopicPartition;
-import io.busbar.bus.UnknownGroupException;
 import io.busbar.bus.UnknownTopicException;
 import io.busbar.connectors.bus.BusComponent;
+import io.busbar.connectors.http.server.Access;
+import io.busbar.connectors.http.server.HttpRouter;
+import io.busbar.connectors.http.server.Principal;
+import io.busbar.connectors.http.server.RouterProcessor;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -28,26 +32,22 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.netty.NettyConstants;
 import io.netty.channel.ChannelHandlerContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP read API, on a camel-netty-http consumer (paths relative to wherever {@code topics}/{@code groups}
- * appear in the request path):
+ * The HTTP read API, as routes of a {@link HttpRouter} (each with the scope it needs):
  * <ul>
- *   <li>{@code GET /topics} — topics with their partitions' start and end offsets;</li>
+ *   <li>{@code GET /topics} — topics with their partitions' start and end offsets (only those the token may read);</li>
  *   <li>{@code GET /topics/{topic}} — one topic, with its settings;</li>
- *   <li>{@code GET /topics/{topic}/partitions/{p}/records?offset=&max=&encoding=} — records as JSON (see
+ *   <li>{@code GET /topics/{topic}/partitions/{partition}/records?offset=&max=&encoding=} — records as JSON (see
  *       {@link RecordJson}) from {@code offset} (default: the start), at most {@code max} (default 100, at most 1000);</li>
  *   <li>{@code GET /topics/{topic}/stream?group=} — a Server-Sent Events stream of new records, consumed as a member
  *       of the group ({@link SseStream}); needs the listener's {@link SseNettyHttpBinding};</li>
  *   <li>{@code GET /groups} and {@code GET /groups/{group}} — groups, members, committed offsets and lag.</li>
  * </ul>
+ * Failures are thrown and become problem details in the {@link RouterProcessor}.
  * Thread-safe: each request uses its own consumer; the stream count is atomic.
  */
-public class HttpReadApi implements Processor, CamelContextAware {
-
-    private static final Logger LOG = LoggerFactory.getLogger(HttpReadApi.class);
+public class HttpReadApi implements CamelContextAware {
 
     private static final int DEFAULT_MAX = 100;
     private static final int MAX_MAX = 1000;
@@ -55,10 +55,7 @@ public class HttpReadApi implements Processor, CamelContextAware {
 
     private CamelContext camelContext;
     private volatile Bus bus;
-    private String tokens = "";
-    private String tokensFile = "";
     private int maxStreams = 16;
-    private volatile BearerTokens bearerTokens;
     private final AtomicInteger openStreams = new AtomicInteger();
 
     public HttpReadApi() {
@@ -68,55 +65,36 @@ public class HttpReadApi implements Processor, CamelContextAware {
         this.bus = bus;
     }
 
-    @Override
-    public void process(Exchange exchange) {
-        try {
-            Message in = exchange.getIn();
-            tokens().check(in.getHeader("Authorization", String.class));
-            String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
-            if (method != null && !"GET".equalsIgnoreCase(method)) {
-                throw new HttpRequestRejectedException(HttpProblem.METHOD_NOT_ALLOWED,
-                        "Method " + method + " is not allowed here: the read API answers GET");
-            }
-            route(exchange, bus(exchange), segments(in.getHeader(Exchange.HTTP_URI, String.class)),
-                    in.getHeader(Exchange.HTTP_QUERY, String.class));
-        } catch (HttpRequestRejectedException e) {
-            JsonResponses.error(exchange, e, 1);
-        } catch (UnknownTopicException e) {
-            JsonResponses.error(exchange, new HttpRequestRejectedException(HttpProblem.UNKNOWN_TOPIC, e.getMessage()), 1);
-        } catch (UnknownGroupException e) {
-            JsonResponses.error(exchange, new HttpRequestRejectedException(HttpProblem.UNKNOWN_GROUP, e.getMessage()), 1);
-        } catch (RuntimeException e) {
-            LOG.warn("HTTP read API request {} failed", exchange.getIn().getHeader(Exchange.HTTP_URI), e);
-            JsonResponses.error(exchange, new HttpRequestRejectedException(HttpProblem.BUS_ERROR,
-                    "Reading from the bus failed (" + e + "): retry, and see the server log if it persists"), 1);
-        }
+    /** Adds the read API's routes: lists need a read scope on any topic, the rest read on their topic. */
+    public void addRoutes(HttpRouter<AsyncProcessor> router) {
+        router.add("GET", "/topics", Access.anyRead(), handler(e -> JsonResponses.ok(e, 200,
+                topics(bus(e), RouterProcessor.principal(e)))));
+        router.add("GET", "/topics/{topic}", Access.read("topic"), handler(e -> JsonResponses.ok(e, 200,
+                topic(bus(e).admin().describeTopic(RouterProcessor.pathParam(e, "topic"))))));
+        router.add("GET", "/topics/{topic}/partitions/{partition}/records", Access.read("topic"),
+                handler(e -> JsonResponses.ok(e, 200, records(bus(e), RouterProcessor.pathParam(e, "topic"),
+                        integer(RouterProcessor.pathParam(e, "partition"), "partition"), query(e)))));
+        router.add("GET", "/topics/{topic}/stream", Access.read("topic"),
+                handler(e -> stream(e, bus(e), RouterProcessor.pathParam(e, "topic"), query(e))));
+        router.add("GET", "/groups", Access.anyRead(), handler(e -> JsonResponses.ok(e, 200, groups(bus(e)))));
+        router.add("GET", "/groups/{group}", Access.anyRead(), handler(e -> JsonResponses.ok(e, 200,
+                group(bus(e).admin().describeGroup(RouterProcessor.pathParam(e, "group"))))));
     }
 
-    private void route(Exchange exchange, Bus b, List<String> path, String query) {
-        if (path.size() == 1 && path.get(0).equals("topics")) {
-            JsonResponses.ok(exchange, 200, topics(b));
-        } else if (path.size() == 2 && path.get(0).equals("topics")) {
-            JsonResponses.ok(exchange, 200, topic(b.admin().describeTopic(path.get(1))));
-        } else if (path.size() == 5 && path.get(0).equals("topics") && path.get(2).equals("partitions")
-                && path.get(4).equals("records")) {
-            JsonResponses.ok(exchange, 200, records(b, path.get(1), integer(path.get(3), "partition"), query));
-        } else if (path.size() == 3 && path.get(0).equals("topics") && path.get(2).equals("stream")) {
-            stream(exchange, b, path.get(1), query);
-        } else if (path.size() == 1 && path.get(0).equals("groups")) {
-            JsonResponses.ok(exchange, 200, groups(b));
-        } else if (path.size() == 2 && path.get(0).equals("groups")) {
-            JsonResponses.ok(exchange, 200, group(b.admin().describeGroup(path.get(1))));
-        } else {
-            throw new HttpRequestRejectedException(HttpProblem.NOT_FOUND, "No resource at /" + String.join("/", path)
-                    + ": use /topics, /topics/{topic}, /topics/{topic}/partitions/{p}/records,"
-                    + " /topics/{topic}/stream?group=..., /groups or /groups/{group}");
-        }
+    private static AsyncProcessor handler(Processor p) {
+        return RouterProcessor.handler(p);
     }
 
-    private static ArrayNode topics(Bus b) {
+    private static String query(Exchange e) {
+        return e.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
+    }
+
+    private static ArrayNode topics(Bus b, Principal principal) {
         ArrayNode list = JsonResponses.MAPPER.createArrayNode();
         for (String name : new TreeSet<>(b.admin().listTopics(false))) {
+            if (principal != null && !principal.mayRead(name)) {
+                continue;
+            }
             try {
                 list.add(topicSummary(b.admin().describeTopic(name)));
             } catch (UnknownTopicException deletedMeanwhile) {
@@ -246,22 +224,6 @@ public class HttpReadApi implements Processor, CamelContextAware {
         return node;
     }
 
-    /** Path segments from the first {@code topics} or {@code groups} on, e.g. [topics, orders, stream]. */
-    static List<String> segments(String uri) {
-        String path = uri == null ? "" : uri;
-        int query = path.indexOf('?');
-        if (query >= 0) {
-            path = path.substring(0, query);
-        }
-        List<String> all = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
-        for (int i = 0; i < all.size(); i++) {
-            if (Set.of("topics", "groups").contains(all.get(i))) {
-                return all.subList(i, all.size());
-            }
-        }
-        return all;
-    }
-
     private static int integer(String value, String name) {
         long v = longValue(value, name);
         if (v < 0 || v > Integer.MAX_VALUE) {
@@ -288,22 +250,11 @@ public class HttpReadApi implements Processor, CamelContextAware {
         return b;
     }
 
-    private BearerTokens tokens() {
-        BearerTokens t = bearerTokens;
-        if (t == null) {
-            t = BearerTokens.from(tokens, tokensFile);
-            bearerTokens = t;
-        }
-        return t;
-    }
-
     @Override
     public void setCamelContext(CamelContext camelContext) { this.camelContext = camelContext; }
     @Override
     public CamelContext getCamelContext() { return camelContext; }
     public void setBus(Bus bus) { this.bus = bus; }
-    public void setTokens(String tokens) { this.tokens = tokens == null ? "" : tokens; }
-    public void setTokensFile(String tokensFile) { this.tokensFile = tokensFile == null ? "" : tokensFile; }
     public void setMaxStreams(int maxStreams) { this.maxStreams = maxStreams; }
     public int getMaxStreams() { return maxStreams; }
 }

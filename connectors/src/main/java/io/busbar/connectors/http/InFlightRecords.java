@@ -1,5 +1,7 @@
 package io.busbar.connectors.http;
 
+import io.busbar.connectors.http.server.HttpRequestRejectedException;
+import io.busbar.connectors.http.server.HttpProblem;
 import java.util.concurrent.Semaphore;
 
 /**

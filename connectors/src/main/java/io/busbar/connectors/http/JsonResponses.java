@@ -2,12 +2,15 @@ package io.busbar.connectors.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.busbar.connectors.http.server.HttpRequestRejectedException;
+import io.busbar.connectors.http.server.Problems;
+import io.busbar.connectors.http.server.ProblemDetails;
+import io.busbar.connectors.http.server.RouterProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * Writes JSON answers on a Camel HTTP exchange: the status code, {@code Content-Type: application/json} and the
+ * Writes JSON answers (and refusals as problem details) on a Camel HTTP exchange: the status code, {@code Content-Type: application/json} and the
  * body, replacing the request's headers so that no request header (or Camel internal) is echoed back.
  * Thread-safe (the shared {@link ObjectMapper} is).
  */
@@ -27,19 +30,9 @@ final class JsonResponses {
         out.setBody(write(body));
     }
 
+    /** A refusal as problem details ({@code application/problem+json}), with {@code instance} the request path. */
     static void error(Exchange exchange, HttpRequestRejectedException rejection, int retryAfterSeconds) {
-        HttpProblem problem = rejection.problem();
-        ObjectNode body = MAPPER.createObjectNode();
-        body.put("status", problem.status());
-        body.put("error", problem.code());
-        body.put("message", rejection.getMessage());
-        ok(exchange, problem.status(), body);
-        if (problem == HttpProblem.OVERLOADED) {
-            exchange.getMessage().setHeader("Retry-After", Integer.toString(retryAfterSeconds));
-        }
-        if (problem == HttpProblem.UNAUTHORIZED) {
-            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"busbar\"");
-        }
+        Problems.write(exchange, ProblemDetails.of(rejection, RouterProcessor.path(exchange)), retryAfterSeconds);
     }
 
     static String write(Object body) {

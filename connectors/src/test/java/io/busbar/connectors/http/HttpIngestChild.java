@@ -23,7 +23,7 @@ public final class HttpIngestChild {
         CamelContext camel = new DefaultCamelContext();
         camel.addComponent("bus", new BusComponent(bus));
         HttpIngestConfiguration config = new HttpIngestConfiguration();
-        camel.addRoutes(new HttpListenerRoutes("127.0.0.1", Integer.parseInt(args[1]),
+        camel.addRoutes(HttpListenerRoutes.ingestAndReadApi("127.0.0.1", Integer.parseInt(args[1]),
                 new HttpIngestProcessor(bus, config), new HttpReadApi(bus)));
         camel.start();
         System.out.println("READY");

@@ -117,8 +117,8 @@ class HttpIngestProcessorTest {
         HttpResponse<String> response = http.post("/topics/nope", "application/json", "{}");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(json(response).get("error").asText()).isEqualTo("unknown_topic");
-        assertThat(json(response).get("message").asText()).contains("nope", "autoCreateTopics");
+        assertThat(json(response).get("type").asText()).isEqualTo("urn:busbar:problem:unknown_topic");
+        assertThat(json(response).get("detail").asText()).contains("nope", "autoCreateTopics");
         assertThat(http.bus.admin().listTopics(false)).doesNotContain("nope");
     }
 
@@ -142,7 +142,7 @@ class HttpIngestProcessorTest {
         HttpResponse<String> response = http.post("/topics/orders", "application/json", "\"" + "x".repeat(200) + "\"");
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(json(response).get("error").asText()).isEqualTo("body_too_large");
+        assertThat(json(response).get("type").asText()).isEqualTo("urn:busbar:problem:body_too_large");
         assertThat(http.bus.admin().describeTopic("orders").partitions().get(0).endOffset()).isZero();
     }
 
@@ -164,7 +164,7 @@ class HttpIngestProcessorTest {
         HttpResponse<String> response = http.post("/topics/orders", "text/csv", "a,b");
 
         assertThat(response.statusCode()).isEqualTo(415);
-        assertThat(json(response).get("error").asText()).isEqualTo("unsupported_media_type");
+        assertThat(json(response).get("type").asText()).isEqualTo("urn:busbar:problem:unsupported_media_type");
     }
 
     @Test
@@ -177,9 +177,9 @@ class HttpIngestProcessorTest {
 
         assertThat(List.of(broken, twoValues, badLine)).allSatisfy(r -> {
             assertThat(r.statusCode()).isEqualTo(400);
-            assertThat(json(r).get("error").asText()).isEqualTo("invalid_body");
+            assertThat(json(r).get("type").asText()).isEqualTo("urn:busbar:problem:invalid_body");
         });
-        assertThat(json(badLine).get("message").asText()).startsWith("Line 2");
+        assertThat(json(badLine).get("detail").asText()).startsWith("Line 2");
         assertThat(http.bus.admin().describeTopic("orders").partitions().get(0).endOffset()).isZero();
     }
 
@@ -211,7 +211,7 @@ class HttpIngestProcessorTest {
         HttpResponse<String> wrong = http.post("/topics/orders", "application/json", "{}", "Authorization", "Bearer guess");
 
         assertThat(missing.statusCode()).isEqualTo(401);
-        assertThat(json(missing).get("error").asText()).isEqualTo("unauthorized");
+        assertThat(json(missing).get("type").asText()).isEqualTo("urn:busbar:problem:unauthorized");
         assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(http.post("/topics/orders", "application/json", "{}", "Authorization", "Bearer config-token")
@@ -245,7 +245,7 @@ class HttpIngestProcessorTest {
                     } else {
                         assertThat(r.statusCode()).isEqualTo(503);
                         assertThat(r.headers().firstValue("Retry-After")).hasValue("3");
-                        assertThat(json(r).get("error").asText()).isEqualTo("overloaded");
+                        assertThat(json(r).get("type").asText()).isEqualTo("urn:busbar:problem:overloaded");
                         overloaded++;
                     }
                 }
@@ -268,7 +268,7 @@ class HttpIngestProcessorTest {
         HttpResponse<String> response = http.post("/topics/orders", "application/json", "[1,2,3]");
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(json(response).get("message").asText()).contains("maxInFlightRecords");
+        assertThat(json(response).get("detail").asText()).contains("maxInFlightRecords");
     }
 
     @Test
@@ -278,6 +278,6 @@ class HttpIngestProcessorTest {
         HttpResponse<String> response = http.post("/topics/bad%20name", "application/json", "{}");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(json(response).get("error").asText()).isEqualTo("bad_request");
+        assertThat(json(response).get("type").asText()).isEqualTo("urn:busbar:problem:bad_request");
     }
 }

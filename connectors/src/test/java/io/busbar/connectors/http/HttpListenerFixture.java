@@ -48,7 +48,7 @@ final class HttpListenerFixture implements AutoCloseable {
         this.camel = new DefaultCamelContext();
         camel.addComponent("bus", new BusComponent(bus));
         HttpIngestProcessor processor = new HttpIngestProcessor(null, ingest);
-        camel.addRoutes(new HttpListenerRoutes("127.0.0.1", port, processor, readApi));
+        camel.addRoutes(HttpListenerRoutes.ingestAndReadApi("127.0.0.1", port, processor, readApi));
         camel.start();
     }
 

@@ -94,13 +94,13 @@ class HttpReadApiTest {
         HttpResponse<String> nothingThere = http.get("/elsewhere");
 
         assertThat(outOfRange.statusCode()).isEqualTo(400);
-        assertThat(json(outOfRange).get("message").asText()).contains("use 0 to 1");
+        assertThat(json(outOfRange).get("detail").asText()).contains("use 0 to 1");
         assertThat(noPartition.statusCode()).isEqualTo(404);
         assertThat(noTopic.statusCode()).isEqualTo(404);
-        assertThat(json(noTopic).get("error").asText()).isEqualTo("unknown_topic");
+        assertThat(json(noTopic).get("type").asText()).isEqualTo("urn:busbar:problem:unknown_topic");
         assertThat(badMax.statusCode()).isEqualTo(400);
         assertThat(noGroupForStream.statusCode()).isEqualTo(400);
-        assertThat(json(noGroupForStream).get("message").asText()).contains("?group=");
+        assertThat(json(noGroupForStream).get("detail").asText()).contains("?group=");
         assertThat(nothingThere.statusCode()).isEqualTo(404);
     }
 

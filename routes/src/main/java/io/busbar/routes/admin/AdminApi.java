@@ -1,40 +1,28 @@
 package io.busbar.routes.admin;
 
 import io.busbar.bus.Bus;
-import io.busbar.bus.GroupNotEmptyException;
-import io.busbar.bus.InvalidConfigException;
-import io.busbar.bus.InvalidTopicException;
-import io.busbar.bus.OffsetOutOfRangeException;
-import io.busbar.bus.RecordTooLargeException;
-import io.busbar.bus.TopicExistsException;
-import io.busbar.bus.UnknownGroupException;
-import io.busbar.bus.UnknownTopicException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.busbar.connectors.http.server.Access;
+import io.busbar.connectors.http.server.HttpRouter;
+import io.busbar.connectors.http.server.ProblemDetails;
+import io.busbar.connectors.http.server.Problems;
 import org.slf4j.MDC;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The admin API's routes: method + path pattern ({@code /api/topics/{name}}) → operation. Transport-free, so the
- * HTTP server and the CLI's {@code --data-dir} mode answer exactly the same way. Failures become JSON errors
- * {@code {"error": "...", "status": n}} with the status of their kind. Thread-safe once built.
+ * The admin API's routes: method + path pattern ({@code /api/topics/{topic}}) → the scope it needs and its operation,
+ * in the one {@link HttpRouter} of Busbar's HTTP endpoints. Transport-free, so the HTTP listener
+ * ({@link AdminRoutes}) and the CLI's {@code --data-dir} mode answer exactly the same way. Failures become RFC 9457
+ * problem details with the status of their kind. An endpoint registers with one line:
+ * {@code api.add("GET", "/api/things/{thing}", r -> ApiResponse.ok(things.describe(r.pathParam("thing"))))} needs the
+ * {@code admin} scope; {@code api.add(method, pattern, Access.read("topic"), handler)} declares another.
+ * Thread-safe once built.
  */
 public final class AdminApi {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
-
-    private record Route(String method, String[] segments, Function<ApiRequest, ApiResponse> handler) { }
-
-    /** A JSON error body. */
-    public record ApiError(String error, int status) { }
-
-    private final List<Route> routes = new ArrayList<>();
+    private final HttpRouter<Function<ApiRequest, ApiResponse>> router = new HttpRouter<>();
 
     /**
      * The full API on a bus; {@code pipelines} supplies the pipeline operations once Camel is configured, or null
@@ -55,9 +43,12 @@ public final class AdminApi {
             topics.delete(r.pathParam("topic"));
             return ApiResponse.noContent();
         });
-        api.add("GET", "/api/topics/{topic}/records", r -> ApiResponse.ok(records.read(r.pathParam("topic"), r)));
-        api.add("POST", "/api/topics/{topic}/records", r -> ApiResponse.ok(records.produce(r.pathParam("topic"), r.body())));
-        api.add("GET", "/api/topics/{topic}/search", r -> ApiResponse.ok(browser.findByKey(r.pathParam("topic"), r)));
+        api.add("GET", "/api/topics/{topic}/records", Access.read("topic"),
+                r -> ApiResponse.ok(records.read(r.pathParam("topic"), r)));
+        api.add("POST", "/api/topics/{topic}/records", Access.write("topic"),
+                r -> ApiResponse.ok(records.produce(r.pathParam("topic"), r.body())));
+        api.add("GET", "/api/topics/{topic}/search", Access.read("topic"),
+                r -> ApiResponse.ok(browser.findByKey(r.pathParam("topic"), r)));
         api.add("GET", "/api/groups", r -> ApiResponse.ok(groups.list()));
         api.add("GET", "/api/groups/{group}", r -> ApiResponse.ok(groups.describe(r.pathParam("group"))));
         api.add("POST", "/api/groups/{group}/reset-offsets",
@@ -84,37 +75,40 @@ public final class AdminApi {
         return pipelines;
     }
 
+    /** Adds an endpoint that needs the {@code admin} scope. */
     public AdminApi add(String method, String pattern, Function<ApiRequest, ApiResponse> handler) {
-        routes.add(new Route(method, pattern.substring(1).split("/"), handler));
+        return add(method, pattern, Access.admin(), handler);
+    }
+
+    /** Adds an endpoint that needs what {@code access} declares. */
+    public AdminApi add(String method, String pattern, Access access, Function<ApiRequest, ApiResponse> handler) {
+        router.add(method, pattern, access, handler);
         return this;
     }
 
-    /** Answers a request; never throws. */
-    public ApiResponse handle(ApiRequest request) {
-        String path = request.path().replaceAll("/+$", "");
-        if (!path.startsWith("/")) {
-            return error(404, "No admin API path '" + request.path() + "': see /openapi.yaml for the paths");
-        }
-        String[] parts = path.substring(1).split("/");
-        boolean pathKnown = false;
-        for (Route route : routes) {
-            Map<String, String> params = match(route.segments(), parts);
-            if (params == null) {
-                continue;
-            }
-            pathKnown = true;
-            if (route.method().equals(request.method())) {
-                return invoke(route, request.withPathParams(params));
-            }
-        }
-        if (pathKnown) {
-            return error(405, "Method " + request.method() + " is not allowed on " + request.path()
-                    + ": see /openapi.yaml for the operations of each path");
-        }
-        return error(404, "No admin API path " + request.path() + ": see /openapi.yaml for the paths");
+    /** Every endpoint with the scope it needs, for the HTTP listener. */
+    public List<HttpRouter.Route<Function<ApiRequest, ApiResponse>>> routes() {
+        return router.routes();
     }
 
-    private static ApiResponse invoke(Route route, ApiRequest request) {
+    /**
+     * Answers a request in-process (the CLI on a stopped data directory, whose user holds the files anyway: no
+     * token); never throws.
+     */
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            HttpRouter.Match<Function<ApiRequest, ApiResponse>> match = router.match(request.method(), request.path());
+            return invoke(match.route().handler(), request.withPathParams(match.params()));
+        } catch (RuntimeException e) {
+            return problem(Problems.of(e, request.path()));
+        }
+    }
+
+    /**
+     * Runs one operation with its topic or pipeline in the logging context; failures are thrown for the caller's
+     * problem mapping.
+     */
+    static ApiResponse invoke(Function<ApiRequest, ApiResponse> handler, ApiRequest request) {
         String topic = request.pathParam("topic");
         String pipeline = request.pathParam("pipeline");
         if (topic != null) {
@@ -124,45 +118,15 @@ public final class AdminApi {
             MDC.put("busbar.pipeline", pipeline);
         }
         try {
-            return route.handler().apply(request);
-        } catch (AdminRequestException e) {
-            return error(e.status(), e.getMessage());
-        } catch (UnknownTopicException | UnknownGroupException e) {
-            return error(404, e.getMessage());
-        } catch (TopicExistsException | GroupNotEmptyException e) {
-            return error(409, e.getMessage());
-        } catch (InvalidTopicException | InvalidConfigException | RecordTooLargeException
-                 | OffsetOutOfRangeException | IllegalArgumentException e) {
-            return error(400, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("Admin request {} {} failed", request.method(), request.path(), e);
-            return error(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return handler.apply(request);
         } finally {
             MDC.remove("busbar.topic");
             MDC.remove("busbar.pipeline");
         }
     }
 
-    static ApiResponse error(int status, String message) {
-        return new ApiResponse(status, new ApiError(message, status));
-    }
-
-    private static Map<String, String> match(String[] pattern, String[] parts) {
-        if (pattern.length != parts.length) {
-            return null;
-        }
-        Map<String, String> params = new HashMap<>();
-        for (int i = 0; i < pattern.length; i++) {
-            String p = pattern[i];
-            if (p.startsWith("{") && p.endsWith("}")) {
-                if (parts[i].isEmpty()) {
-                    return null;
-                }
-                params.put(p.substring(1, p.length() - 1), parts[i]);
-            } else if (!p.equals(parts[i])) {
-                return null;
-            }
-        }
-        return params;
+    /** Problem details as an answer. */
+    static ApiResponse problem(ProblemDetails problem) {
+        return new ApiResponse(problem.status(), problem.toJson());
     }
 }

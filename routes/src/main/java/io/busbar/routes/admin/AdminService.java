@@ -4,9 +4,10 @@ import io.busbar.bus.Bus;
 import io.busbar.routes.BusbarService;
 import io.busbar.routes.BusbarSettings;
 import io.busbar.routes.ConfigKey;
-import io.busbar.routes.InvalidSettingException;
 import io.busbar.routes.RuntimeKeys;
 import io.busbar.routes.ServiceContext;
+import io.busbar.routes.http.HttpListeners;
+import io.busbar.routes.http.ListenerAddress;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -19,7 +20,6 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The operations service of the runtime: the admin REST API, the web console, {@code /metrics} for Prometheus and
- * {@code /health} / {@code /ready}, on {@code busbar.admin.listener} (loopback by default). Refuses to start on a
- * non-loopback address without {@code busbar.admin.token}. Started by the runtime through the
+ * {@code /health} / {@code /ready}, on {@code busbar.admin.listener} (loopback by default), through the runtime's
+ * shared {@link HttpListeners} (same port as the HTTP ingest when both name it). Refuses to start on a non-loopback
+ * address without any HTTP token. Started by the runtime through the
  * {@link BusbarService} SPI; {@link #start}, {@link #camelConfigured} and {@link #stop} are called by one thread,
  * {@link #address()} is safe from any.
  */
@@ -46,7 +47,7 @@ public final class AdminService implements BusbarService {
 
     private PrometheusMeterRegistry registry;
     private PipelineEvents events;
-    private AdminHttpServer server;
+    private HttpListeners.Served served;
     private ScheduledExecutorService sampler;
     private volatile InetSocketAddress address;
     private volatile CamelContext camel;
@@ -71,12 +72,6 @@ public final class AdminService implements BusbarService {
             return;
         }
         ListenerAddress listener = ListenerAddress.parse(listenerSetting(settings));
-        String token = settings.get(AdminKeys.TOKEN);
-        if (!listener.isLoopback() && token == null) {
-            throw new InvalidSettingException("Admin listener " + listener.host() + ":" + listener.port()
-                    + " is reachable beyond this machine but busbar.admin.token is not set: set a token"
-                    + " (BUSBAR_ADMIN_TOKEN) or bind 127.0.0.1");
-        }
         Bus bus = context.bus();
         Path dataDir = settings.getPath(RuntimeKeys.DATA_DIR);
         registry = context.metrics();
@@ -98,13 +93,9 @@ public final class AdminService implements BusbarService {
         AdminApi api = AdminApi.over(bus, () -> pipelines)
                 .add("GET", "/api/metrics/history", r -> ApiResponse.ok(history.since(r.queryLong("since", 0L, 0))))
                 .add("GET", "/api/flows", r -> ApiResponse.ok(flows.map()));
-        server = new AdminHttpServer(api, registry, this::notReadyReason, token);
-        try {
-            address = server.start(listener.resolve());
-        } catch (BindException e) {
-            throw new InvalidSettingException("Admin listener " + listener.host() + ":" + listener.port()
-                    + " cannot be bound (" + e.getMessage() + "): set busbar.admin.listener to a free port, or port 0");
-        }
+        served = context.http().serve("Admin API", AdminKeys.LISTENER.name(), listener,
+                AdminRoutes.of(api, registry, this::notReadyReason), AdminRoutes.MAX_BODY_BYTES);
+        address = served.address();
         long interval = settings.getLong(AdminKeys.METRICS_INTERVAL_MS);
         sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "busbar-admin-metrics");
@@ -112,8 +103,8 @@ public final class AdminService implements BusbarService {
             return t;
         });
         sampler.scheduleWithFixedDelay(() -> sampleQuietly(metrics, sourceMetrics), 0, interval, TimeUnit.MILLISECONDS);
-        LOG.info("Admin API, console and metrics on http://{}:{}/ (token {})", address.getHostString(),
-                address.getPort(), token == null ? "off" : "required");
+        LOG.info("Admin API, console and metrics on {}/ (token {})", served.url(),
+                context.http().authenticator().required() ? "required" : "off: no token configured, loopback only");
     }
 
     private static String listenerSetting(BusbarSettings settings) {
@@ -168,8 +159,9 @@ public final class AdminService implements BusbarService {
         if (sampler != null) {
             sampler.shutdownNow();
         }
-        if (server != null) {
-            server.stop();
+        if (served != null) {
+            served.close();
+            served = null;
         }
         // the registry is the runtime's (ServiceContext): other services' meters stay on it
     }
@@ -182,6 +174,7 @@ public final class AdminService implements BusbarService {
     @Override
     public List<String> endpoints() {
         InetSocketAddress a = address;
-        return a == null ? List.of() : List.of("http://" + a.getHostString() + ":" + a.getPort() + "/console/");
+        HttpListeners.Served s = served;
+        return a == null || s == null ? List.of() : List.of(s.url() + "/console/");
     }
 }

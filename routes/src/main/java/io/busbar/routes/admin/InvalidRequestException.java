@@ -1,15 +1,12 @@
 package io.busbar.routes.admin;
 
+import io.busbar.connectors.http.server.HttpProblem;
+
 /** A parameter or body is missing or malformed (HTTP 400). */
 public final class InvalidRequestException extends AdminRequestException {
 
     public InvalidRequestException(String message) {
-        super(message);
-    }
-
-    @Override
-    public int status() {
-        return 400;
+        super(HttpProblem.BAD_REQUEST, message);
     }
 
     static Long parseBounded(String name, String value, long min, long max) {

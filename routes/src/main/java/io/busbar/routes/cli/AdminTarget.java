@@ -21,8 +21,13 @@ public final class AdminTarget {
     Path dataDir;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:BUSBAR_ADMIN_TOKEN}",
-            description = "Admin token (busbar.admin.token), default env BUSBAR_ADMIN_TOKEN.")
+            description = "Bearer token with the scope the command needs, usually admin (busbar tokens add), default env BUSBAR_ADMIN_TOKEN.")
     String token;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE", defaultValue = "${env:BUSBAR_CA_CERT}",
+            description = "PEM CA certificate(s) to trust for an https:// --url (busbar.http.tls.*), default env"
+                    + " BUSBAR_CA_CERT; without it the JDK's trusted CAs.")
+    Path caCert;
 
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     boolean json;
@@ -34,6 +39,6 @@ public final class AdminTarget {
             }
             return new LocalAdminClient(dataDir);
         }
-        return new HttpAdminClient(url == null || url.isBlank() ? DEFAULT_URL : url, token);
+        return new HttpAdminClient(url == null || url.isBlank() ? DEFAULT_URL : url, token, caCert);
     }
 }

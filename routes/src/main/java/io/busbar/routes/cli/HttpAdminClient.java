@@ -4,7 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.busbar.routes.admin.Json;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,16 +25,44 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The admin API of a running runtime, over HTTP (java.net.http). */
+/** The admin API of a running runtime, over HTTP or HTTPS (java.net.http). */
 final class HttpAdminClient implements AdminClient {
 
     private final String baseUrl;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
-    HttpAdminClient(String baseUrl, String token) {
+    /** @param caCert PEM CA certificates to trust for HTTPS, or null for the JDK's */
+    HttpAdminClient(String baseUrl, String token, Path caCert) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.token = token;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (caCert != null) {
+            b.sslContext(trusting(caCert));
+        }
+        this.http = b.build();
+    }
+
+    /** A TLS context trusting only the CA certificates of a PEM file (host names are still verified). */
+    private static SSLContext trusting(Path caCert) {
+        try (InputStream in = Files.newInputStream(caCert)) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int n = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + n++, c);
+            }
+            if (n == 0) {
+                throw new AdminCallException(0, "--ca-cert " + caCert + " holds no PEM certificate: give the CA's certificate");
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new AdminCallException(0, "Cannot read --ca-cert " + caCert + ": " + e.getMessage());
+        }
     }
 
     @Override
@@ -48,6 +85,9 @@ final class HttpAdminClient implements AdminClient {
         } catch (ConnectException e) {
             throw new AdminCallException(0, "Cannot reach Busbar at " + baseUrl + ": start it (busbar run), fix --url,"
                     + " or work on a stopped data directory with --data-dir");
+        } catch (javax.net.ssl.SSLException e) {
+            throw new AdminCallException(0, "TLS with " + baseUrl + " failed (" + e.getMessage() + "): give the CA of"
+                    + " Busbar's certificate with --ca-cert FILE, and a --url host name the certificate names");
         } catch (IOException e) {
             throw new AdminCallException(0, "Call to " + uri + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -66,7 +106,7 @@ final class HttpAdminClient implements AdminClient {
                     + response.statusCode() + "): is --url the Busbar admin address?");
         }
         if (response.statusCode() >= 400) {
-            throw new AdminCallException(response.statusCode(), json.path("error").asText("HTTP " + response.statusCode()));
+            throw new AdminCallException(response.statusCode(), json.path("detail").asText("HTTP " + response.statusCode()));
         }
         return json;
     }

@@ -39,7 +39,7 @@ final class LocalAdminClient implements AdminClient {
         ApiResponse response = api.handle(ApiRequest.of(method, path, query == null ? Map.of() : query, body));
         JsonNode json = response.body() == null ? MissingNode.getInstance() : Json.MAPPER.valueToTree(response.body());
         if (response.status() >= 400) {
-            throw new AdminCallException(response.status(), json.path("error").asText("status " + response.status()));
+            throw new AdminCallException(response.status(), json.path("detail").asText("status " + response.status()));
         }
         return json;
     }

@@ -2,7 +2,6 @@ package io.busbar.routes.http;
 
 import java.util.List;
 
-import io.busbar.connectors.bus.BusComponent;
 import io.busbar.connectors.http.HttpIngestConfiguration;
 import io.busbar.connectors.http.HttpIngestProcessor;
 import io.busbar.connectors.http.HttpListenerRoutes;
@@ -10,24 +9,23 @@ import io.busbar.connectors.http.HttpReadApi;
 import io.busbar.routes.BusbarService;
 import io.busbar.routes.BusbarSettings;
 import io.busbar.routes.ConfigKey;
-import io.busbar.routes.InvalidSettingException;
 import io.busbar.routes.ServiceContext;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * Starts the default HTTP listener of the bus with {@code busbar run} when {@code busbar.http.enabled=true}: the
- * ingest ({@code POST /topics/{topic}}) and the read API ({@code GET /topics...}, {@code /groups...}, SSE streams)
- * on {@code busbar.http.listener} (127.0.0.1:8080 by default), on the runtime's bus. It runs in a Camel context of
- * its own so that it is up before the pipelines start and stays up until after they stop.
- * Started and stopped by one thread (the runtime's); not otherwise thread-safe.
+ * Serves the HTTP ingest ({@code POST /topics/{topic}}, scope {@code write:<topic>}) and the read API
+ * ({@code GET /topics...}, {@code /groups...}, SSE streams; scope {@code read}) with {@code busbar run} when
+ * {@code busbar.http.enabled=true}, on {@code busbar.http.listener} (127.0.0.1:8080 by default; set it to the admin
+ * listener's address to serve both on one port), through the runtime's shared {@link HttpListeners}: up before the
+ * pipelines start, until after they stop. Started and stopped by one thread (the runtime's); not otherwise
+ * thread-safe.
  */
 public final class HttpListenerService implements BusbarService {
 
     static final ConfigKey ENABLED = ConfigKey.bool("busbar.http.enabled", false,
             "Start the HTTP ingest and read API listener (docs/connectors/http-source.md)");
     static final ConfigKey LISTENER = new ConfigKey("busbar.http.listener", "127.0.0.1:8080", "host:port",
-            "Address of the HTTP ingest and read API listener", HttpListenerService::validListener);
+            "Address of the HTTP ingest and read API (the admin listener's address serves both on one port)",
+            ListenerAddress::isValid);
     static final ConfigKey AUTO_CREATE = ConfigKey.bool("busbar.http.auto.create.topics", false,
             "Create a topic on its first HTTP write instead of answering 404");
     static final ConfigKey MAX_BODY = ConfigKey.integer("busbar.http.max.body.bytes", 1024 * 1024, 1,
@@ -36,16 +34,10 @@ public final class HttpListenerService implements BusbarService {
             "Records written over HTTP but not yet durable beyond which requests get 503 with Retry-After");
     static final ConfigKey HEADERS = new ConfigKey("busbar.http.headers", "", "comma-separated header names",
             "Request headers copied into record headers", v -> true);
-    static final ConfigKey TOKENS = new ConfigKey("busbar.http.tokens", "", "comma-separated tokens",
-            "Bearer tokens; when set, every HTTP request needs one", v -> true);
-    static final ConfigKey TOKENS_FILE = new ConfigKey("busbar.http.tokens.file", "", "a file path",
-            "File with one bearer token per line, read at start", v -> true);
 
-    private static final List<ConfigKey> KEYS = List.of(ENABLED, LISTENER, AUTO_CREATE, MAX_BODY, MAX_IN_FLIGHT,
-            HEADERS, TOKENS, TOKENS_FILE);
+    private static final List<ConfigKey> KEYS = List.of(ENABLED, LISTENER, AUTO_CREATE, MAX_BODY, MAX_IN_FLIGHT, HEADERS);
 
-    private CamelContext camel;
-    private String endpoint;
+    private HttpListeners.Served served;
 
     @Override
     public String name() {
@@ -63,66 +55,28 @@ public final class HttpListenerService implements BusbarService {
         if (!settings.getBoolean(ENABLED)) {
             return;
         }
-        String listener = settings.get(LISTENER);
-        int colon = listener.lastIndexOf(':');
-        String host = listener.substring(0, colon);
-        int port = Integer.parseInt(listener.substring(colon + 1));
-        String tokens = orEmpty(settings.get(TOKENS));
-        String tokensFile = orEmpty(settings.get(TOKENS_FILE));
-        if (!isLoopback(host) && tokens.isBlank() && tokensFile.isBlank()) {
-            throw new InvalidSettingException("HTTP listener " + listener + " is reachable beyond this machine but no"
-                    + " token is set: set busbar.http.tokens or busbar.http.tokens.file, or bind 127.0.0.1");
-        }
         HttpIngestConfiguration ingest = new HttpIngestConfiguration();
         ingest.setAutoCreateTopics(settings.getBoolean(AUTO_CREATE));
         ingest.setMaxBodyBytes(settings.getInt(MAX_BODY));
         ingest.setMaxInFlightRecords(settings.getInt(MAX_IN_FLIGHT));
-        ingest.setHeaders(orEmpty(settings.get(HEADERS)));
-        ingest.setTokens(tokens);
-        ingest.setTokensFile(tokensFile);
-        HttpReadApi readApi = new HttpReadApi(context.bus());
-        readApi.setTokens(tokens);
-        readApi.setTokensFile(tokensFile);
-
-        camel = new DefaultCamelContext();
-        camel.getCamelContextExtension().setName("busbar-http");
-        camel.addComponent("bus", new BusComponent(context.bus()));
-        camel.addRoutes(new HttpListenerRoutes(host, port, new HttpIngestProcessor(context.bus(), ingest), readApi));
-        camel.start();
-        endpoint = "http://" + host + ":" + port;
+        String headers = settings.get(HEADERS);
+        ingest.setHeaders(headers == null ? "" : headers);
+        served = context.http().serve("HTTP ingest", LISTENER.name(), ListenerAddress.parse(settings.get(LISTENER)),
+                HttpListenerRoutes.ingestRoutes(new HttpIngestProcessor(context.bus(), ingest), new HttpReadApi(context.bus())),
+                4L * ingest.getMaxBodyBytes());
     }
 
     @Override
     public void stop() {
-        if (camel != null) {
-            camel.stop();
-            camel = null;
+        if (served != null) {
+            served.close();
+            served = null;
         }
     }
 
     @Override
     public List<String> endpoints() {
-        return endpoint == null ? List.of() : List.of(endpoint + "/topics");
-    }
-
-    private static boolean validListener(String value) {
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0) {
-            return false;
-        }
-        try {
-            int port = Integer.parseInt(value.substring(colon + 1));
-            return port >= 0 && port <= 65535;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static boolean isLoopback(String host) {
-        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
-    }
-
-    private static String orEmpty(String v) {
-        return v == null ? "" : v;
+        HttpListeners.Served s = served;
+        return s == null ? List.of() : List.of(s.url() + "/topics");
     }
 }

@@ -37,7 +37,7 @@ public final class HttpIngestBenchServer {
             camel.addComponent("bus", new BusComponent(bus));
             HttpIngestConfiguration config = new HttpIngestConfiguration();
             config.setMaxInFlightRecords(16_384);
-            camel.addRoutes(new HttpListenerRoutes("127.0.0.1", ingestPort, new HttpIngestProcessor(bus, config),
+            camel.addRoutes(HttpListenerRoutes.ingestAndReadApi("127.0.0.1", ingestPort, new HttpIngestProcessor(bus, config),
                     new HttpReadApi(bus)));
             camel.addRoutes(new RouteBuilder() {
                 @Override

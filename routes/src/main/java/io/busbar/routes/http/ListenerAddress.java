@@ -1,4 +1,4 @@
-package io.busbar.routes.admin;
+package io.busbar.routes.http;
 
 import io.busbar.routes.InvalidSettingException;
 
@@ -6,10 +6,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** A parsed {@code host:port} (IPv6 as {@code [::1]:8180}). Immutable. */
-record ListenerAddress(String host, int port) {
+/** A parsed listener setting {@code host:port} (IPv6 as {@code [::1]:8180}; port 0: any free port). Immutable. */
+public record ListenerAddress(String host, int port) {
 
-    static boolean isValid(String value) {
+    public static boolean isValid(String value) {
         try {
             parse(value);
             return true;
@@ -18,7 +18,7 @@ record ListenerAddress(String host, int port) {
         }
     }
 
-    static ListenerAddress parse(String value) {
+    public static ListenerAddress parse(String value) {
         String v = value.trim();
         int colon = v.lastIndexOf(':');
         if (colon <= 0 || colon == v.length() - 1) {
@@ -39,16 +39,22 @@ record ListenerAddress(String host, int port) {
         }
     }
 
-    InetSocketAddress resolve() {
+    /** The socket address; the error names the setting to fix. */
+    public InetSocketAddress resolve(String setting) {
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw new InvalidSettingException("Admin listener host '" + host + "' does not resolve: use an IP address"
-                    + " such as 127.0.0.1 (fix busbar.admin.listener)");
+            throw new InvalidSettingException("Listener host '" + host + "' does not resolve: use an IP address"
+                    + " such as 127.0.0.1 (fix " + setting + ")");
         }
     }
 
-    boolean isLoopback() {
-        return resolve().getAddress().isLoopbackAddress();
+    public boolean isLoopback(String setting) {
+        return resolve(setting).getAddress().isLoopbackAddress();
+    }
+
+    @Override
+    public String toString() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }
