@@ -134,7 +134,7 @@ final class ExactlyOncePoller implements ConsumerMember {
                 if (ReplayedDeadLetters.isForAnotherGroup(consumed, config.getGroupId())) {
                     continue;
                 }
-                if (key(record).equals(failingRecord) && failures > config.getMaximumRedeliveries()) {
+                if (key(record).equals(failingRecord) && exhausted()) {
                     deadLetter(transaction, consumed, lastError, failures);
                     continue;
                 }
@@ -173,7 +173,7 @@ final class ExactlyOncePoller implements ConsumerMember {
             long delay = redeliveryDelay(failures);
             LOG.debug("Exactly-once consumer {} of bus:{}: {} failed (delivery {}: {}); batch aborted, again in {} ms",
                     clientId, config.getTopic(), k, failures, error.toString(), delay);
-            if (failures <= config.getMaximumRedeliveries()) {
+            if (!exhausted()) {
                 waitPaused(delay);
             }
             if (!running) {
@@ -182,6 +182,11 @@ final class ExactlyOncePoller implements ConsumerMember {
             }
         }
         rewind(batch);
+    }
+
+    /** Whether the failing record has had all its deliveries (a negative maximumRedeliveries: never). */
+    private boolean exhausted() {
+        return config.getMaximumRedeliveries() >= 0 && failures > config.getMaximumRedeliveries();
     }
 
     /** Runs one record through the route and waits for it; returns its error, or null. */
