@@ -60,6 +60,11 @@ public final class JdbcSinkTask implements AutoCloseable {
     private io.busbar.connectors.bus.DeadLetterWriter deadLetters;
     /** Per partition, the next offset of the current batch not yet written or handed to the error policy. */
     private final Map<TopicPartition, Long> batchProgress = new HashMap<>();
+    private TypeMapping typeMapping;
+    /** Table creation and new columns from the records (null: the table is used as it is). */
+    private SchemaEvolution schemaEvolution;
+    /** The columns the writer was built for; null while the table does not exist yet (autoCreate). */
+    private TableColumns tableColumns;
 
     public JdbcSinkTask(DataSource dataSource, JdbcDialect dialect, JdbcSinkConfig config, Bus bus) {
         this.dataSource = dataSource;
@@ -67,6 +72,7 @@ public final class JdbcSinkTask implements AutoCloseable {
         this.config = config.validate();
         this.bus = bus;
         this.offsetTable = config.exactlyOnce() ? new SinkOffsetTable(dialect, config.offsetsTable()) : null;
+        this.typeMapping = TypeMapping.of(dialect, true, null);
     }
 
     /**
@@ -79,12 +85,24 @@ public final class JdbcSinkTask implements AutoCloseable {
         return this;
     }
 
+    /** How JSON values become column values (empty strings, zoned timestamps, NUL characters). */
+    public JdbcSinkTask withTypeMapping(TypeMapping mapping) {
+        this.typeMapping = mapping;
+        return this;
+    }
+
+    /** Creates the table and adds columns from the records, before each batch that needs it ({@link SchemaEvolution}). */
+    public JdbcSinkTask withSchemaEvolution(SchemaEvolution evolution) {
+        this.schemaEvolution = evolution != null && evolution.enabled() ? evolution : null;
+        return this;
+    }
+
     /**
      * Polls once and writes what came; returns the number of records handled (written, deleted or skipped).
      * Throws {@link SQLException} when the database cannot take the batch; nothing of it is committed then.
      */
     public int poll() throws SQLException {
-        if (writer == null) {
+        if (consumer == null) {
             start();
         }
         if (!awaitingSeek.isEmpty()) {
@@ -96,6 +114,9 @@ public final class JdbcSinkTask implements AutoCloseable {
         }
         batchProgress.clear();
         try {
+            if (schemaEvolution != null) {
+                evolveSchema(records); // a DDL failure is transient: rewound and retried like any other
+            }
             writeIsolatingBadRecords(records);
         } catch (SQLException | RuntimeException e) {
             if (offsetTable != null) {
@@ -209,13 +230,47 @@ public final class JdbcSinkTask implements AutoCloseable {
         return records;
     }
 
+    /**
+     * Runs the DDL the batch needs (the table, new columns) and rebuilds the writer for the new columns. Values are
+     * parsed here once more only when evolution is on; records that are not JSON objects are left to the writer.
+     */
+    private void evolveSchema(List<ConsumedRecord> records) throws SQLException {
+        List<com.fasterxml.jackson.databind.JsonNode> values = new ArrayList<>(records.size());
+        for (ConsumedRecord r : records) {
+            if (r.value() != null) {
+                try {
+                    values.add(RecordJson.MAPPER.readTree(r.value()));
+                } catch (java.io.IOException e) {
+                    // not JSON: the writer refuses this record with the reason
+                }
+            }
+        }
+        if (!schemaEvolution.mayNeedChange(tableColumns, values)) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            List<String> ddl = schemaEvolution.plan(connection, dialect, values);
+            if (!ddl.isEmpty()) {
+                schemaEvolution.apply(connection, ddl);
+            } else if (tableColumns == null && TableColumns.find(connection, config.table()).isEmpty()) {
+                throw new JdbcConfigException("Table '" + config.table() + "' does not exist yet and no record of this"
+                        + " batch is a JSON object to create it from: send JSON objects, or create the table");
+            }
+            tableColumns = TableColumns.load(connection, config.table());
+            connection.rollback();
+            writer = new JdbcSinkWriter(dialect, config, tableColumns, offsetTable, typeMapping);
+        }
+    }
+
     private void start() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            TableColumns table = TableColumns.load(connection, config.table());
+            tableColumns = schemaEvolution != null && schemaEvolution.autoCreate()
+                    ? TableColumns.find(connection, config.table()).orElse(null) // created from the first batch
+                    : TableColumns.load(connection, config.table());
             if (offsetTable != null) {
                 offsetTable.createIfMissing(connection);
             }
-            writer = new JdbcSinkWriter(dialect, config, table, offsetTable);
+            writer = tableColumns == null ? null : new JdbcSinkWriter(dialect, config, tableColumns, offsetTable, typeMapping);
         }
         consumer = bus.consumer(ConsumerConfig.builder().groupId(config.groupId())
                 .clientId("jdbc-sink-" + config.table()).maxPollRecords(config.batchSize()).build());

@@ -118,6 +118,8 @@ class JdbcSinkErrorsTest {
                 assertThat(header(find(deadLetters, "7"), BusConstants.DLQ_REASON)).containsIgnoringCase("amount").contains("lots");
                 if (db == TestDatabase.POSTGRESQL) {
                     assertThat(header(find(deadLetters, "9"), BusConstants.DLQ_SQL_STATE)).startsWith("22");
+                    assertThat(header(find(deadLetters, "9"), BusConstants.DLQ_REASON)).as("a clear reason, not the"
+                            + " driver's 'invalid byte sequence'").contains("column 'name' contains a NUL character");
                 }
                 GroupDescription g = bus.admin().describeGroup(group);
                 assertThat(g.offsets().stream().mapToLong(GroupDescription.PartitionOffsets::committedOffset).sum())
