@@ -237,12 +237,9 @@ public final class JdbcSinkTask implements AutoCloseable {
     private void evolveSchema(List<ConsumedRecord> records) throws SQLException {
         List<com.fasterxml.jackson.databind.JsonNode> values = new ArrayList<>(records.size());
         for (ConsumedRecord r : records) {
-            if (r.value() != null) {
-                try {
-                    values.add(RecordJson.MAPPER.readTree(r.value()));
-                } catch (java.io.IOException e) {
-                    // not JSON: the writer refuses this record with the reason
-                }
+            com.fasterxml.jackson.databind.JsonNode value = SchemaEvolution.parseValue(r.value());
+            if (value != null) {
+                values.add(value);
             }
         }
         if (!schemaEvolution.mayNeedChange(tableColumns, values)) {

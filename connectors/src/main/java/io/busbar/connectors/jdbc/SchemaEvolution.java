@@ -76,6 +76,18 @@ public record SchemaEvolution(String table, boolean autoCreate, boolean autoEvol
         return ddl;
     }
 
+    /** A record value as JSON the way the sink reads it (exact decimals), or null when it is not JSON. */
+    public static JsonNode parseValue(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return RecordJson.MAPPER.readTree(value);
+        } catch (java.io.IOException e) {
+            return null; // the sink refuses such a record on its own, with the reason
+        }
+    }
+
     /**
      * Whether these values may need DDL: the table is missing (with autoCreate), or a field has no column (with
      * autoEvolve). A cheap check against the columns already known, so the database is asked only on a change.
