@@ -1,6 +1,7 @@
 package io.busbar.connectors.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;

@@ -8,6 +8,7 @@ import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.RebalanceListener;
 import io.busbar.bus.TopicPartition;
+import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,6 +6,7 @@ import io.busbar.bus.BusRecord;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.GroupDescription;
 import io.busbar.connectors.bus.BusConstants;
+import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
