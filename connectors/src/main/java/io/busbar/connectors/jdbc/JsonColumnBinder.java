@@ -43,7 +43,7 @@ final class JsonColumnBinder {
         String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
         try {
             if (type.equals("timestamptz") || type.contains("timestamp with time zone")) {
-                ps.setObject(index, OffsetDateTime.parse(value.asText()));
+                ps.setObject(index, zoned(value.asText(), mapping.timestampZone()));
                 return;
             }
             if (type.equals("timetz") || type.contains("time with time zone")) {
@@ -71,7 +71,7 @@ final class JsonColumnBinder {
                 case Types.TIME -> ps.setObject(index, LocalTime.parse(value.asText()));
                 case Types.TIME_WITH_TIMEZONE -> ps.setObject(index, OffsetTime.parse(value.asText()));
                 case Types.TIMESTAMP -> ps.setObject(index, timestampWithoutZone(value.asText(), mapping.timestampZone()));
-                case Types.TIMESTAMP_WITH_TIMEZONE -> ps.setObject(index, OffsetDateTime.parse(value.asText()));
+                case Types.TIMESTAMP_WITH_TIMEZONE -> ps.setObject(index, zoned(value.asText(), mapping.timestampZone()));
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB ->
                         ps.setBytes(index, value.isBinary() ? value.binaryValue() : Base64.getDecoder().decode(value.asText()));
                 case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
@@ -96,6 +96,18 @@ final class JsonColumnBinder {
             return java.time.ZonedDateTime.parse(s).withZoneSameInstant(zone).toLocalDateTime();
         }
         return localDateTime(s);
+    }
+
+    /**
+     * A zoned column's value: ISO text with an offset as it is; a local date-time ({@code 2026-11-25T13:45:10}) is
+     * taken as being in {@code zone} (the sink's timestampZone), the inverse of {@link #timestampWithoutZone}.
+     */
+    static OffsetDateTime zoned(String s, java.time.ZoneId zone) {
+        try {
+            return OffsetDateTime.parse(s);
+        } catch (DateTimeException e) {
+            return localDateTime(s).atZone(zone).toOffsetDateTime();
+        }
     }
 
     /** An integer given as text: {@code 42}, {@code " 42 "}, {@code 42.0}; a fraction or anything else is refused. */
@@ -188,7 +200,7 @@ final class JsonColumnBinder {
             case Types.DATE -> "an ISO date such as 2026-11-25";
             case Types.TIME -> "an ISO time such as 13:45:10";
             case Types.TIMESTAMP -> "an ISO timestamp such as 2026-11-25T13:45:10.123 (with a zone or offset: stored in UTC)";
-            case Types.TIMESTAMP_WITH_TIMEZONE -> "an ISO timestamp with offset such as 2026-11-25T13:45:10Z";
+            case Types.TIMESTAMP_WITH_TIMEZONE -> "an ISO timestamp such as 2026-11-25T13:45:10Z (without offset: in timestampZone)";
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> "base64 text";
             case Types.BOOLEAN, Types.BIT -> "a JSON boolean, or true/false, yes/no, 1/0 as text";
             default -> "a JSON number or a string holding one";

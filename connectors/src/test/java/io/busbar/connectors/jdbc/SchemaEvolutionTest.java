@@ -139,11 +139,11 @@ class SchemaEvolutionTest {
         }
     }
 
-    private static int type(TableColumns table, String column) {
+    static int type(TableColumns table, String column) {
         return table.column(column).orElseThrow(() -> new AssertionError("no column " + column + " in " + table.names())).sqlType();
     }
 
-    private static boolean isText(int sqlType) {
+    static boolean isText(int sqlType) {
         return sqlType == Types.VARCHAR || sqlType == Types.LONGVARCHAR || sqlType == Types.CLOB;
     }
 
@@ -176,7 +176,7 @@ class SchemaEvolutionTest {
     }
 
     /** First column (the id) → the other columns as text: decimals stripped of trailing zeros, timestamps to the minute. */
-    private static Map<Long, List<String>> rows(HikariDataSource ds, String sql) throws Exception {
+    static Map<Long, List<String>> rows(HikariDataSource ds, String sql) throws Exception {
         Map<Long, List<String>> rows = new TreeMap<>();
         try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
