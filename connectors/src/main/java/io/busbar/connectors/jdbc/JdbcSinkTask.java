@@ -232,19 +232,20 @@ public final class JdbcSinkTask implements AutoCloseable {
     }
 
     /**
-     * Runs the DDL the batch needs (the table, new columns) and rebuilds the writer for the new columns. Values are
-     * parsed here once more only when evolution is on; records that are not JSON objects are left to the writer.
+     * Runs the DDL the batch needs (the table, new columns) and rebuilds the writer for the new columns. Each batch
+     * costs a scan of the field names; values are parsed here only when a field has no column yet. Records that are
+     * not JSON objects are left to the writer.
      */
     private void evolveSchema(List<ConsumedRecord> records) throws SQLException {
+        if (!schemaEvolution.mayNeedChange(tableColumns, records.stream().map(ConsumedRecord::value).toList())) {
+            return;
+        }
         List<com.fasterxml.jackson.databind.JsonNode> values = new ArrayList<>(records.size());
         for (ConsumedRecord r : records) {
             com.fasterxml.jackson.databind.JsonNode value = SchemaEvolution.parseValue(r.value());
             if (value != null) {
                 values.add(value);
             }
-        }
-        if (!schemaEvolution.mayNeedChange(tableColumns, values)) {
-            return;
         }
         try (Connection connection = dataSource.getConnection()) {
             List<String> ddl = schemaEvolution.plan(connection, dialect, values);

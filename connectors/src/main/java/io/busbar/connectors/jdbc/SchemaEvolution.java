@@ -89,26 +89,43 @@ public record SchemaEvolution(String table, boolean autoCreate, boolean autoEvol
     }
 
     /**
-     * Whether these values may need DDL: the table is missing (with autoCreate), or a field has no column (with
-     * autoEvolve). A cheap check against the columns already known, so the database is asked only on a change.
+     * Whether these record values may need DDL: the table is missing (with autoCreate), or a value has a field with
+     * no column (with autoEvolve). Checked against the columns already known, reading only the top-level field names
+     * with Jackson's streaming parser (no tree), so the sink asks the database — and parses values fully — only on a
+     * change. A value that is not a JSON object counts as no change (the sink refuses it on its own).
      */
-    public boolean mayNeedChange(TableColumns live, Iterable<? extends JsonNode> values) {
+    public boolean mayNeedChange(TableColumns live, Iterable<byte[]> values) {
         if (live == null) {
             return autoCreate;
         }
         if (!autoEvolve) {
             return false;
         }
-        for (JsonNode value : values) {
-            var names = value.isObject() ? value.fieldNames() : java.util.Collections.<String>emptyIterator();
-            while (names.hasNext()) {
-                String field = names.next();
-                if (live.column(fieldMap.getOrDefault(field.toLowerCase(Locale.ROOT), field)).isEmpty()) {
-                    return true;
-                }
+        for (byte[] value : values) {
+            if (value != null && hasFieldWithoutColumn(live, value)) {
+                return true;
             }
         }
         return false;
+    }
+
+    private boolean hasFieldWithoutColumn(TableColumns live, byte[] value) {
+        try (com.fasterxml.jackson.core.JsonParser parser = RecordJson.MAPPER.getFactory().createParser(value)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                if (live.column(fieldMap.getOrDefault(field.toLowerCase(Locale.ROOT), field)).isEmpty()) {
+                    return true;
+                }
+                parser.nextToken();
+                parser.skipChildren();
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return false; // not JSON: refused by the sink with the reason
+        }
     }
 
     private String createTable(JdbcDialect dialect, Map<String, InferredType> columns) {
