@@ -100,11 +100,17 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
         TypeMapping typeMapping = TypeMapping.of(dialect, emptyStringAsNull, timestampZone);
         var bus = BusLookup.find(camelContext, "JDBC sink of topic " + topic);
         dataSource = ConnectionPools.create("jdbc-sink-" + groupId, jdbcUrl, username, password, 2);
-        task = new JdbcSinkTask(dataSource, dialect, config, bus)
-                .withErrorPolicy(errorPolicy, deadLetterTopic)
-                .withTypeMapping(typeMapping)
-                .withSchemaEvolution(new SchemaEvolution(table, autoCreate, autoEvolve, keys, config.fieldMap(),
-                        emptyStringAsNull));
+        try {
+            task = new JdbcSinkTask(dataSource, dialect, config, bus)
+                    .withErrorPolicy(errorPolicy, deadLetterTopic)
+                    .withTypeMapping(typeMapping)
+                    .withSchemaEvolution(new SchemaEvolution(table, autoCreate, autoEvolve, keys, config.fieldMap(),
+                            emptyStringAsNull));
+        } catch (RuntimeException e) {
+            dataSource.close(); // the next attempt opens its own pool
+            dataSource = null;
+            throw e;
+        }
     }
 
     @Override

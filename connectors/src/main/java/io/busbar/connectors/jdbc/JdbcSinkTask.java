@@ -94,6 +94,12 @@ public final class JdbcSinkTask implements AutoCloseable {
 
     /** Creates the table and adds columns from the records, before each batch that needs it ({@link SchemaEvolution}). */
     public JdbcSinkTask withSchemaEvolution(SchemaEvolution evolution) {
+        if (evolution != null && evolution.autoCreate() && evolution.keyColumns().isEmpty()
+                && (config.writeMode() == WriteMode.UPSERT || config.deleteOnTombstone())) {
+            // checked before anything is created: a table without a primary key could never be upserted into
+            throw new JdbcConfigException("JDBC sink of topic " + config.topic() + ": upsert and deleteOnTombstone"
+                    + " on a table the sink creates (autoCreate) need keyColumns, its primary key: set keyColumns=id");
+        }
         this.schemaEvolution = evolution != null && evolution.enabled() ? evolution : null;
         return this;
     }

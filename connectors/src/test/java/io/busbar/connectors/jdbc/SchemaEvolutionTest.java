@@ -127,6 +127,16 @@ class SchemaEvolutionTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void upsertIntoATableTheSinkCreatesNeedsKeyColumnsBeforeAnythingIsCreated() throws Exception {
+        try (HikariDataSource ds = TestDatabase.H2.pool(); Bus bus = BusFixture.open(busDir)) {
+            JdbcSinkConfig config = JdbcSinkConfig.of("events", "g", "nokey").withUpsert(List.of());
+            SchemaEvolution evolution = new SchemaEvolution("nokey", true, true, List.of(), Map.of(), true);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JdbcSinkTask(ds, JdbcDialect.H2, config, bus)
+                    .withSchemaEvolution(evolution)).isInstanceOf(JdbcConfigException.class).hasMessageContaining("keyColumns=id");
+        }
+    }
+
     static BusRecord record(long key, String json) {
         return BusRecord.of(Long.toString(key), json);
     }
