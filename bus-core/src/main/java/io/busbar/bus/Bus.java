@@ -45,6 +45,16 @@ public interface Bus extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Kafka client settings ({@code bootstrap.servers} and any security settings) that reach this bus over the Kafka
+     * protocol, for the clients that need what only the protocol offers: Kafka's transactions (the {@code bus:}
+     * component's exactly-once mode). On a Kafka cluster, the cluster's client settings; on the embedded bus, its Kafka
+     * listener once one serves a PLAINTEXT listener in this JVM; empty otherwise.
+     */
+    default Optional<java.util.Map<String, Object>> kafkaClientProperties() {
+        return Optional.empty();
+    }
+
     /** Stops producers and consumers, flushes and fsyncs every partition and writes the clean-shutdown marker. */
     @Override
     void close();

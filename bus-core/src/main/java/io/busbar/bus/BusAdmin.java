@@ -13,6 +13,13 @@ public interface BusAdmin {
     /** Creates the topic if it does not exist; returns its description either way. */
     TopicDescription createTopicIfAbsent(String name, int partitions, Map<String, String> configs);
 
+    /**
+     * Makes sure a topic about to be written exists, as the bus's own producer does on its first send: a missing
+     * topic is created with the bus's default partitions and settings when auto-creation is on; otherwise
+     * {@link UnknownTopicException}. For writers that bypass the bus producer (Kafka transactions).
+     */
+    void ensureTopicForProduce(String name);
+
     /** Deletes a topic and its files; throws {@link UnknownTopicException}. */
     void deleteTopic(String name);
 

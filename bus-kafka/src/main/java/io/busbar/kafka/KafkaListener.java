@@ -23,10 +23,17 @@ public final class KafkaListener implements AutoCloseable {
 
     private final KafkaServer server;
     private final KafkaRequestMetrics requestMetrics;
+    private final ListenerSecurity security;
 
-    private KafkaListener(KafkaServer server, KafkaRequestMetrics requestMetrics) {
+    private KafkaListener(KafkaServer server, KafkaRequestMetrics requestMetrics, ListenerSecurity security) {
         this.server = server;
         this.requestMetrics = requestMetrics;
+        this.security = security;
+    }
+
+    /** Credentials, ACLs and whether they are enforced. */
+    public ListenerSecurity security() {
+        return security;
     }
 
     /**
@@ -40,8 +47,27 @@ public final class KafkaListener implements AutoCloseable {
                 config.listenerSpecs(), id -> bus.topicById(new UUID(id.getMostSignificantBits(),
                         id.getLeastSignificantBits())).map(t -> t.name()).orElse(null));
         KafkaRequestMetrics metrics = new KafkaRequestMetrics();
-        return new KafkaListener(KafkaServer.start(config, security,
-                (host, port) -> KafkaApis.create(bus, host, port, security).wrapped(metrics::timed)), metrics);
+        KafkaListener listener = new KafkaListener(KafkaServer.start(config, security,
+                (host, port) -> KafkaApis.create(bus, host, port, security).wrapped(metrics::timed)), metrics, security);
+        listener.announceTo(bus);
+        return listener;
+    }
+
+    private EmbeddedBus announcedTo;
+
+    /**
+     * Tells the bus how clients in this JVM reach it over the Kafka protocol (the {@code bus:} component's
+     * exactly-once mode uses Kafka's transactions): the first PLAINTEXT listener, loopback-bound by default.
+     */
+    private void announceTo(EmbeddedBus bus) {
+        server.listeners().stream()
+                .filter(b -> b.spec().protocol() == org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT)
+                .findFirst()
+                .ifPresent(b -> {
+                    bus.announceKafkaListener(java.util.Map.of("bootstrap.servers",
+                            b.advertised().host() + ":" + b.advertised().port()));
+                    announcedTo = bus;
+                });
     }
 
     /** Request counts, errors and latencies per Kafka API. */
@@ -84,6 +110,9 @@ public final class KafkaListener implements AutoCloseable {
     /** Stops accepting, closes every connection and waits for the threads to end. */
     @Override
     public void close() {
+        if (announcedTo != null) {
+            announcedTo.announceKafkaListener(null);
+        }
         server.close();
     }
 }

@@ -38,6 +38,11 @@ final class EmbeddedAdmin implements BusAdmin {
     }
 
     @Override
+    public void ensureTopicForProduce(String name) {
+        bus.topicForProduce(name);
+    }
+
+    @Override
     public void deleteTopic(String name) {
         rejectInternal(name);
         topics.delete(name);

@@ -162,6 +162,19 @@ public final class EmbeddedBus implements Bus {
         return Optional.of(storage.fsyncLatency());
     }
 
+    /** Set by the Kafka listener of this JVM while it serves (see {@link #kafkaClientProperties()}). */
+    private volatile java.util.Map<String, Object> kafkaClientProperties;
+
+    @Override
+    public Optional<java.util.Map<String, Object>> kafkaClientProperties() {
+        return Optional.ofNullable(kafkaClientProperties);
+    }
+
+    /** The Kafka listener announces how in-JVM clients reach it (null: it stopped). */
+    public void announceKafkaListener(java.util.Map<String, Object> clientProperties) {
+        this.kafkaClientProperties = clientProperties == null ? null : java.util.Map.copyOf(clientProperties);
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

@@ -75,6 +75,16 @@ final class KafkaClusterAdmin implements BusAdmin {
     }
 
     @Override
+    public void ensureTopicForProduce(String name) {
+        if (config.autoCreateTopics()) {
+            createTopicIfAbsent(name, config.defaultPartitions(), Map.of());
+        } else if (!get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()).contains(name)) {
+            throw new io.busbar.bus.UnknownTopicException("Topic '" + name + "' does not exist and busbar.topics.auto.create"
+                    + " is off: create it first");
+        }
+    }
+
+    @Override
     public TopicDescription createTopicIfAbsent(String name, int partitions, Map<String, String> configs) {
         if (!get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()).contains(name)) {
             try {

@@ -60,6 +60,11 @@ public final class KafkaClusterBus implements Bus {
     }
 
     @Override
+    public java.util.Optional<Map<String, Object>> kafkaClientProperties() {
+        return java.util.Optional.of(Map.copyOf(config.clientProperties()));
+    }
+
+    @Override
     public BusProducer producer() {
         return producer;
     }

@@ -61,12 +61,8 @@ class StreamsExactlyOnceTest {
     void wordCountWithExactlyOnceV2CountsEveryWordOnce() throws Exception {
         String app = "eos-wordcount";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-            // The internal topics are created here because Streams asks for message.timestamp.type, which the
-            // listener accepts only with issue 17's topic settings (another branch); Streams finds them and uses them.
-            String store = app + "-KSTREAM-AGGREGATE-STATE-STORE-0000000003";
-            admin.createTopics(List.of(new NewTopic("eos-lines", 2, (short) 1), new NewTopic("eos-counts", 2, (short) 1),
-                    new NewTopic(store + "-repartition", 2, (short) 1),
-                    new NewTopic(store + "-changelog", 2, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+            // only the input and output topics: Streams creates its repartition topic and changelog itself
+            admin.createTopics(List.of(new NewTopic("eos-lines", 2, (short) 1), new NewTopic("eos-counts", 2, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
         Properties p = new Properties();

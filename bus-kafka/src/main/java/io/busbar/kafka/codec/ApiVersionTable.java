@@ -55,6 +55,7 @@ public final class ApiVersionTable {
         put(ApiKeys.OFFSET_DELETE, 0, 0, 0);
         put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 0, 0, 4);
         put(ApiKeys.DESCRIBE_LOG_DIRS, 0, 0, 4);
+        put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, 0);
         // security (docs/security.md); librdkafka needs SaslHandshake v0 in the range to use SASL at all, but a v0
         // handshake (raw tokens after it) is answered with an error: clients use v1 when it is advertised
         put(ApiKeys.SASL_HANDSHAKE, 0, 0, 1);

@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Fetch without sessions (every answer has session id 0, so clients send full fetches): whole batches read from the
- * segment files (file slices, sent zero-copy by the encoder), at least one batch for the first partition with data
- * even if larger than the byte limits (KIP-74), every requested partition in the answer.
+ * Fetch with incremental fetch sessions ({@link FetchSessions}, KIP-227): whole batches read from the segment files
+ * (file slices, sent zero-copy by the encoder), at least one batch for the first partition with data even if larger
+ * than the byte limits (KIP-74); a full fetch answers every requested partition, an incremental one only the
+ * partitions with something new.
  *
  * <p>Long-poll: if fewer than {@code min_bytes} are available, the fetch waits for a high watermark to move or for
  * {@code max_wait_ms}, without holding a thread. Offsets between the high watermark and the log end (appended, not yet
@@ -42,6 +43,7 @@ final class FetchHandler implements ApiHandler {
     private final EmbeddedBus bus;
     private final HighWatermarkWatch watch;
     private final ProducerStateTable producers;
+    private final FetchSessions sessions = new FetchSessions();
 
     FetchHandler(EmbeddedBus bus, HighWatermarkWatch watch, ProducerStateTable producers) {
         this.bus = bus;
@@ -58,15 +60,33 @@ final class FetchHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ApiMessage message) {
         FetchRequestData request = (FetchRequestData) message;
-        if (context.apiVersion() >= 7 && request.sessionId() != 0) {
-            return CompletableFuture.completedFuture(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
+        short version = context.apiVersion();
+        FetchSessions.Opened session = null;
+        if (version >= 7) {
+            session = sessions.open(request, version);
+            if (session.error() != Errors.NONE) {
+                return CompletableFuture.completedFuture(new FetchResponseData()
+                        .setErrorCode(session.error().code()).setSessionId(0));
+            }
+            request = session.full();
         }
-        List<Target> targets = resolve(request, context.apiVersion());
+        List<Target> targets = resolve(request, version);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWaitMs()));
         CompletableFuture<ApiMessage> answer = new CompletableFuture<>();
         attempt(context, request, targets, deadline, answer);
-        return answer;
+        if (session == null) {
+            return answer;
+        }
+        FetchSessions.Opened opened = session;
+        return answer.thenApply(response -> {
+            sessions.answered(opened, (FetchResponseData) response, version);
+            return response;
+        });
+    }
+
+    /** Open incremental fetch sessions (for tests and metrics). */
+    int sessionCount() {
+        return sessions.size();
     }
 
     private List<Target> resolve(FetchRequestData request, short version) {

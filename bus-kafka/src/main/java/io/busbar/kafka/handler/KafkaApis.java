@@ -45,6 +45,7 @@ public final class KafkaApis implements AutoCloseable {
         Map<ApiKeys, ApiHandler> h = new EnumMap<>(ApiKeys.class);
         h.put(ApiKeys.METADATA, new MetadataHandler(bus, broker));
         h.put(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(broker));
+        h.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(bus, broker));
         TransactionCoordinator transactions = TransactionHandlers.register(bus, stateDir, producers,
                 new ProducerIdAllocator(stateDir), h);
         h.put(ApiKeys.PRODUCE, new ProduceHandler(bus, producers, transactions));

@@ -17,9 +17,12 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
@@ -34,6 +37,7 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -55,17 +59,25 @@ import java.util.function.Function;
  * operation on each (Kafka's per-API rules, e.g. Produce needs WRITE on every topic, JoinGroup READ on the group).
  * A denied request is answered with kafka-clients' own error response for that API
  * ({@code AbstractRequest.getErrorResponse}) carrying TOPIC_/GROUP_/CLUSTER_/TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
- * and the handler never runs. Metadata and ListGroups are filtered instead: resources the principal may not
+ * and the handler never runs. Metadata, DescribeTopicPartitions and ListGroups are filtered instead: resources the principal may not
  * DESCRIBE are left out (Kafka does the same). APIs without a rule here need ALTER on the cluster.
  *
- * <p>Differences from Kafka: a request is denied as a whole when any of its resources is denied (Kafka answers
- * per topic). Thread-safe.
+ * <p>Produce and Fetch are answered per topic, as Kafka does: allowed topics are served, denied ones get
+ * TOPIC_AUTHORIZATION_FAILED in the same response. Differences from Kafka: other multi-resource requests are denied as
+ * a whole when any of their resources is denied (Kafka answers those per resource too). Thread-safe.
  */
 public final class RequestAuthorizer {
 
-    /** What {@link #check} decided. */
-    public record Decision(ApiMessage errorResponse, List<String> deniedTopics) {
-        static final Decision ALLOW = new Decision(null, List.of());
+    /**
+     * What {@link #check} decided. {@code partialErrors}: the request went on without the topics it may not use
+     * (Produce, Fetch); this is the error answer for those, merged into the handler's response.
+     */
+    public record Decision(ApiMessage errorResponse, List<String> deniedTopics, ApiMessage partialErrors) {
+        static final Decision ALLOW = new Decision(null, List.of(), null);
+
+        Decision(ApiMessage errorResponse, List<String> deniedTopics) {
+            this(errorResponse, deniedTopics, null);
+        }
 
         public boolean denied() {
             return errorResponse != null;
@@ -100,6 +112,12 @@ public final class RequestAuthorizer {
         }
         if (key == ApiKeys.METADATA) {
             return metadata(session, (MetadataRequestData) body);
+        }
+        if (key == ApiKeys.DESCRIBE_TOPIC_PARTITIONS) {
+            // like Metadata: filtered in filterResponse; the explicitly named topics it may not see get an error
+            return new Decision(null, ((DescribeTopicPartitionsRequestData) body).topics().stream()
+                    .map(DescribeTopicPartitionsRequestData.TopicRequest::name)
+                    .filter(t -> !may(session, AclOperation.DESCRIBE, ResourceType.TOPIC, t)).toList());
         }
         if (key == ApiKeys.INIT_PRODUCER_ID && ((InitProducerIdRequestData) body).transactionalId() == null) {
             boolean ok = acls.authorize(session.principal(), session.clientHost(), AclOperation.IDEMPOTENT_WRITE,
@@ -137,9 +155,46 @@ public final class RequestAuthorizer {
             }
         }
         if (!deniedTopics.isEmpty()) {
-            return deny(key, version, body, new TopicAuthorizationException(deniedTopics), List.copyOf(deniedTopics));
+            Decision partial = withoutDeniedTopics(key, version, body, deniedTopics);
+            return partial != null ? partial
+                    : deny(key, version, body, new TopicAuthorizationException(deniedTopics), List.copyOf(deniedTopics));
         }
         return Decision.ALLOW;
+    }
+
+    /**
+     * Kafka answers Produce and Fetch per topic: the topics the principal may use are served, the others get
+     * TOPIC_AUTHORIZATION_FAILED. The request is cut in two: the handler serves the allowed part, and the denied part's
+     * error answer (kafka-clients' own, as for a whole denial) is merged into the response. Null when nothing is
+     * allowed (the whole request is denied) or the API is not one of these.
+     */
+    private Decision withoutDeniedTopics(ApiKeys key, short version, ApiMessage body, Set<String> denied) {
+        if (key == ApiKeys.PRODUCE) {
+            ProduceRequestData request = (ProduceRequestData) body;
+            if (request.topicData().stream().allMatch(t -> denied.contains(t.name()))) {
+                return null;
+            }
+            ProduceRequestData deniedPart = request.duplicate();
+            deniedPart.topicData().removeIf(t -> !denied.contains(t.name()));
+            request.topicData().removeIf(t -> denied.contains(t.name()));
+            ApiMessage errors = request.acks() == 0 ? null : deny(key, version, deniedPart,
+                    new TopicAuthorizationException(denied), List.of()).errorResponse();
+            return new Decision(null, List.copyOf(denied), errors);
+        }
+        if (key == ApiKeys.FETCH) {
+            FetchRequestData request = (FetchRequestData) body;
+            java.util.function.Function<FetchRequestData.FetchTopic, String> name =
+                    t -> version >= 13 ? nameOf(t.topicId()) : t.topic();
+            if (request.topics().stream().allMatch(t -> denied.contains(name.apply(t)))) {
+                return null;
+            }
+            FetchRequestData deniedPart = request.duplicate();
+            deniedPart.topics().removeIf(t -> !denied.contains(name.apply(t)));
+            request.topics().removeIf(t -> denied.contains(name.apply(t)));
+            return new Decision(null, List.copyOf(denied), deny(key, version, deniedPart,
+                    new TopicAuthorizationException(denied), List.of()).errorResponse());
+        }
+        return null;
     }
 
     /** Leaves out what the principal may not see (Metadata topics, ListGroups groups) and adds the denied ones. */
@@ -147,11 +202,22 @@ public final class RequestAuthorizer {
         if (!enforced || response == null || acls.isSuperUser(session.principal())) {
             return response;
         }
+        if (decision.partialErrors() instanceof ProduceResponseData denied && response instanceof ProduceResponseData r) {
+            denied.responses().forEach(t -> r.responses().add(t.duplicate()));
+        } else if (decision.partialErrors() instanceof FetchResponseData denied && response instanceof FetchResponseData r) {
+            r.responses().addAll(denied.responses());
+        }
         if (response instanceof MetadataResponseData m) {
             m.topics().removeIf(t -> t.name() != null && !may(session, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
             for (String denied : decision.deniedTopics()) {
                 m.topics().add(new MetadataResponseData.MetadataResponseTopic().setName(denied)
                         .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+            }
+        } else if (response instanceof DescribeTopicPartitionsResponseData d) {
+            d.topics().removeIf(t -> t.name() != null && !may(session, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
+            for (String denied : decision.deniedTopics()) {
+                d.topics().add(new DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic()
+                        .setName(denied).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
         } else if (response instanceof ListGroupsResponseData g
                 && !may(session, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER)) {

@@ -172,6 +172,28 @@ class SaslSslScramTest {
     }
 
     @Test
+    void oneProduceRequestToAnAllowedAndADeniedTopicIsAnsweredPerTopic() throws Exception {
+        provisionAlice();
+        try (Admin admin = admin()) { // alice may see payments (so both land in one request) but not write it
+            admin.createAcls(List.of(acl(ResourceType.TOPIC, "payments", PatternType.LITERAL, AclOperation.DESCRIBE,
+                    AclPermissionType.ALLOW))).all().get(20, TimeUnit.SECONDS);
+        }
+        Properties p = SecureClients.producer(as("SCRAM-SHA-256", "alice", "alice-secret"));
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "200"); // one request for both
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.partitionsFor("orders.eu");
+            producer.partitionsFor("payments");
+            var allowed = producer.send(new ProducerRecord<>("orders.eu", "k", "allowed"));
+            var denied = producer.send(new ProducerRecord<>("payments", "k", "denied"));
+            assertThat(allowed.get(20, TimeUnit.SECONDS).offset()).isZero();
+            assertThatThrownBy(() -> denied.get(20, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        assertThat(bus.partitionLog(new io.busbar.bus.TopicPartition("orders.eu", 0)).logEndOffset()).isEqualTo(1);
+        assertThat(bus.partitionLog(new io.busbar.bus.TopicPartition("payments", 0)).logEndOffset()).isZero();
+    }
+
+    @Test
     void aWrongPasswordIsRefusedAndSeesNoTopic() throws Exception {
         provisionAlice();
         for (String mechanism : List.of("SCRAM-SHA-256", "PLAIN")) {

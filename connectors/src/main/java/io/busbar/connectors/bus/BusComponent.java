@@ -42,6 +42,16 @@ public class BusComponent extends DefaultComponent {
 
     private boolean ownsBus;
     private java.util.concurrent.ExecutorService workerPool;
+    private volatile BusAccessCheck accessCheck = BusAccessCheck.ALLOW_ALL;
+
+    /** Whether pipelines may use a topic or group (set by the runtime from busbar.pipelines.principal). */
+    public BusAccessCheck getAccessCheck() {
+        return accessCheck;
+    }
+
+    public void setAccessCheck(BusAccessCheck accessCheck) {
+        this.accessCheck = accessCheck == null ? BusAccessCheck.ALLOW_ALL : accessCheck;
+    }
 
     public BusComponent() {
     }

@@ -70,13 +70,14 @@ public class BusConfiguration implements Cloneable {
     private int concurrency = 1;
 
     /**
-     * Exchanges a consumer thread keeps in flight. 1 (the default) processes a partition's records strictly one
-     * after the other, retries included. Higher values let asynchronous endpoints (such as a {@code bus:}
-     * producer, which waits for durability) overlap: records still enter the route in partition order and offsets
-     * are still committed only past completed records, but a retried record completes after later ones.
+     * Exchanges a consumer thread keeps in flight. Asynchronous steps (a {@code bus:} producer waits for its record
+     * to be durable) overlap up to this many records, so one fsync serves many; synchronous routes are not affected.
+     * Records enter the route in partition order, offsets are committed only past completed records, and a failed
+     * record is retried in order (its successors that had already started are delivered again after it). 1 processes
+     * a partition's records strictly one after the other, without such repeats.
      */
-    @UriParam(label = "consumer", defaultValue = "1")
-    private int maxInFlight = 1;
+    @UriParam(label = "consumer", defaultValue = "500")
+    private int maxInFlight = 500;
 
     /**
      * Threads that continue an exchange once the bus has made its record durable (the steps after {@code to: bus:}).
@@ -87,6 +88,24 @@ public class BusConfiguration implements Cloneable {
      */
     @UriParam(label = "producer,advanced")
     private java.util.concurrent.ExecutorService workerPool;
+
+    /**
+     * Exactly-once for {@code bus:} → {@code bus:} routes: each polled batch runs in one Kafka transaction holding the
+     * records the route sends to {@code bus:} topics and the consumed offsets, committed together or not at all;
+     * input is read {@code read_committed}. Built on the bus's Kafka transactions: on the embedded bus it needs the
+     * Kafka listener (a PLAINTEXT one, loopback by default), on a Kafka cluster the cluster's. Steps outside the bus
+     * (HTTP, files, databases) are not part of the transaction. See docs/bus-component.md.
+     */
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean exactlyOnce;
+
+    /**
+     * Exactly-once only: the transactional id prefix; member {@code i} uses {@code <prefix>-<i>}. Must stay the same
+     * across restarts (it is what fences a former instance) and be unique per route. Default
+     * {@code busbar-<groupId>-<topic>}.
+     */
+    @UriParam(label = "consumer,advanced")
+    private String transactionalId;
 
     /** A member whose heartbeats stop for this long is removed from the group. */
     @UriParam(label = "consumer,advanced", defaultValue = "45000")
@@ -185,6 +204,10 @@ public class BusConfiguration implements Cloneable {
     public String getAutoOffsetReset() { return autoOffsetReset; }
     public void setAutoOffsetReset(String autoOffsetReset) { this.autoOffsetReset = autoOffsetReset; }
     public int getMaxPollRecords() { return maxPollRecords; }
+    public boolean isExactlyOnce() { return exactlyOnce; }
+    public void setExactlyOnce(boolean exactlyOnce) { this.exactlyOnce = exactlyOnce; }
+    public String getTransactionalId() { return transactionalId; }
+    public void setTransactionalId(String transactionalId) { this.transactionalId = transactionalId; }
     public void setMaxPollRecords(int maxPollRecords) { this.maxPollRecords = maxPollRecords; }
     public int getConcurrency() { return concurrency; }
     public void setConcurrency(int concurrency) { this.concurrency = concurrency; }

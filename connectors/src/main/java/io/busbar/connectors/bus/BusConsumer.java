@@ -28,7 +28,7 @@ public class BusConsumer extends DefaultConsumer {
 
     private final BusEndpoint endpoint;
     private final BusConfiguration configuration;
-    private final List<BusPoller> pollers = new ArrayList<>();
+    private final List<ConsumerMember> pollers = new ArrayList<>();
     private ExecutorService executor;
 
     public BusConsumer(BusEndpoint endpoint, Processor processor) {
@@ -41,6 +41,10 @@ public class BusConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         Bus bus = endpoint.bus();
+        BusAccessCheck access = endpoint.getComponent().getAccessCheck();
+        access.check(BusAccessCheck.Operation.READ, "topic", configuration.getTopic());
+        access.check(BusAccessCheck.Operation.READ, "group", configuration.getGroupId());
+        access.check(BusAccessCheck.Operation.WRITE, "topic", configuration.effectiveDeadLetterTopic());
         TopicCreation.ensureTopic(endpoint, configuration.getTopic());
         TopicCreation.ensureDeadLetterTopic(endpoint);
         int members = configuration.getConcurrency();
@@ -48,19 +52,38 @@ public class BusConsumer extends DefaultConsumer {
                 .newFixedThreadPool(this, "bus:" + configuration.getTopic() + "[" + configuration.getGroupId() + "]", members);
         String clientIdBase = configuration.getClientId() != null ? configuration.getClientId()
                 : (getRouteId() != null ? getRouteId() : configuration.getGroupId());
+        java.util.Map<String, Object> kafkaClients = configuration.isExactlyOnce() ? exactlyOnceClients(bus) : null;
         for (int i = 0; i < members; i++) {
-            BusPoller poller = new BusPoller(bus, configuration, clientIdBase + "-" + i, this::toExchange,
-                    exchange -> releaseExchange(exchange, false), getAsyncProcessor(), getExceptionHandler());
+            ConsumerMember poller = configuration.isExactlyOnce()
+                    ? new ExactlyOncePoller(kafkaClients, configuration, clientIdBase + "-" + i,
+                            transactionalIdPrefix() + "-" + i, this::toExchange,
+                            exchange -> releaseExchange(exchange, false), getAsyncProcessor())
+                    : new BusPoller(bus, configuration, clientIdBase + "-" + i, this::toExchange,
+                            exchange -> releaseExchange(exchange, false), getAsyncProcessor(), getExceptionHandler());
             pollers.add(poller);
             executor.submit(poller);
         }
     }
 
+    /** How the exactly-once members reach the bus's Kafka transactions; a clear error when nothing serves them. */
+    private java.util.Map<String, Object> exactlyOnceClients(Bus bus) {
+        return bus.kafkaClientProperties().orElseThrow(() -> new IllegalStateException("bus:" + configuration.getTopic()
+                + "?exactlyOnce=true needs the bus's Kafka transactions, and no Kafka listener serves this bus: start"
+                + " one (busbar.kafka.listener, a PLAINTEXT listener; it is on by default in busbar run) or run on a"
+                + " Kafka cluster (busbar.bus.backend=kafka)"));
+    }
+
+    private String transactionalIdPrefix() {
+        return configuration.getTransactionalId() != null && !configuration.getTransactionalId().isBlank()
+                ? configuration.getTransactionalId()
+                : "busbar-" + configuration.getGroupId() + "-" + configuration.getTopic();
+    }
+
     @Override
     protected void doStop() throws Exception {
-        pollers.forEach(BusPoller::stop);
+        pollers.forEach(ConsumerMember::stop);
         long wait = configuration.getShutdownTimeoutMs() + 5_000;
-        for (BusPoller poller : pollers) {
+        for (ConsumerMember poller : pollers) {
             if (!poller.awaitFinished(wait)) {
                 LOG.warn("A consumer of bus:{} did not stop within {} ms", configuration.getTopic(), wait);
             }

@@ -35,14 +35,19 @@ import java.util.function.Function;
  * One member of the consumer group, on its own thread: polls records, routes each as an exchange, handles failures
  * (redelivery with backoff, then the dead-letter topic) and commits offsets only past completed records.
  *
- * <p>Order: records enter the route in partition order; with {@code maxInFlight=1} each completes (retries
- * included) before the next starts. Commits happen on the commit interval, before partitions are revoked and when
- * the poller stops, after in-flight exchanges finish (bounded by {@code shutdownTimeoutMs}).
+ * <p>Order: records enter the route in partition order, up to {@code maxInFlight} at once, so asynchronous steps (a
+ * {@code bus:} producer waits for durability) overlap. A failed record is retried in order: its partition is paused,
+ * its records not yet started are read again after it, and the retry starts only once the partition's records still
+ * in flight are done. When the failure was reported after later records of its partition had already been handed on
+ * (an asynchronous step failed), those later records are delivered again after the retried one, so the last copy of
+ * every record follows its predecessors (at-least-once: duplicates, never a reordered last write). Offsets are
+ * committed only past the longest completed prefix ({@link OffsetTracker}), on the commit interval, before partitions
+ * are revoked and when the poller stops, after in-flight exchanges finish (bounded by {@code shutdownTimeoutMs}).
  *
  * <p>Thread-confined: all state is touched by the poller thread only; exchanges that complete on other threads
  * hand their completion over through a queue. {@link #stop()} may be called from any thread.
  */
-final class BusPoller implements Runnable, RebalanceListener {
+final class BusPoller implements ConsumerMember, RebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(BusPoller.class);
 
@@ -63,11 +68,34 @@ final class BusPoller implements Runnable, RebalanceListener {
     private int inFlight;
     private long lastCommitNanos = System.nanoTime();
 
-    /** An exchange that finished (well or not), handed from whatever thread completed it to the poller thread. */
-    private record Completion(ConsumedRecord record, Exchange exchange, int delivery, int earlierAttempts) { }
+    /**
+     * An exchange that finished (well or not), or a dead letter written (exchange null; {@code deadLetterError} its
+     * failure, null once durable), handed from whatever thread completed it to the poller thread.
+     */
+    private record Completion(ConsumedRecord record, Exchange exchange, int delivery, int earlierAttempts,
+                              Throwable error, Throwable deadLetterError) {
+        Completion(ConsumedRecord record, Exchange exchange, int delivery, int earlierAttempts) {
+            this(record, exchange, delivery, earlierAttempts, null, null);
+        }
+    }
 
-    /** A failed record waiting for its redelivery; its partition is paused meanwhile, the others keep flowing. */
-    private record Retry(ConsumedRecord record, int delivery, int earlierAttempts, long dueNanos) { }
+    /**
+     * A failed record waiting for its redelivery; its partition is paused meanwhile, the others keep flowing.
+     * {@code redoSuccessors}: later records of the partition had been started before the failure was known; they are
+     * delivered again once this one is done.
+     */
+    private record Retry(ConsumedRecord record, int delivery, int earlierAttempts, long dueNanos, boolean redoSuccessors,
+                         Throwable deadLetterFor) {
+        Retry(ConsumedRecord record, int delivery, int earlierAttempts, long dueNanos, boolean redoSuccessors) {
+            this(record, delivery, earlierAttempts, dueNanos, redoSuccessors, null);
+        }
+    }
+
+    /** Per partition: exchanges in flight, and the highest offset handed to the route (for the in-order retry). */
+    private final java.util.Map<TopicPartition, int[]> inFlightByPartition = new java.util.HashMap<>();
+    private final java.util.Map<TopicPartition, Long> highestStarted = new java.util.HashMap<>();
+    /** Partitions whose retried record is in flight, with whether its successors must be delivered again. */
+    private final java.util.Map<TopicPartition, Boolean> retryInFlight = new java.util.HashMap<>();
 
     /** Partitions holding a record that waits for its redelivery, in due order per partition (one each). */
     private final java.util.Map<TopicPartition, Retry> retries = new java.util.LinkedHashMap<>();
@@ -126,7 +154,7 @@ final class BusPoller implements Runnable, RebalanceListener {
                 }
                 awaitCapacity();
                 TopicPartition tp = record.topicPartition();
-                if (retries.containsKey(tp)) {
+                if (retries.containsKey(tp) || retryInFlight.containsKey(tp)) {
                     // its partition waits for a redelivery: keep the order, read this record again once it is done
                     if (rewound.add(tp)) {
                         consumer.seek(tp, record.offset());
@@ -134,11 +162,12 @@ final class BusPoller implements Runnable, RebalanceListener {
                     continue;
                 }
                 offsets.started(tp, record.offset());
-                if (isReplayForAnotherGroup(record)) {
+                if (ReplayedDeadLetters.isForAnotherGroup(record, config.getGroupId())) {
                     offsets.completed(tp, record.offset());
                     continue;
                 }
                 dispatch(record, 1, 0);
+                drainCompletions(); // a failure is seen before this partition's next record is started
             }
             Completion c;
             while ((c = completions.poll()) != null) {
@@ -151,19 +180,23 @@ final class BusPoller implements Runnable, RebalanceListener {
         }
     }
 
-    /** A dead letter replayed for another group's pipeline (header {@link BusConstants#REPLAY_GROUP_ID}). */
-    private boolean isReplayForAnotherGroup(ConsumedRecord record) {
-        for (Header h : record.headers()) {
-            if (h.key().equals(BusConstants.REPLAY_GROUP_ID)) {
-                return !h.valueAsString().equals(config.getGroupId());
-            }
+    private void drainCompletions() {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            handle(c);
         }
-        return false;
+    }
+
+    private int inFlight(TopicPartition partition) {
+        int[] n = inFlightByPartition.get(partition);
+        return n == null ? 0 : n[0];
     }
 
     private void dispatch(ConsumedRecord record, int delivery, int earlierAttempts) {
         Exchange exchange = exchangeFactory.apply(record);
         inFlight++;
+        inFlightByPartition.computeIfAbsent(record.topicPartition(), p -> new int[1])[0]++;
+        highestStarted.merge(record.topicPartition(), record.offset(), Math::max);
         try {
             processor.process(exchange, doneSync -> completions.add(new Completion(record, exchange, delivery, earlierAttempts)));
         } catch (RuntimeException e) {
@@ -172,12 +205,13 @@ final class BusPoller implements Runnable, RebalanceListener {
         }
     }
 
-    /** Waits no longer than until the next redelivery is due. */
+    /** Waits no longer than until the next redelivery is due (or, while one waits for its partition, briefly). */
     private long pollTimeoutMs() {
         long timeout = config.getPollTimeoutMs();
         long now = System.nanoTime();
         for (Retry r : retries.values()) {
-            timeout = Math.min(timeout, Math.max(0, TimeUnit.NANOSECONDS.toMillis(r.dueNanos() - now)));
+            long due = Math.max(0, TimeUnit.NANOSECONDS.toMillis(r.dueNanos() - now));
+            timeout = Math.min(timeout, inFlight(r.record().topicPartition()) > 0 ? Math.max(due, 5) : due);
         }
         return timeout;
     }
@@ -187,22 +221,43 @@ final class BusPoller implements Runnable, RebalanceListener {
             return;
         }
         long now = System.nanoTime();
-        List<Retry> due = retries.values().stream().filter(r -> r.dueNanos() <= now).toList();
+        // a retry starts only when its partition has nothing else in flight: it never overtakes or overlaps them
+        List<Retry> due = retries.values().stream()
+                .filter(r -> r.dueNanos() <= now && inFlight(r.record().topicPartition()) == 0).toList();
         for (Retry r : due) {
             awaitCapacity();
             if (!running) {
                 return;
             }
-            retries.remove(r.record().topicPartition());
-            dispatch(r.record(), r.delivery(), r.earlierAttempts());
+            TopicPartition partition = r.record().topicPartition();
+            retries.remove(partition);
+            retryInFlight.put(partition, r.redoSuccessors());
+            if (r.deadLetterFor() != null) {
+                sendDeadLetter(r.record(), r.deadLetterFor(), r.delivery(), r.earlierAttempts());
+            } else {
+                dispatch(r.record(), r.delivery(), r.earlierAttempts());
+            }
         }
     }
 
-    /** A redelivered record is done (completed or dead-lettered): its partition flows again. */
-    private void resumeAfterRetry(TopicPartition partition, int delivery) {
-        if (delivery > 1 && !retries.containsKey(partition) && consumer.assignment().contains(partition)) {
-            consumer.resume(List.of(partition));
+    /**
+     * A redelivered record is done (completed or dead-lettered): its partition flows again, from the record after it
+     * when later records had been started before its failure was known (they are delivered again, in order).
+     */
+    private void resumeAfterRetry(TopicPartition partition, int delivery, long offset) {
+        if (delivery <= 1 || retries.containsKey(partition)) {
+            return;
         }
+        Boolean redo = retryInFlight.remove(partition);
+        if (!consumer.assignment().contains(partition)) {
+            return;
+        }
+        if (Boolean.TRUE.equals(redo)) {
+            offsets.rewind(partition, offset + 1);
+            highestStarted.put(partition, offset);
+            consumer.seek(partition, offset + 1);
+        }
+        consumer.resume(List.of(partition));
     }
 
     private void awaitCapacity() {
@@ -223,16 +278,61 @@ final class BusPoller implements Runnable, RebalanceListener {
         }
     }
 
+    /**
+     * Writes a record that failed for good to the dead-letter topic without waiting on this thread: its partition is
+     * paused and counts it in flight until the dead letter is durable; a failed write is retried after
+     * {@code redeliveryDelay} the same way (no sleep), the other partitions flow meanwhile.
+     */
+    private void sendDeadLetter(ConsumedRecord record, Throwable error, int delivery, int attempts) {
+        TopicPartition partition = record.topicPartition();
+        consumer.pause(List.of(partition));
+        inFlight++;
+        inFlightByPartition.computeIfAbsent(partition, p -> new int[1])[0]++;
+        deadLetters.send(record, error, attempts).whenComplete((metadata, failure) ->
+                completions.add(new Completion(record, null, delivery, attempts, error, failure)));
+    }
+
+    private void deadLettered(Completion c) {
+        TopicPartition partition = c.record().topicPartition();
+        if (c.deadLetterError() != null) {
+            Throwable cause = c.deadLetterError() instanceof java.util.concurrent.CompletionException
+                    && c.deadLetterError().getCause() != null ? c.deadLetterError().getCause() : c.deadLetterError();
+            LOG.error("Cannot write {}-{} offset {} to dead-letter topic {} ({}); the partition waits and retries in {} ms",
+                    partition.topic(), partition.partition(), c.record().offset(), deadLetters.topic(), cause.toString(),
+                    deadLetters.retryDelayMs());
+            if (running) {
+                boolean redo = Boolean.TRUE.equals(retryInFlight.remove(partition));
+                retries.put(partition, new Retry(c.record(), Math.max(c.delivery(), 2), c.earlierAttempts(),
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadLetters.retryDelayMs()), redo, c.error()));
+            }
+            return; // stays uncommitted: redelivered on restart if the consumer stops first
+        }
+        offsets.completed(partition, c.record().offset());
+        // resumes the partition (paused for the write), from after the record when its successors must be redone
+        if (!retryInFlight.containsKey(partition)) {
+            retryInFlight.put(partition, false);
+        }
+        resumeAfterRetry(partition, 2, c.record().offset());
+    }
+
     /** Completes a record, redelivers it, or dead-letters it. Runs on the poller thread. */
     private void handle(Completion c) {
         inFlight--;
         Exchange exchange = c.exchange();
         TopicPartition partition = c.record().topicPartition();
+        int[] partitionInFlight = inFlightByPartition.get(partition);
+        if (partitionInFlight != null && --partitionInFlight[0] == 0) {
+            inFlightByPartition.remove(partition);
+        }
+        if (exchange == null) {
+            deadLettered(c);
+            return;
+        }
         boolean failed = exchange.isFailed() || exchange.isRollbackOnly();
         if (!failed) {
             offsets.completed(partition, c.record().offset());
             exchangeReleaser.accept(exchange);
-            resumeAfterRetry(partition, c.delivery());
+            resumeAfterRetry(partition, c.delivery(), c.record().offset());
             return;
         }
         Throwable error = exchange.getException() != null ? exchange.getException()
@@ -244,6 +344,13 @@ final class BusPoller implements Runnable, RebalanceListener {
                     partition.topic(), partition.partition(), c.record().offset());
             return;
         }
+        Retry earlier = retries.get(partition);
+        if (earlier != null && earlier.record().offset() < c.record().offset()) {
+            // an earlier record of this partition already waits for its retry: this one is delivered again after it
+            retries.put(partition, new Retry(earlier.record(), earlier.delivery(), earlier.earlierAttempts(),
+                    earlier.dueNanos(), true));
+            return;
+        }
         // a sink's data error (SinkDataException) cannot be cured by redelivery: straight to the dead-letter topic
         if (io.busbar.connectors.sink.SinkDataException.in(error) == null
                 && (config.getMaximumRedeliveries() < 0 || c.delivery() <= config.getMaximumRedeliveries())) {
@@ -252,14 +359,17 @@ final class BusPoller implements Runnable, RebalanceListener {
                     partition.partition(), c.record().offset(), delay, c.delivery(), error.toString());
             // no sleep here: only this partition waits (paused); the poll loop redelivers when it is due
             consumer.pause(List.of(partition));
+            boolean redo = c.delivery() > 1 ? Boolean.TRUE.equals(retryInFlight.remove(partition))
+                    : highestStarted.getOrDefault(partition, c.record().offset()) > c.record().offset();
             retries.put(partition, new Retry(c.record(), c.delivery() + 1, attempts,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay)));
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay), redo));
             return;
         }
-        if (deadLetters.write(c.record(), error, attempts, this::isRunning)) {
-            offsets.completed(partition, c.record().offset());
+        // dead-lettered at once (no redeliveries): nothing of it goes on, so its successors keep their order as they are
+        if (c.delivery() > 1) {
+            retryInFlight.putIfAbsent(partition, false);
         }
-        resumeAfterRetry(partition, c.delivery());
+        sendDeadLetter(c.record(), error, c.delivery(), attempts);
     }
 
     long redeliveryDelay(int failedDelivery) {
@@ -296,6 +406,8 @@ final class BusPoller implements Runnable, RebalanceListener {
         commit(partitions);
         offsets.forget(partitions);
         retries.keySet().removeAll(partitions); // uncommitted: the next owner delivers them again
+        retryInFlight.keySet().removeAll(partitions);
+        highestStarted.keySet().removeAll(partitions);
     }
 
     @Override
@@ -307,6 +419,8 @@ final class BusPoller implements Runnable, RebalanceListener {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         offsets.forget(partitions);
         retries.keySet().removeAll(partitions);
+        retryInFlight.keySet().removeAll(partitions);
+        highestStarted.keySet().removeAll(partitions);
     }
 
     /** Stop dispatching, finish in-flight exchanges, commit, leave the group. */
@@ -341,11 +455,13 @@ final class BusPoller implements Runnable, RebalanceListener {
      * Asks the poller to stop; it notices within {@code pollTimeoutMs}. No {@code wakeup()}: on a Kafka-backed bus a
      * pending wakeup would make the final commit throw instead of committing.
      */
-    void stop() {
+    @Override
+    public void stop() {
         running = false;
     }
 
-    boolean awaitFinished(long timeoutMs) throws InterruptedException {
+    @Override
+    public boolean awaitFinished(long timeoutMs) throws InterruptedException {
         return finished.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
 

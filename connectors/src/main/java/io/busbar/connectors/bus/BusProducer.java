@@ -33,6 +33,10 @@ public class BusProducer extends DefaultAsyncProducer {
     private RecordValueEncoder valueEncoder;
     private io.busbar.bus.BusProducer busProducer;
     private java.util.concurrent.Executor continuation;
+    /** Topics the access check allowed this producer to write (checked once each). */
+    private final java.util.Set<String> allowedTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Topics the exactly-once path has made sure exist (it writes through Kafka, not the bus producer). */
+    private final java.util.Set<String> topicsKnownToExist = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BusProducer(BusEndpoint endpoint) {
         super(endpoint);
@@ -49,6 +53,8 @@ public class BusProducer extends DefaultAsyncProducer {
             keyExpression.init(getEndpoint().getCamelContext());
         }
         valueEncoder = new RecordValueEncoder(configuration.getValueFormat(), endpoint.getEndpointUri());
+        endpoint.getComponent().getAccessCheck().check(BusAccessCheck.Operation.WRITE, "topic", configuration.getTopic());
+        allowedTopics.add(configuration.getTopic());
         TopicCreation.ensureTopic(endpoint, configuration.getTopic());
         busProducer = endpoint.bus().producer();
         continuation = configuration.getWorkerPool() != null ? configuration.getWorkerPool()
@@ -63,11 +69,26 @@ public class BusProducer extends DefaultAsyncProducer {
             String topic = message.getHeader(BusConstants.OVERRIDE_TOPIC, String.class);
             if (topic != null) {
                 message.removeHeader(BusConstants.OVERRIDE_TOPIC);
+                if (!allowedTopics.contains(topic)) {
+                    endpoint.getComponent().getAccessCheck().check(BusAccessCheck.Operation.WRITE, "topic", topic);
+                    allowedTopics.add(topic);
+                }
             } else {
                 topic = configuration.getTopic();
             }
             BusRecord record = new BusRecord(null, key(exchange), valueEncoder.encode(exchange),
                     headers(exchange), BusRecord.NO_TIMESTAMP);
+            BusTransaction transaction = exchange.getProperty(BusTransaction.PROPERTY, BusTransaction.class);
+            if (transaction != null) {
+                // an exactly-once consumer's exchange: the record joins its transaction, committed with the offsets;
+                // its position is known only then, so no bus.PARTITION/OFFSET headers here
+                if (topicsKnownToExist.add(topic)) {
+                    endpoint.bus().admin().ensureTopicForProduce(topic); // the bus producer's auto-creation, bypassed
+                }
+                transaction.send(topic, record.key(), record.value(), record.headers());
+                callback.done(true);
+                return true;
+            }
             sent = busProducer.send(topic, record);
         } catch (Exception e) {
             exchange.setException(e);

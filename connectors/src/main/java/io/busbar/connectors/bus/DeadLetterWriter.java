@@ -76,7 +76,32 @@ public final class DeadLetterWriter {
         }
     }
 
+    /**
+     * Sends the dead letter without waiting: the future completes once it is durable (on the bus's thread: hand the
+     * outcome over, never continue work there), or with the failure; the caller retries when it sees fit.
+     */
+    public java.util.concurrent.CompletableFuture<io.busbar.bus.RecordMetadata> send(ConsumedRecord original,
+                                                                                  Throwable error, int attempts) {
+        LOG.warn("Giving up on {}-{} offset {} after {} attempt(s) ({}: {}); writing it to dead-letter topic {}",
+                original.topic(), original.partition(), original.offset(), attempts,
+                error.getClass().getName(), error.getMessage(), deadLetterTopic);
+        try {
+            return producer.send(deadLetterTopic, deadLetterRecord(original, error, attempts));
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public long retryDelayMs() {
+        return retryDelayMs;
+    }
+
     BusRecord deadLetterRecord(ConsumedRecord original, Throwable error, int attempts) {
+        return deadLetterRecord(original, error, attempts, groupId);
+    }
+
+    /** The dead letter of {@code original}: its key, value and headers plus the {@code bus.dlq.*} ones. */
+    static BusRecord deadLetterRecord(ConsumedRecord original, Throwable error, int attempts, String groupId) {
         List<Header> headers = new ArrayList<>(original.headers());
         headers.add(Header.of(BusConstants.DLQ_EXCEPTION_CLASS, error.getClass().getName()));
         headers.add(Header.of(BusConstants.DLQ_EXCEPTION_MESSAGE, String.valueOf(error.getMessage())));

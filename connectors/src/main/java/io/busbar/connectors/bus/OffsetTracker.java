@@ -41,8 +41,23 @@ final class OffsetTracker {
         }
         w.completed.add(offset);
         while (!w.pending.isEmpty() && w.completed.remove(w.pending.peekFirst())) {
-            w.committable = w.pending.pollFirst() + 1;
-            w.dirty = true;
+            long next = w.pending.pollFirst() + 1;
+            if (next > w.committable) { // a record delivered again (in-order retry) never moves the offset back
+                w.committable = next;
+                w.dirty = true;
+            }
+        }
+    }
+
+    /**
+     * Forgets the started records from {@code offset} on (none of them in flight): they are read and started again.
+     * The committable offset stays where it is.
+     */
+    void rewind(TopicPartition partition, long offset) {
+        Window w = windows.get(partition);
+        if (w != null) {
+            w.pending.removeIf(o -> o >= offset);
+            w.completed.removeIf(o -> o >= offset);
         }
     }
 

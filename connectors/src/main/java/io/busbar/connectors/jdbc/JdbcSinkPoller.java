@@ -56,8 +56,8 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
     public void process(Exchange exchange) throws Exception {
         long now = System.currentTimeMillis();
         if (!backoff.ready(now)) {
-            // the scheduler re-arms every millisecond (the topic poll is what waits): wait out the backoff here
-            Thread.sleep(Math.min(200, Math.max(1, backoff.remainingMs(now))));
+            // never sleep here: an idle tick makes the scheduler skip its next ticks (the kamelet's backoffMultiplier)
+            exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, false);
             exchange.setRouteStop(true);
             return;
         }

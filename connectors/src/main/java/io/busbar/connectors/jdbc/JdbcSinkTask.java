@@ -66,6 +66,11 @@ public final class JdbcSinkTask implements AutoCloseable {
     private SchemaEvolution schemaEvolution;
     /** The columns the writer was built for; null while the table does not exist yet (autoCreate). */
     private TableColumns tableColumns;
+    /**
+     * Exactly-once: another member claimed a partition this one was writing (fenced). Everything stays paused and
+     * nothing is claimed until the group's next rebalance tells this member what it owns.
+     */
+    private boolean fencedAwaitingRebalance;
 
     public JdbcSinkTask(DataSource dataSource, JdbcDialect dialect, JdbcSinkConfig config, Bus bus) {
         this.dataSource = dataSource;
@@ -120,11 +125,19 @@ public final class JdbcSinkTask implements AutoCloseable {
             return 0;
         }
         batchProgress.clear();
+        // a dead letter replayed for another group's pipeline is not this sink's: skipped, its offset committed past
+        List<ConsumedRecord> mine = records.stream()
+                .filter(r -> !io.busbar.connectors.bus.ReplayedDeadLetters.isForAnotherGroup(r, config.groupId())).toList();
         try {
-            if (schemaEvolution != null) {
-                evolveSchema(records); // a DDL failure is transient: rewound and retried like any other
+            if (schemaEvolution != null && !mine.isEmpty()) {
+                evolveSchema(mine); // a DDL failure is transient: rewound and retried like any other
             }
-            writeIsolatingBadRecords(records);
+            if (!mine.isEmpty()) {
+                writeIsolatingBadRecords(mine);
+            }
+        } catch (FencedSinkWriterException e) {
+            fenced(e);
+            return 0;
         } catch (SQLException | RuntimeException e) {
             if (offsetTable != null) {
                 resumeFromOffsetTable(records);
@@ -147,6 +160,8 @@ public final class JdbcSinkTask implements AutoCloseable {
             writer.write(connection, records);
             progressed(records);
             return;
+        } catch (FencedSinkWriterException e) {
+            throw e;
         } catch (SQLException | RecordMappingException e) {
             if (!SqlErrors.isDataError(e) || errorPolicy == SinkErrorPolicy.FAIL) {
                 throw e;
@@ -195,6 +210,18 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
         }
         progressed(List.of(record));
+    }
+
+    /**
+     * This member is a zombie for at least one partition: its batch was rolled back. Claiming again now could take a
+     * partition back from its rightful owner, so everything pauses until the group's next rebalance.
+     */
+    private void fenced(FencedSinkWriterException e) {
+        LOG.warn("{}; pausing every partition until the group rebalances", e.getMessage());
+        consumer.pause(consumer.assignment());
+        awaitingSeek.clear();
+        offsetTable.release(consumer.assignment());
+        fencedAwaitingRebalance = true;
     }
 
     private void progressed(List<ConsumedRecord> done) {
@@ -283,6 +310,9 @@ public final class JdbcSinkTask implements AutoCloseable {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 awaitingSeek.removeAll(partitions); // batches are written before each poll: nothing in flight
+                if (offsetTable != null) {
+                    offsetTable.release(partitions);
+                }
                 Map<TopicPartition, CommittedOffset> revoked = new HashMap<>();
                 for (TopicPartition tp : partitions) {
                     CommittedOffset offset = pendingCommit.remove(tp);
@@ -302,9 +332,24 @@ public final class JdbcSinkTask implements AutoCloseable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (offsetTable != null && !partitions.isEmpty()) {
-                    consumer.pause(partitions);
-                    awaitingSeek.addAll(partitions);
+                if (offsetTable == null) {
+                    return;
+                }
+                // after a fence, the whole assignment is claimed afresh: the group has now said what this member owns
+                Collection<TopicPartition> toClaim = fencedAwaitingRebalance ? consumer.assignment() : partitions;
+                fencedAwaitingRebalance = false;
+                if (!toClaim.isEmpty()) {
+                    consumer.pause(toClaim);
+                    awaitingSeek.addAll(toClaim);
+                }
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                awaitingSeek.removeAll(partitions);
+                partitions.forEach(pendingCommit::remove); // another member owns them now: never commit for it
+                if (offsetTable != null) {
+                    offsetTable.release(partitions);
                 }
             }
         });
@@ -314,10 +359,13 @@ public final class JdbcSinkTask implements AutoCloseable {
     }
 
     private void seekFromOffsetTable() throws SQLException {
+        if (fencedAwaitingRebalance) {
+            return;
+        }
         Map<TopicPartition, Long> stored;
         try (Connection connection = dataSource.getConnection()) {
-            stored = offsetTable.read(connection, config.groupId(), config.topic());
-            connection.rollback();
+            // claiming raises the owner epoch: a former owner that still writes these partitions is refused from now on
+            stored = offsetTable.claim(connection, config.groupId(), awaitingSeek);
         }
         for (TopicPartition tp : awaitingSeek) {
             Long next = stored.get(tp);

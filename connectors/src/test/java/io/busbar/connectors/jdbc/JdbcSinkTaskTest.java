@@ -58,6 +58,34 @@ class JdbcSinkTaskTest {
         return description.offsets().stream().mapToLong(GroupDescription.PartitionOffsets::committedOffset).sum();
     }
 
+    /** A dead letter replayed for another group's pipeline (busbar dlq replay) is skipped and committed past. */
+    @org.junit.jupiter.api.Test
+    void skipsDeadLettersReplayedForAnotherGroup() throws Exception {
+        TestDatabase db = TestDatabase.H2;
+        try (HikariDataSource ds = db.pool(); Bus bus = BusFixture.open(busDir)) {
+            for (boolean exactlyOnce : new boolean[] {false, true}) {
+                String table = TestDatabase.uniqueName("replay");
+                String group = TestDatabase.uniqueName("g");
+                String topic = TestDatabase.uniqueName("orders");
+                TestDatabase.execute(ds, ordersTable(db, table, true));
+                List<BusRecord> records = new ArrayList<>(orders(1, 3));
+                records.add(BusRecord.of("4", "{\"id\":4}").withHeaders(List.of(io.busbar.bus.Header.of(
+                        io.busbar.connectors.bus.BusConstants.REPLAY_GROUP_ID, "another-pipeline"))));
+                records.add(BusRecord.of("5", "{\"id\":5}").withHeaders(List.of(io.busbar.bus.Header.of(
+                        io.busbar.connectors.bus.BusConstants.REPLAY_GROUP_ID, group))));
+                BusFixture.produceAll(bus, topic, records);
+                JdbcSinkConfig config = JdbcSinkConfig.of(topic, group, table).withExactlyOnce(exactlyOnce);
+                try (JdbcSinkTask task = new JdbcSinkTask(ds, db.dialect(), config, bus)) {
+                    drain(task, 5);
+                }
+                assertThat(JdbcTestRows.count(ds, "SELECT COUNT(*) FROM " + table)).as("ids 1-3 and 5, not 4")
+                        .isEqualTo(4);
+                assertThat(JdbcTestRows.count(ds, "SELECT COUNT(*) FROM " + table + " WHERE id = 4")).isZero();
+                assertThat(committed(bus, group)).isEqualTo(5);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void writesTheTopicToTheTableAndCommitsOffsetsAfterTheDatabase(TestDatabase db) throws Exception {

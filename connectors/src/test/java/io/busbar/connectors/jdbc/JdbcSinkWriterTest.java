@@ -130,6 +130,9 @@ class JdbcSinkWriterTest {
             try {
                 SinkOffsetTable offsets = new SinkOffsetTable(db.dialect(), offsetsTable);
                 JdbcSinkWriter writer = writer(db, ds, JdbcSinkConfig.of("orders", "g", table).withExactlyOnce(true), offsets);
+                try (Connection c = ds.getConnection()) {
+                    assertThat(offsets.claim(c, "g", List.of(new TopicPartition("orders", 0)))).isEmpty();
+                }
                 write(ds, writer, List.of(record(10, null, "{\"id\":1,\"amount\":1}"),
                         record(11, null, "{\"id\":2,\"amount\":2}")));
                 try (Connection c = ds.getConnection()) {

@@ -46,6 +46,7 @@ public final class AdminApi {
         RecordOperations records = new RecordOperations(bus);
         DeadLetterOperations deadLetters = new DeadLetterOperations(bus);
         SourceOperations sources = new SourceOperations(bus);
+        TopicBrowserOperations browser = new TopicBrowserOperations(bus);
         AdminApi api = new AdminApi();
         api.add("GET", "/api/topics", r -> ApiResponse.ok(topics.list(Boolean.parseBoolean(r.query("internal", "false")))));
         api.add("POST", "/api/topics", r -> ApiResponse.created(topics.create(r.body())));
@@ -56,6 +57,7 @@ public final class AdminApi {
         });
         api.add("GET", "/api/topics/{topic}/records", r -> ApiResponse.ok(records.read(r.pathParam("topic"), r)));
         api.add("POST", "/api/topics/{topic}/records", r -> ApiResponse.ok(records.produce(r.pathParam("topic"), r.body())));
+        api.add("GET", "/api/topics/{topic}/search", r -> ApiResponse.ok(browser.findByKey(r.pathParam("topic"), r)));
         api.add("GET", "/api/groups", r -> ApiResponse.ok(groups.list()));
         api.add("GET", "/api/groups/{group}", r -> ApiResponse.ok(groups.describe(r.pathParam("group"))));
         api.add("POST", "/api/groups/{group}/reset-offsets",

@@ -88,12 +88,16 @@ public final class AdminService implements BusbarService {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new DiskSpaceMetrics(dataDir.toFile()).bindTo(registry);
+        // log events per level (log4j2_events_total{level}): an alert on a rising warn/error count needs no log shipping
+        new io.micrometer.core.instrument.binder.logging.Log4j2Metrics().bindTo(registry);
         events = new PipelineEvents(registry);
         MetricsHistory history = new MetricsHistory();
         BusMetrics metrics = new BusMetrics(bus.admin(), registry, dataDir, events, history);
         SourceMetrics sourceMetrics = new SourceMetrics(registry, new SourceOperations(bus));
+        FlowMapOperations flows = new FlowMapOperations(bus.admin(), () -> pipelines, history);
         AdminApi api = AdminApi.over(bus, () -> pipelines)
-                .add("GET", "/api/metrics/history", r -> ApiResponse.ok(history.since(r.queryLong("since", 0L, 0))));
+                .add("GET", "/api/metrics/history", r -> ApiResponse.ok(history.since(r.queryLong("since", 0L, 0))))
+                .add("GET", "/api/flows", r -> ApiResponse.ok(flows.map()));
         server = new AdminHttpServer(api, registry, this::notReadyReason, token);
         try {
             address = server.start(listener.resolve());
@@ -142,8 +146,10 @@ public final class AdminService implements BusbarService {
             return;
         }
         camelContext.getManagementStrategy().addEventNotifier(events);
+        StepStatistics statistics = new StepStatistics();
+        camelContext.getCamelContextExtension().addInterceptStrategy(statistics);
         camel = camelContext;
-        pipelines = new PipelineOperations(camelContext, events);
+        pipelines = new PipelineOperations(camelContext, events, statistics);
     }
 
     private String notReadyReason() {

@@ -91,6 +91,7 @@ public final class BusMetrics {
         }
         Map<String, Long> committedPerTopic = new HashMap<>();
         Map<String, Long> lagPerGroup = new HashMap<>();
+        Map<String, Long> committedPerGroup = new HashMap<>();
         List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
         Map<String, Map<TopicPartition, Long>> seenGroups = new HashMap<>();
         for (GroupListing g : admin.listGroups()) {
@@ -115,6 +116,7 @@ public final class BusMetrics {
                             "partition", Integer.toString(o.partition().partition())), o.lag()));
                 }
                 lagPerGroup.put(g.groupId(), total);
+                committedPerGroup.put(g.groupId(), seen.values().stream().mapToLong(Long::longValue).sum());
             } catch (UnknownGroupException deletedMeanwhile) {
                 // deleted between list and describe: it has no lag to report
                 continue;
@@ -138,7 +140,7 @@ public final class BusMetrics {
         });
         pipelines.sampleRates();
         dataDirBytes.set(sizeOf(dataDir));
-        history.add(topicPoints, lagPerGroup, pipelines);
+        history.add(topicPoints, lagPerGroup, committedPerGroup, pipelines);
     }
 
     private static void update(TopicFigures f, TopicDescription d, long consumedSinceLastSample) {

@@ -9,6 +9,7 @@ import io.busbar.bus.TopicPartition;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +30,14 @@ public final class GroupOperations {
 
     public record PartitionLag(String topic, int partition, long committedOffset, long endOffset, long lag) { }
 
-    /** Offsets after a reset, as {@code topic-partition → offset}. */
-    public record ResetResult(String groupId, Map<String, Long> offsets) { }
+    /**
+     * Offsets after a reset, as {@code topic-partition → offset}, and per partition where the group was and where it
+     * goes; with {@code dryRun} nothing moved (the preview the console shows before applying).
+     */
+    public record ResetResult(String groupId, Map<String, Long> offsets, boolean dryRun, List<OffsetMove> partitions) { }
+
+    /** One partition of a reset: {@code currentOffset} is null when the group has no offset there yet. */
+    public record OffsetMove(String topic, int partition, Long currentOffset, long newOffset, long endOffset) { }
 
     private final BusAdmin admin;
 
@@ -64,13 +71,14 @@ public final class GroupOperations {
                 partitions, lag);
     }
 
-    /**
-     * Body: {@code {"topic": "orders", "partitions": [0, 1], "to": "earliest|latest|timestamp|offset", "value": n}}.
-     * Without partitions, every partition of the topic. Refused while the group has members (stop its pipeline first).
-     */
     /** The body of an offset reset; only these fields are accepted. */
-    record ResetRequest(String topic, List<Integer> partitions, String to, Long value) { }
+    record ResetRequest(String topic, List<Integer> partitions, String to, Long value, Boolean dryRun) { }
 
+    /**
+     * Body: {@code {"topic": "orders", "partitions": [0, 1], "to": "earliest|latest|timestamp|offset", "value": n,
+     * "dryRun": true}}. Without partitions, every partition of the topic. Refused while the group has members (stop
+     * its pipeline first), except as a dry run, which only computes the new offsets.
+     */
     public ResetResult resetOffsets(String groupId, JsonNode body) {
         RequestBodies.read(body, ResetRequest.class); // refuses unknown fields and wrong types, naming the field
         String topic = Json.requiredText(body, "topic", "the topic whose offsets move");
@@ -81,10 +89,38 @@ public final class GroupOperations {
             admin.describeTopic(topic).partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         OffsetSpec target = offsetSpec(body);
-        Map<TopicPartition, Long> moved = admin.resetGroupOffsets(groupId, partitions, target);
+        boolean dryRun = body.path("dryRun").asBoolean(false);
+        Map<TopicPartition, Long> current = committed(groupId);
+        Map<TopicPartition, OffsetMove> preview = OffsetResetPreview.of(admin, partitions, target, current);
+        Map<TopicPartition, Long> moved = new HashMap<>();
+        if (dryRun) {
+            preview.forEach((tp, m) -> moved.put(tp, m.newOffset()));
+        } else {
+            moved.putAll(admin.resetGroupOffsets(groupId, partitions, target));
+        }
         Map<String, Long> offsets = new TreeMap<>();
         moved.forEach((tp, o) -> offsets.put(tp.toString(), o));
-        return new ResetResult(groupId, offsets);
+        List<OffsetMove> moves = preview.entrySet().stream()
+                .map(e -> new OffsetMove(e.getValue().topic(), e.getValue().partition(), e.getValue().currentOffset(),
+                        moved.getOrDefault(e.getKey(), e.getValue().newOffset()), e.getValue().endOffset()))
+                .sorted(Comparator.comparing(OffsetMove::topic).thenComparingInt(OffsetMove::partition))
+                .toList();
+        return new ResetResult(groupId, offsets, dryRun, moves);
+    }
+
+    private Map<TopicPartition, Long> committed(String groupId) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        try {
+            admin.describeGroup(groupId).offsets().forEach(o -> {
+                if (o.committedOffset() >= 0) {
+                    out.put(o.partition(), o.committedOffset());
+                }
+            });
+        } catch (io.busbar.bus.UnknownGroupException newGroup) {
+            // a reset may create the group: it has no offsets yet
+            return out;
+        }
+        return out;
     }
 
     private static OffsetSpec offsetSpec(JsonNode body) {

@@ -19,20 +19,44 @@ public final class MetricsHistory {
 
     public record PipelinePoint(long exchanges, long failures, double ratePerSecond) { }
 
+    /**
+     * {@code groupCommitted}: per group, its committed offsets summed over its partitions (its consumption rate is
+     * the difference between two samples).
+     */
     public record Sample(long time, Map<String, TopicPoint> topics, Map<String, Long> groupLag,
-                         Map<String, PipelinePoint> pipelines) { }
+                         Map<String, Long> groupCommitted, Map<String, PipelinePoint> pipelines) { }
 
     private final Deque<Sample> samples = new ArrayDeque<>();
 
-    synchronized void add(Map<String, TopicPoint> topics, Map<String, Long> groupLag, PipelineEvents events) {
+    synchronized void add(Map<String, TopicPoint> topics, Map<String, Long> groupLag, Map<String, Long> groupCommitted,
+                          PipelineEvents events) {
         Map<String, PipelinePoint> pipelines = new HashMap<>();
         events.snapshot().forEach((id, c) -> pipelines.put(id,
                 new PipelinePoint((long) c.exchanges.count(), (long) c.failures.count(), c.ratePerSecond())));
         samples.addLast(new Sample(System.currentTimeMillis(), Map.copyOf(topics), Map.copyOf(groupLag),
-                Map.copyOf(pipelines)));
+                Map.copyOf(groupCommitted), Map.copyOf(pipelines)));
         while (samples.size() > CAPACITY) {
             samples.removeFirst();
         }
+    }
+
+    /** The newest sample, or null before the first. */
+    public synchronized Sample latest() {
+        return samples.peekLast();
+    }
+
+    /**
+     * The newest sample taken at least {@code ageMs} before {@code newest}, else the oldest one: rates over a few
+     * seconds rather than one sampling interval, so a single slow sample does not make them jump.
+     */
+    public synchronized Sample before(Sample newest, long ageMs) {
+        Sample found = null;
+        for (Sample s : samples) {
+            if (s.time() <= newest.time() - ageMs) {
+                found = s;
+            }
+        }
+        return found != null ? found : samples.peekFirst();
     }
 
     /** Samples newer than {@code since} (epoch millis), oldest first. */

@@ -29,22 +29,38 @@ public final class PipelineOperations {
      */
     public record PipelineView(String id, String status, String source, long exchanges, long failures,
                                long recordsOut, int inflight, double ratePerSecond, double meanLatencyMs,
-                               double maxLatencyMs, PipelineEvents.LastError lastError, List<Step> steps) { }
+                               double maxLatencyMs, PipelineEvents.LastError lastError, List<Step> steps,
+                               RouteGraph.Graph graph) { }
 
     /** A step of the route, in order, with its nesting depth (e.g. the branches of a choice are one deeper). */
     public record Step(String kind, String label, String uri, int depth) { }
 
     private final CamelContext camel;
     private final PipelineEvents events;
+    private final StepStatistics statistics;
 
-    public PipelineOperations(CamelContext camel, PipelineEvents events) {
+    public PipelineOperations(CamelContext camel, PipelineEvents events, StepStatistics statistics) {
         this.camel = camel;
         this.events = events;
+        this.statistics = statistics;
     }
 
+    /** The pipelines: every route but those a kamelet made (they are part of the pipeline that uses the kamelet). */
     public List<PipelineView> list() {
-        return camel.getRoutes().stream().map(Route::getRouteId).sorted(Comparator.naturalOrder())
-                .map(this::view).toList();
+        return pipelineIds().stream().map(this::view).toList();
+    }
+
+    List<String> pipelineIds() {
+        return camel.getRoutes().stream().filter(r -> !r.isCreatedByKamelet()).map(Route::getRouteId)
+                .sorted(Comparator.naturalOrder()).toList();
+    }
+
+    CamelContext camel() {
+        return camel;
+    }
+
+    PipelineEvents events() {
+        return events;
     }
 
     public PipelineView describe(String id) {
@@ -74,9 +90,13 @@ public final class PipelineOperations {
     }
 
     private void requireRoute(String id) {
-        if (camel.getRoute(id) == null) {
-            throw new ResourceNotFoundException("No pipeline '" + id + "': the pipelines are "
-                    + camel.getRoutes().stream().map(Route::getRouteId).sorted().toList());
+        Route route = camel.getRoute(id);
+        if (route == null) {
+            throw new ResourceNotFoundException("No pipeline '" + id + "': the pipelines are " + pipelineIds());
+        }
+        if (route.isCreatedByKamelet()) {
+            throw new ResourceNotFoundException("Route '" + id + "' is the inside of a kamelet, not a pipeline: start,"
+                    + " stop or inspect the pipeline that uses the kamelet (one of " + pipelineIds() + ")");
         }
     }
 
@@ -87,10 +107,24 @@ public final class PipelineOperations {
         return new PipelineView(id, status(id), route == null ? null : route.getEndpoint().getEndpointUri(),
                 (long) c.exchanges.count(), (long) c.failures.count(), (long) c.recordsOut.count(),
                 camel.getInflightRepository().size(id), c.ratePerSecond(), mean,
-                c.latency.max(TimeUnit.MILLISECONDS), c.lastError.get(), steps(id));
+                c.latency.max(TimeUnit.MILLISECONDS), c.lastError.get(), steps(id),
+                graph(id, (long) c.exchanges.count(), (long) c.failures.count(), c.lastError.get()));
     }
 
-    private String status(String id) {
+    private RouteGraph.Graph graph(String id, long exchanges, long failures, PipelineEvents.LastError lastError) {
+        RouteDefinition def = definition(id);
+        if (def == null) {
+            return new RouteGraph.Graph(List.of(), List.of());
+        }
+        return RouteGraph.of(camel, statistics, def, exchanges, failures, lastError);
+    }
+
+    RouteDefinition definition(String id) {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        return model == null ? null : model.getRouteDefinition(id);
+    }
+
+    String status(String id) {
         RouteController controller = camel.getRouteController();
         if (controller instanceof SupervisingRouteController s && s.getRestartException(id) != null) {
             return "failed";
@@ -108,8 +142,7 @@ public final class PipelineOperations {
 
     private List<Step> steps(String id) {
         List<Step> out = new ArrayList<>();
-        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
-        RouteDefinition def = model == null ? null : model.getRouteDefinition(id);
+        RouteDefinition def = definition(id);
         if (def == null) {
             Route route = camel.getRoute(id);
             if (route != null) {
@@ -117,19 +150,24 @@ public final class PipelineOperations {
             }
             return out;
         }
-        out.add(new Step("from", "from", def.getInput().getEndpointUri(), 0));
+        out.add(new Step("from", "from", shown(def.getInput().getEndpointUri()), 0));
         def.getOutputs().forEach(p -> addStep(p, 0, out));
         return out;
     }
 
-    private static void addStep(ProcessorDefinition<?> p, int depth, List<Step> out) {
+    /** An endpoint URI as shown: placeholders resolved, secrets masked. */
+    private String shown(String uri) {
+        return uri == null ? null : EndpointUri.masked(EndpointUri.resolve(camel, uri));
+    }
+
+    private void addStep(ProcessorDefinition<?> p, int depth, List<Step> out) {
         String uri = null;
         if (p instanceof SendDefinition<?> send) {
-            uri = send.getEndpointUri();
+            uri = shown(send.getEndpointUri());
         } else if (p instanceof ToDynamicDefinition dynamic) {
-            uri = dynamic.getUri();
+            uri = shown(dynamic.getUri());
         }
-        out.add(new Step(p.getShortName(), p.getLabel(), uri, depth));
+        out.add(new Step(p.getShortName(), RouteGraph.readable(p.getLabel()), uri, depth));
         if (out.size() < 200) {
             p.getOutputs().forEach(child -> addStep(child, depth + 1, out));
         }

@@ -119,6 +119,7 @@ public final class RecordOperations {
      * Query: {@code partition} (default all), {@code from} ({@code recent} (default): the {@code limit} newest
      * records by timestamp across the partitions read;
      * {@code earliest}; {@code latest}: only new records, with {@code timeoutMs}), {@code offset} (overrides
+     * {@code from}), {@code timestamp} (epoch ms: each partition from its first record at or after it; overrides
      * {@code from}), {@code group} (start at its committed offsets and commit past what is returned),
      * {@code limit} (default 100), {@code timeoutMs} (how long to wait for records when none are there yet, default 0).
      */
@@ -133,10 +134,14 @@ public final class RecordOperations {
         Integer onlyPartition = q.queryInt("partition", null, 0, Integer.MAX_VALUE);
         String group = q.query("group", null);
         Long offset = q.queryLong("offset", null, 0);
+        Long timestamp = q.queryLong("timestamp", null, 0);
         String from = q.query("from", "recent").toLowerCase(Locale.ROOT);
-        if (group != null && (offset != null || q.query().containsKey("from"))) {
-            throw new InvalidRequestException("Read with 'group' starts at the group's committed offsets: drop 'offset'"
-                    + " and 'from', or reset the group's offsets first");
+        if (group != null && (offset != null || timestamp != null || q.query().containsKey("from"))) {
+            throw new InvalidRequestException("Read with 'group' starts at the group's committed offsets: drop 'offset',"
+                    + " 'timestamp' and 'from', or reset the group's offsets first");
+        }
+        if (offset != null && timestamp != null) {
+            throw new InvalidRequestException("Give either 'offset' or 'timestamp', not both: one says where to start");
         }
         Map<TopicPartition, Long> ends = new HashMap<>();
         Map<TopicPartition, Long> starts = new HashMap<>();
@@ -159,12 +164,13 @@ public final class RecordOperations {
             consumer.assign(ends.keySet());
             if (group == null) {
                 for (TopicPartition tp : ends.keySet()) {
-                    consumer.seek(tp, startPosition(tp, from, offset, limit, starts.get(tp), ends.get(tp)));
+                    Long at = timestamp == null ? offset : Long.valueOf(bus.admin().offsetForTimestamp(tp, timestamp));
+                    consumer.seek(tp, startPosition(tp, from, at, limit, starts.get(tp), ends.get(tp)));
                 }
             }
             Map<Integer, Long> next = new TreeMap<>();
             // "recent" reads each partition's last `limit` records, then keeps the newest `limit` of all partitions
-            boolean recent = group == null && offset == null && from.equals("recent");
+            boolean recent = group == null && offset == null && timestamp == null && from.equals("recent");
             int pollLimit = recent ? (int) Math.min((long) limit * ends.size(), MAX_LIMIT * 10L) : limit;
             List<ConsumedRecord> records = poll(consumer, ends, pollLimit, timeoutMs, next);
             if (recent && records.size() > limit) {

@@ -78,7 +78,11 @@ public final class KafkaListenerService implements BusbarService {
             KafkaListenerConfig.DEFAULT.queuedMaxRequestBytes(), 1024,
             "Request bytes read but not yet answered, all connections together; beyond it reading pauses.");
 
+    static final ConfigKey PIPELINES_PRINCIPAL = ConfigKey.string("busbar.pipelines.principal", null,
+            "Principal the pipelines run as under the Kafka listener's ACLs (e.g. User:pipelines); unset: unrestricted.");
+
     private KafkaListener listener;
+    private String pipelinesPrincipal;
     private Runnable unregisterMetrics = () -> { };
 
     @Override
@@ -91,7 +95,7 @@ public final class KafkaListenerService implements BusbarService {
         return List.of(ENABLED, LISTENER, ADVERTISED, MAX_REQUEST_BYTES, IDLE_MS, ZERO_COPY, LISTENERS, PROTOCOL_MAP,
                 ADVERTISED_LISTENERS, SASL_MECHANISMS, SUPER_USERS, AUTHORIZER, ALLOW_INSECURE, KEYSTORE_LOCATION,
                 KEYSTORE_TYPE, KEYSTORE_PASSWORD, KEY_PASSWORD, TRUSTSTORE_LOCATION, TRUSTSTORE_TYPE, TRUSTSTORE_PASSWORD,
-                CLIENT_AUTH, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, QUEUED_MAX_REQUEST_BYTES);
+                CLIENT_AUTH, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, QUEUED_MAX_REQUEST_BYTES, PIPELINES_PRINCIPAL);
     }
 
     @Override
@@ -108,6 +112,10 @@ public final class KafkaListenerService implements BusbarService {
             String value = context.settings().get(key);
             boolean defaultListenerBesideNamed = key == LISTENER && context.settings().get(LISTENERS) != null
                     && context.settings().sourceOf(LISTENER.name()).equals("default");
+            if (key == PIPELINES_PRINCIPAL) {
+                pipelinesPrincipal = value;
+                continue;
+            }
             if (value != null && !defaultListenerBesideNamed) {
                 props.put(key.name(), value);
             }
@@ -116,6 +124,40 @@ public final class KafkaListenerService implements BusbarService {
         KafkaRequestCollector collector = new KafkaRequestCollector(listener.requestMetrics());
         context.metrics().getPrometheusRegistry().register(collector);
         unregisterMetrics = () -> context.metrics().getPrometheusRegistry().unregister(collector);
+    }
+
+    /**
+     * Installs the pipelines' principal on the {@code bus:} component before the pipelines start: from then on every
+     * {@code bus:} endpoint is checked against the listener's ACLs as that principal.
+     */
+    @Override
+    public void camelConfigured(org.apache.camel.CamelContext camelContext) {
+        if (listener == null) {
+            return;
+        }
+        boolean enforced = listener.security().requests().enforced();
+        if (pipelinesPrincipal == null) {
+            if (enforced) {
+                LOG.info("Pipelines run unrestricted by the Kafka listener's ACLs; set busbar.pipelines.principal"
+                        + " (e.g. User:pipelines) to hold them to the ACLs too");
+            }
+            return;
+        }
+        if (!enforced) {
+            LOG.warn("busbar.pipelines.principal = {} has no effect: the Kafka listener enforces no ACLs"
+                    + " (busbar.kafka.authorizer, or no authenticated listener)", pipelinesPrincipal);
+            return;
+        }
+        org.apache.kafka.common.security.auth.KafkaPrincipal principal;
+        try {
+            principal = org.apache.kafka.common.utils.SecurityUtils.parseKafkaPrincipal(pipelinesPrincipal);
+        } catch (IllegalArgumentException e) {
+            throw new io.busbar.routes.InvalidSettingException("busbar.pipelines.principal = '" + pipelinesPrincipal
+                    + "' is invalid: use TYPE:NAME, e.g. User:pipelines");
+        }
+        camelContext.getComponent("bus", io.busbar.connectors.bus.BusComponent.class)
+                .setAccessCheck(new PipelinePrincipalAccess(listener.security().acls(), principal));
+        LOG.info("Pipelines run as {} under the Kafka listener's ACLs", principal);
     }
 
     @Override

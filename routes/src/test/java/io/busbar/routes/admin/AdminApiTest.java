@@ -118,6 +118,39 @@ class AdminApiTest {
     }
 
     @Test
+    void readsEachPartitionFromATimestamp() throws Exception {
+        busbar.send("POST", "/api/topics", "{\"name\": \"api-time\", \"partitions\": 2}");
+        busbar.post("/api/topics/api-time/records", """
+                {"records": [{"partition": 0, "value": "p0-early", "timestamp": 1000},
+                             {"partition": 0, "value": "p0-late", "timestamp": 5000},
+                             {"partition": 1, "value": "p1-early", "timestamp": 2000},
+                             {"partition": 1, "value": "p1-mid", "timestamp": 4000},
+                             {"partition": 1, "value": "p1-late", "timestamp": 6000}]}""");
+        JsonNode from = busbar.get("/api/topics/api-time/records?timestamp=3000");
+        assertThat(values(from)).containsExactly("p0-late", "p1-mid", "p1-late");
+        assertThat(values(busbar.get("/api/topics/api-time/records?timestamp=3000&partition=1&limit=1"))).containsExactly("p1-mid");
+        assertThat(busbar.send("GET", "/api/topics/api-time/records?timestamp=1&offset=0", null).body()).contains("'offset' or 'timestamp'");
+    }
+
+    @Test
+    void findsRecordsByKeyNewestFirst() throws Exception {
+        busbar.send("POST", "/api/topics", "{\"name\": \"api-keys\", \"partitions\": 2}");
+        busbar.post("/api/topics/api-keys/records", """
+                {"records": [{"key": "a", "value": "a1", "partition": 0, "timestamp": 1000},
+                             {"key": "b", "value": "b1", "partition": 1, "timestamp": 1100},
+                             {"key": "a", "value": "a2", "partition": 1, "timestamp": 1200},
+                             {"key": "c", "value": "c1", "partition": 0, "timestamp": 1300}]}""");
+        JsonNode found = busbar.get("/api/topics/api-keys/search?key=a");
+        assertThat(values(found)).containsExactly("a2", "a1");
+        assertThat(found.path("scanned").asLong()).isEqualTo(4);
+        assertThat(found.path("complete").asBoolean()).isTrue();
+        JsonNode newestOnly = busbar.get("/api/topics/api-keys/search?key=a&scan=1");
+        assertThat(values(newestOnly)).as("partition 0's newest record is c1").containsExactly("a2");
+        assertThat(newestOnly.path("complete").asBoolean()).isFalse();
+        assertThat(busbar.send("GET", "/api/topics/api-keys/search", null).body()).contains("'key'");
+    }
+
+    @Test
     void waitsForANewRecordWhenReadingFromTheEnd() throws Exception {
         busbar.post("/api/topics/api-wait/records", "{\"records\": [{\"value\": \"old\"}]}");
         Thread producer = new Thread(() -> {
@@ -163,6 +196,16 @@ class AdminApiTest {
                 "{\"topic\": \"api-reset\", \"to\": \"offset\", \"value\": 1}");
         assertThat(reset.path("offsets").path("api-reset-0").asLong()).isEqualTo(1);
         assertThat(busbar.get("/api/groups/resettable").path("lag").asLong()).isEqualTo(1);
+        JsonNode preview = busbar.post("/api/groups/resettable/reset-offsets",
+                "{\"topic\": \"api-reset\", \"to\": \"latest\", \"dryRun\": true}");
+        assertThat(preview.path("dryRun").asBoolean()).isTrue();
+        assertThat(preview.path("partitions").get(0).path("currentOffset").asLong()).isEqualTo(1);
+        assertThat(preview.path("partitions").get(0).path("newOffset").asLong()).isEqualTo(2);
+        assertThat(busbar.get("/api/groups/resettable").path("lag").asLong()).as("a preview moves nothing").isEqualTo(1);
+        // a preview is allowed while the group has members: it only computes
+        JsonNode live = busbar.post("/api/groups/billing/reset-offsets", "{\"topic\": \"orders\", \"to\": \"earliest\", \"dryRun\": true}");
+        assertThat(live.path("partitions")).hasSize(2);
+        assertThat(live.path("partitions").get(0).path("newOffset").asLong()).isZero();
         assertThat(busbar.send("POST", "/api/groups/resettable/reset-offsets", "{\"topic\": \"api-reset\", \"to\": \"sideways\"}")
                 .statusCode()).isEqualTo(400);
         assertThat(busbar.status("DELETE", "/api/groups/resettable")).isEqualTo(204);
@@ -239,7 +282,8 @@ class AdminApiTest {
         assertThat(metrics).contains("busbar_topic_records_in_total{topic=\"orders\"}",
                 "busbar_topic_records_out_total{topic=\"orders\"}", "busbar_topic_in_bytes_total{topic=\"orders\"}",
                 "busbar_topic_size_bytes{topic=\"orders\"}", "busbar_pipeline_latency_seconds_count{pipeline=\"billing\"}",
-                "busbar_pipeline_failures_total", "busbar_data_dir_size_bytes", "jvm_memory_used_bytes", "disk_free_bytes");
+                "busbar_pipeline_failures_total", "busbar_data_dir_size_bytes", "jvm_memory_used_bytes", "disk_free_bytes",
+                "log4j2_events_total{level=\"info\"");
         if (!TestBackend.current().isKafka()) { // on a Kafka cluster the brokers fsync
             assertThat(MetricsScrape.value(metrics, "busbar_log_fsync_seconds_count")).isNotNegative();
         }

@@ -124,7 +124,7 @@ class ConsoleBrowserTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> pendingDeadLetters() > 0);
         String dom = page("#pipelines");
         long first = pipelineFigure(dom, "generator", "exchanges");
-        assertThat(dom).contains("data-pipeline=\"billing\"", "bus:invoices", "data-dlq=\"payments.dlq\"", ">Replay<",
+        assertThat(dom).contains("data-pipeline=\"billing\"", "to topic invoices", "data-dlq=\"payments.dlq\"", ">Replay<",
                 "rejected payment");
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 busbar.get("/api/pipelines/generator").path("exchanges").asLong() > first + 5);

@@ -77,6 +77,9 @@ class OpenApiContractTest {
         calls.put("/api/sources", "/api/sources");
         calls.put("/api/dlq", "/api/dlq");
         calls.put("/api/dlq/{topic}", "/api/dlq/payments");
+        calls.put("/api/flows", "/api/flows");
+        calls.put("/api/topics/{topic}/search", "/api/topics/payments/search?key=p1");
+        calls.put("/api/metrics/history", "/api/metrics/history");
         List<String> problems = new ArrayList<>();
         calls.forEach((path, call) -> {
             assertThat(api.getPaths()).as("spec path").containsKey(path);
@@ -89,6 +92,18 @@ class OpenApiContractTest {
             }
         });
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void anOffsetResetPreviewMatchesItsSchema() throws Exception {
+        String call = "/api/groups/billing/reset-offsets";
+        Schema<?> schema = api.getPaths().get("/api/groups/{group}/reset-offsets").getPost().getResponses().get("200")
+                .getContent().get("application/json").getSchema();
+        List<String> problems = new ArrayList<>();
+        JsonNode preview = busbar.post(call, "{\"topic\": \"orders\", \"to\": \"earliest\", \"dryRun\": true}");
+        check(preview, schema, call, problems);
+        assertThat(problems).isEmpty();
+        assertThat(preview.path("partitions")).hasSize(2);
     }
 
     /** Declared fields only, each with its declared JSON type (null allowed where the schema says nullable). */

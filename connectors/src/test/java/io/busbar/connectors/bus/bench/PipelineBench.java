@@ -34,6 +34,8 @@ public final class PipelineBench {
     private static final int RECORDS = Integer.getInteger("bench.records", 200_000);
     private static final int VALUE_BYTES = Integer.getInteger("bench.valueBytes", 100);
     private static final int PARTITIONS = Integer.getInteger("bench.partitions", 4);
+    /** -Dbench.rows=defaults: only the "defaults" row (3 runs), for docs/performance.md. */
+    private static final boolean DEFAULTS_ONLY = "defaults".equals(System.getProperty("bench.rows"));
     private static final TestBackend BACKEND = TestBackend.named("bench.backend",
             System.getProperty("bench.backend", "embedded"));
 
@@ -44,6 +46,14 @@ public final class PipelineBench {
         System.out.println("|---|---|---|---|---|");
         if (BACKEND.isKafka()) {
             kafka();
+            return;
+        }
+        if (DEFAULTS_ONLY) {
+            // the "defaults" row: bus:a → bus:b with no consumer options, with fsync; median of 3 after a warm-up
+            busToBus(Durability.FSYNC, "", RECORDS / 4, false);
+            for (int run = 0; run < 3; run++) {
+                busToBus(Durability.FSYNC, "", RECORDS, true);
+            }
             return;
         }
         // warm-up rounds (JIT), not reported
@@ -58,6 +68,7 @@ public final class PipelineBench {
         busToBus(Durability.FSYNC, "maxInFlight=1", RECORDS / 20, true);
         busToBus(Durability.FSYNC, "maxInFlight=500", RECORDS, true);
         busToBus(Durability.FSYNC, "maxInFlight=500&concurrency=2", RECORDS, true);
+        busToBus(Durability.FSYNC, "", RECORDS, true);
     }
 
     /** The bus rows on a Kafka broker: durability is the broker's (acks=all; the test broker flushes every message). */
@@ -135,14 +146,14 @@ public final class PipelineBench {
                 camel.addRoutes(new RouteBuilder() {
                     @Override
                     public void configure() {
-                        from("bus:a?groupId=bench&" + options).routeId("copy").autoStartup(false).to("bus:b");
+                        from("bus:a?groupId=bench" + (options.isEmpty() ? "" : "&" + options)).routeId("copy").autoStartup(false).to("bus:b");
                     }
                 });
                 camel.start();
                 camel.getRouteController().startRoute("copy");
                 Rate rate = awaitCount(records, () -> endOffsets(bus.admin().describeTopic("b")));
                 report(print, "bus:a → bus:b", BACKEND.isKafka() ? BACKEND.name().toLowerCase(Locale.ROOT) + " broker, acks=all"
-                        : durability.name().toLowerCase(Locale.ROOT), options, rate);
+                        : durability.name().toLowerCase(Locale.ROOT), options.isEmpty() ? "(defaults)" : options, rate);
             }
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
