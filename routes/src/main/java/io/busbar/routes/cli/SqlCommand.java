@@ -101,8 +101,15 @@ public final class SqlCommand {
                     connection.setReadOnly(true);
                     ddl = evolution.plan(connection, dialect, values);
                 }
-                for (String statement : ddl) {
-                    out().println(statement + ";");
+                if (target.json) {
+                    var json = io.busbar.routes.admin.Json.MAPPER.createObjectNode().put("topic", topic)
+                            .put("table", table).put("records", read).put("notJson", read - values.size());
+                    ddl.forEach(json.putArray("ddl")::add);
+                    out().println(json.toPrettyString());
+                } else {
+                    for (String statement : ddl) {
+                        out().println(statement + ";");
+                    }
                 }
                 err().println(read + " record(s) of " + topic + " read (" + (read - values.size()) + " not JSON); "
                         + (ddl.isEmpty() ? "table " + table + " needs no change" : ddl.size() + " statement(s)")

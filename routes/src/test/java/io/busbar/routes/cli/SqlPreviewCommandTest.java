@@ -127,6 +127,20 @@ class SqlPreviewCommandTest {
     }
 
     @Test
+    void printsJsonWithJson() throws Exception {
+        String table = "preview_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        CliTest.Result r = preview(Db.H2, table, "--json", "--no-auto-create");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK);
+        com.fasterxml.jackson.databind.JsonNode json = io.busbar.routes.admin.Json.MAPPER.readTree(r.out());
+        assertThat(json.path("records").asInt()).isEqualTo(3);
+        assertThat(json.path("notJson").asInt()).isEqualTo(1);
+        assertThat(json.path("ddl")).as("autoCreate off: a missing table gets no DDL").isEmpty();
+        CliTest.Result created = preview(Db.H2, table, "--json");
+        assertThat(io.busbar.routes.admin.Json.MAPPER.readTree(created.out()).path("ddl").get(0).asText())
+                .startsWith("CREATE TABLE IF NOT EXISTS");
+    }
+
+    @Test
     void anUnsupportedJdbcUrlIsAConfigurationError() {
         CliTest.Result r = CliTest.run("sql", "preview", "events", "--jdbc-url", "jdbc:oracle:thin:@x", "--table", "t",
                 "--data-dir", dataDir.toString());
