@@ -18,7 +18,8 @@ import java.util.Properties;
                 io.busbar.routes.cli.TopicsCommand.class, io.busbar.routes.cli.GroupsCommand.class,
                 io.busbar.routes.cli.ProduceCommand.class, io.busbar.routes.cli.ConsumeCommand.class,
                 io.busbar.routes.cli.PipelinesCommand.class, io.busbar.routes.cli.DlqCommand.class,
-                io.busbar.routes.cli.UsersCommand.class, io.busbar.routes.cli.TokensCommand.class })
+                io.busbar.routes.cli.UsersCommand.class, io.busbar.routes.cli.TokensCommand.class,
+                io.busbar.routes.cli.SqlCommand.class })
 public final class BusbarCommand implements Runnable {
 
     @CommandLine.Spec

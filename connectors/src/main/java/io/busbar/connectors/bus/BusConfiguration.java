@@ -136,7 +136,9 @@ public class BusConfiguration implements Cloneable {
 
     /**
      * Times the consumer delivers a failed record again (after the route's own error handler gave up) before it
-     * goes to the dead-letter topic.
+     * goes to the dead-letter topic; -1 redelivers until it succeeds (for sinks whose only errors that are not
+     * data errors are transient). A sink's data error ({@code SinkDataException}) goes to the dead-letter topic at
+     * once, whatever this says.
      */
     @UriParam(label = "consumer,error", defaultValue = "2")
     private int maximumRedeliveries = 2;

@@ -88,6 +88,10 @@ public final class BusConstants {
     @Metadata(description = "The database's vendor error code for a JDBC sink's dead letter", javaType = "String")
     public static final String DLQ_ERROR_CODE = "bus.dlq.error.code";
 
+    /** Dead letters of an HTTP sink: the status the target answered (e.g. 400). */
+    @Metadata(description = "The HTTP status an HTTP sink's target answered for a dead-lettered record", javaType = "String")
+    public static final String DLQ_HTTP_STATUS = "bus.dlq.http.status";
+
     private BusConstants() {
     }
 }

@@ -67,7 +67,7 @@ public class BusEndpoint extends DefaultEndpoint implements HeaderFilterStrategy
         require(c.getConcurrency() >= 1, "concurrency", c.getConcurrency(), "at least 1");
         require(c.getMaxInFlight() >= 1, "maxInFlight", c.getMaxInFlight(), "at least 1");
         require(c.getMaxPollRecords() >= 1, "maxPollRecords", c.getMaxPollRecords(), "at least 1");
-        require(c.getMaximumRedeliveries() >= 0, "maximumRedeliveries", c.getMaximumRedeliveries(), "0 or more");
+        require(c.getMaximumRedeliveries() >= -1, "maximumRedeliveries", c.getMaximumRedeliveries(), "0 or more, or -1 (until it succeeds)");
         require(c.getBackoffMultiplier() >= 1.0, "backoffMultiplier", c.getBackoffMultiplier(), "1.0 or more");
         require(!c.effectiveDeadLetterTopic().equals(c.getTopic()), "deadLetterTopic", c.getDeadLetterTopic(),
                 "a topic other than the one consumed");

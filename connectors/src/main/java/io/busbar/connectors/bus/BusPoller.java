@@ -351,7 +351,9 @@ final class BusPoller implements ConsumerMember, RebalanceListener {
                     earlier.dueNanos(), true));
             return;
         }
-        if (c.delivery() <= config.getMaximumRedeliveries()) {
+        // a sink's data error (SinkDataException) cannot be cured by redelivery: straight to the dead-letter topic
+        if (io.busbar.connectors.sink.SinkDataException.in(error) == null
+                && (config.getMaximumRedeliveries() < 0 || c.delivery() <= config.getMaximumRedeliveries())) {
             long delay = redeliveryDelay(c.delivery());
             LOG.debug("Redelivering {}-{} offset {} in {} ms (delivery {} failed: {})", partition.topic(),
                     partition.partition(), c.record().offset(), delay, c.delivery(), error.toString());

@@ -110,6 +110,10 @@ public final class DeadLetterWriter {
         headers.add(Header.of(BusConstants.DLQ_ORIGINAL_OFFSET, Long.toString(original.offset())));
         headers.add(Header.of(BusConstants.DLQ_ATTEMPTS, Integer.toString(attempts)));
         headers.add(Header.of(BusConstants.DLQ_GROUP_ID, groupId));
+        io.busbar.connectors.sink.SinkDataException data = io.busbar.connectors.sink.SinkDataException.in(error);
+        if (data != null) {
+            headers.addAll(data.deadLetterHeaders()); // why the sink's target refused it (reason, HTTP status)
+        }
         return new BusRecord(null, original.key(), original.value(), headers, BusRecord.NO_TIMESTAMP);
     }
 }

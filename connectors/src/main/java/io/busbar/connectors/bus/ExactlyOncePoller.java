@@ -134,7 +134,7 @@ final class ExactlyOncePoller implements ConsumerMember {
                 if (ReplayedDeadLetters.isForAnotherGroup(consumed, config.getGroupId())) {
                     continue;
                 }
-                if (key(record).equals(failingRecord) && exhausted()) {
+                if (key(record).equals(failingRecord) && !redeliverable(failures, lastError)) {
                     deadLetter(transaction, consumed, lastError, failures);
                     continue;
                 }
@@ -173,7 +173,7 @@ final class ExactlyOncePoller implements ConsumerMember {
             long delay = redeliveryDelay(failures);
             LOG.debug("Exactly-once consumer {} of bus:{}: {} failed (delivery {}: {}); batch aborted, again in {} ms",
                     clientId, config.getTopic(), k, failures, error.toString(), delay);
-            if (!exhausted()) {
+            if (redeliverable(failures, error)) {
                 waitPaused(delay);
             }
             if (!running) {
@@ -184,9 +184,14 @@ final class ExactlyOncePoller implements ConsumerMember {
         rewind(batch);
     }
 
-    /** Whether the failing record has had all its deliveries (a negative maximumRedeliveries: never). */
-    private boolean exhausted() {
-        return config.getMaximumRedeliveries() >= 0 && failures > config.getMaximumRedeliveries();
+    /**
+     * Whether a record that failed {@code failures} times is delivered again: not a sink's data error
+     * ({@link io.busbar.connectors.sink.SinkDataException}, dead-lettered at once), and within maximumRedeliveries
+     * (-1: always).
+     */
+    private boolean redeliverable(int failures, Throwable error) {
+        return io.busbar.connectors.sink.SinkDataException.in(error) == null
+                && (config.getMaximumRedeliveries() < 0 || failures <= config.getMaximumRedeliveries());
     }
 
     /** Runs one record through the route and waits for it; returns its error, or null. */

@@ -41,7 +41,14 @@ final class CsvRecordReader implements FileRecordReader {
     private final long base;
     private final CountingReader reader;
     private CSVRecord ahead;
+    /** The line on which {@link #ahead} starts. */
+    private long aheadLine;
+    private final long linesBefore;
     private long recordNumber;
+    /** Field typing (csvColumnTypes, csvInferTypes), or null: every field a string. */
+    private final CsvColumnTypes types;
+    /** With a header, the declared type of each column (null where none). */
+    private final CsvColumnTypes.Type[] headerTypes;
 
     /**
      * @param startPosition character offset (not byte: commons-csv counts characters, and tracking bytes would
@@ -49,7 +56,18 @@ final class CsvRecordReader implements FileRecordReader {
      */
     CsvRecordReader(Path file, CSVFormat format, Charset charset, boolean hasHeader, String keyField, ObjectMapper mapper,
                     long startPosition, long recordsBefore) throws IOException {
+        this(file, format, charset, hasHeader, keyField, mapper, startPosition, recordsBefore, 0, null);
+    }
+
+    /**
+     * @param linesBefore the line of the last record already read (0 at the start of the file): line numbers in
+     *                    messages count on from it (exact unless that record spanned several lines)
+     */
+    CsvRecordReader(Path file, CSVFormat format, Charset charset, boolean hasHeader, String keyField, ObjectMapper mapper,
+                    long startPosition, long recordsBefore, long linesBefore, CsvColumnTypes types) throws IOException {
         this.file = file;
+        this.linesBefore = startPosition > 0 ? linesBefore : 0;
+        this.types = types;
         this.mapper = mapper;
         this.keyField = keyField;
         this.recordNumber = recordsBefore;
@@ -64,6 +82,7 @@ final class CsvRecordReader implements FileRecordReader {
             this.header = null;
         }
         this.keyIndex = keyIndex();
+        this.headerTypes = types != null && header != null ? types.resolve(file, header, header.size()) : null;
         skipFully(reader, start - bom);
         this.base = start;
         this.parser = CSVParser.builder().setReader(reader).setFormat(effective).setCharacterOffset(start).get();
@@ -97,10 +116,10 @@ final class CsvRecordReader implements FileRecordReader {
         if (current == null) {
             return null;
         }
+        long line = aheadLine;
         ahead = fetch();
         long next = ahead == null ? reader.count() : ahead.getCharacterPosition();
         recordNumber++;
-        long line = current.getRecordNumber();
         if (header != null && current.size() != header.size()) {
             return new ParsedRecord(recordNumber, line, null, null, next, file.getFileName() + " record " + recordNumber
                     + ": has " + current.size() + " fields, the header has " + header.size(), String.join(",", current.values()));
@@ -108,28 +127,52 @@ final class CsvRecordReader implements FileRecordReader {
         try {
             byte[] key = keyIndex >= 0 && keyIndex < current.size() ? current.get(keyIndex).getBytes(StandardCharsets.UTF_8) : null;
             return new ParsedRecord(recordNumber, line, key, toJson(current), next, null, null);
+        } catch (CsvColumnTypes.InvalidValueException e) {
+            return new ParsedRecord(recordNumber, line, null, null, next, file.getFileName() + " line " + line
+                    + ", record " + recordNumber + ": " + e.getMessage(), String.join(",", current.values()));
         } catch (JsonProcessingException e) {
             throw new FileParseException(file.getFileName() + " record " + recordNumber + " cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 
-    private byte[] toJson(CSVRecord record) throws JsonProcessingException {
+    private byte[] toJson(CSVRecord record) throws JsonProcessingException, CsvColumnTypes.InvalidValueException {
         if (header != null) {
             ObjectNode node = mapper.createObjectNode();
             for (int i = 0; i < header.size(); i++) {
-                node.put(header.get(i), record.get(i));
+                if (types == null) {
+                    node.put(header.get(i), record.get(i));
+                } else {
+                    node.set(header.get(i), typed(headerTypes[i], record.get(i), header.get(i)));
+                }
             }
             return mapper.writeValueAsBytes(node);
         }
         ArrayNode array = mapper.createArrayNode();
-        for (String field : record) {
-            array.add(field);
+        CsvColumnTypes.Type[] rowTypes = types == null ? null : types.resolve(file, null, record.size());
+        for (int i = 0; i < record.size(); i++) {
+            if (types == null) {
+                array.add(record.get(i));
+            } else {
+                array.add(typed(rowTypes[i], record.get(i), Integer.toString(i)));
+            }
         }
         return mapper.writeValueAsBytes(array);
     }
 
+    private com.fasterxml.jackson.databind.JsonNode typed(CsvColumnTypes.Type type, String text, String column)
+            throws CsvColumnTypes.InvalidValueException {
+        try {
+            return types.value(type, text);
+        } catch (CsvColumnTypes.InvalidValueException e) {
+            throw new CsvColumnTypes.InvalidValueException("column '" + column + "': " + e.getMessage()
+                    + " (csvColumnTypes " + column + ":" + type.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+    }
+
     private CSVRecord fetch() {
         try {
+            // the parser has consumed the line breaks up to the end of the previous record (and the header row)
+            aheadLine = linesBefore + parser.getCurrentLineNumber() + 1;
             return records.hasNext() ? records.next() : null;
         } catch (UncheckedIOException | IllegalStateException e) {
             throw new FileParseException(file.getFileName() + " is not valid CSV after record " + recordNumber + ": "

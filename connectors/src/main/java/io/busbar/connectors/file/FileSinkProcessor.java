@@ -62,6 +62,7 @@ public class FileSinkProcessor extends AsyncProcessorSupport implements CamelCon
     private long rollIntervalMs = 10_000;
     private String columns;
     private String separator = "\\n";
+    private io.busbar.connectors.sink.SinkErrorPolicy errorPolicy = io.busbar.connectors.sink.SinkErrorPolicy.DEAD_LETTER;
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
@@ -87,8 +88,19 @@ public class FileSinkProcessor extends AsyncProcessorSupport implements CamelCon
             byte[] value = in.getBody(byte[].class);
             // from here the timer thread may complete the exchange at any time: leave it alone
             ready = append(topic, partition, offset, value, new RollingFile.Waiting(exchange, callback));
+        } catch (io.busbar.connectors.sink.SinkDataException e) {
+            // the record itself cannot be written (not JSON for csv, a field with no column): retrying cannot help
+            if (errorPolicy == io.busbar.connectors.sink.SinkErrorPolicy.SKIP) {
+                LOG.warn("Skipping {}-{} offset {} (key {}): {}", topic, partition, offset,
+                        in.getHeader(BusConstants.KEY), e.getMessage());
+            } else {
+                exchange.setException(errorPolicy == io.busbar.connectors.sink.SinkErrorPolicy.FAIL
+                        ? new IllegalStateException(e.getMessage(), e.getCause()) : e);
+            }
+            callback.done(true);
+            return true;
         } catch (RuntimeException | IOException e) {
-            exchange.setException(e);
+            exchange.setException(e); // I/O: transient, redelivered by the bus: consumer
             callback.done(true);
             return true;
         }
@@ -100,10 +112,22 @@ public class FileSinkProcessor extends AsyncProcessorSupport implements CamelCon
                                                           RollingFile.Waiting waiting) throws IOException {
         String key = topic + "-" + partition;
         RollingFile file = open.get(key);
-        List<String> fileColumns = file != null ? file.columns() : encoder.columnsFor(value);
+        List<String> fileColumns;
+        try {
+            fileColumns = file != null ? file.columns() : encoder.columnsFor(value);
+        } catch (IllegalArgumentException e) {
+            throw new io.busbar.connectors.sink.SinkDataException("file sink (" + format.name().toLowerCase(java.util.Locale.ROOT)
+                    + ") cannot write " + topic + "-" + partition + "@" + offset + ": " + e.getMessage(), e);
+        }
         // encode first: a record that cannot be written must not open a file. An empty file named after its offset
         // would, once rolled, replace a committed file of the same name holding the records that came after it.
-        byte[][] encoded = encoder.encode(value, fileColumns);
+        byte[][] encoded;
+        try {
+            encoded = encoder.encode(value, fileColumns);
+        } catch (IllegalArgumentException e) {
+            throw new io.busbar.connectors.sink.SinkDataException("file sink (" + format.name().toLowerCase(java.util.Locale.ROOT)
+                    + ") cannot write " + topic + "-" + partition + "@" + offset + ": " + e.getMessage(), e);
+        }
         if (file == null) {
             file = new RollingFile(dir, topic, partition, offset, fileColumns, encoder.header(fileColumns));
             open.put(key, file);
@@ -245,4 +269,5 @@ public class FileSinkProcessor extends AsyncProcessorSupport implements CamelCon
     public void setColumns(String columns) { this.columns = columns; }
     public String getSeparator() { return separator; }
     public void setSeparator(String separator) { this.separator = separator; }
+    public void setErrorPolicy(String v) { this.errorPolicy = io.busbar.connectors.sink.SinkErrorPolicy.parse(v); }
 }

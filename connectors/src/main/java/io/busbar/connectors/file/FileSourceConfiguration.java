@@ -30,6 +30,8 @@ public class FileSourceConfiguration {
     private int batchRecords = 5000;
     private int maxRecordBytes = 1024 * 1024;
     private String connectorId;
+    private String csvColumnTypes;
+    private boolean csvInferTypes;
 
     /** Checks every setting; the error names the setting and the fix. */
     public void validate() {
@@ -48,6 +50,7 @@ public class FileSourceConfiguration {
         }
         if (format == RecordFormat.CSV) {
             csvFormat();
+            csvTypes();
         }
     }
 
@@ -60,7 +63,7 @@ public class FileSourceConfiguration {
             case WHOLE -> new WholeFileRecordReader(file, maxRecordBytes, start);
             case LINES -> new LineRecordReader(file, charset(), false, null, maxRecordBytes, mapper, start, lines, records);
             case JSONL -> new LineRecordReader(file, charset(), true, keyField, maxRecordBytes, mapper, start, lines, records);
-            case CSV -> new CsvRecordReader(file, csvFormat(), charset(), header, keyField, mapper, start, records);
+            case CSV -> new CsvRecordReader(file, csvFormat(), charset(), header, keyField, mapper, start, records, lines, csvTypes());
         };
     }
 
@@ -91,6 +94,11 @@ public class FileSourceConfiguration {
             throw new IllegalArgumentException(name + " = '" + value + "' is invalid: use exactly one character (\\t for a tab)");
         }
         return value.charAt(0);
+    }
+
+    /** The CSV field typing, or null when every field stays a string. */
+    CsvColumnTypes csvTypes() {
+        return CsvColumnTypes.parse(csvColumnTypes, csvInferTypes);
     }
 
     String effectiveDeadLetterTopic() {
@@ -126,5 +134,9 @@ public class FileSourceConfiguration {
     public int getMaxRecordBytes() { return maxRecordBytes; }
     public void setMaxRecordBytes(int maxRecordBytes) { this.maxRecordBytes = maxRecordBytes; }
     public String getConnectorId() { return connectorId; }
+    public String getCsvColumnTypes() { return csvColumnTypes; }
+    public void setCsvColumnTypes(String v) { this.csvColumnTypes = v == null || v.isBlank() ? null : v; }
+    public boolean isCsvInferTypes() { return csvInferTypes; }
+    public void setCsvInferTypes(boolean v) { this.csvInferTypes = v; }
     public void setConnectorId(String connectorId) { this.connectorId = connectorId == null || connectorId.isBlank() ? null : connectorId; }
 }

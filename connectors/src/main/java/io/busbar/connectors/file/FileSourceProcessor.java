@@ -136,6 +136,8 @@ public class FileSourceProcessor extends ServiceSupport implements Processor, Ca
     public void setBatchRecords(int v) { configuration.setBatchRecords(v); }
     public void setMaxRecordBytes(int v) { configuration.setMaxRecordBytes(v); }
     public void setConnectorId(String v) { configuration.setConnectorId(v); }
+    public void setCsvColumnTypes(String v) { configuration.setCsvColumnTypes(v); }
+    public void setCsvInferTypes(boolean v) { configuration.setCsvInferTypes(v); }
     public void setDoneDirectory(String v) { disposal.setDoneDirectory(v); }
     public void setErrorDirectory(String v) { disposal.setErrorDirectory(v); }
     public void setDeleteDone(boolean v) { disposal.setDeleteDone(v); }

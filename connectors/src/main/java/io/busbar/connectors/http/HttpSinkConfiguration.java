@@ -40,6 +40,8 @@ public class HttpSinkConfiguration {
 
     /** Attempts before giving up on retryable failures (then dead letter); 0 retries until the route stops. */
     private int maxAttempts;
+    /** A record the target refuses (4xx other than 408/429): dead-letter, skip or fail (retry like a 5xx). */
+    private io.busbar.connectors.sink.SinkErrorPolicy errorPolicy = io.busbar.connectors.sink.SinkErrorPolicy.DEAD_LETTER;
 
     void validate() {
         try {
@@ -95,4 +97,6 @@ public class HttpSinkConfiguration {
     public void setMaxBackoffMs(long maxBackoffMs) { this.maxBackoffMs = maxBackoffMs; }
     public int getMaxAttempts() { return maxAttempts; }
     public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+    public io.busbar.connectors.sink.SinkErrorPolicy errorPolicy() { return errorPolicy; }
+    public void setErrorPolicy(String v) { this.errorPolicy = io.busbar.connectors.sink.SinkErrorPolicy.parse(v); }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.busbar.connectors.bus.BusConstants;
+import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP sink: sends an exchange's body (a record consumed by {@code bus:}) to a URL and returns only once the
  * target answered 2xx, so the {@code bus:} consumer commits the offset only then. Timeouts, connection errors,
- * 408, 429 and 5xx are retried with exponential backoff, honouring {@code Retry-After}; any other status throws
- * {@link HttpSinkRejectedException}, which sends the record to the dead-letter topic.
+ * 408, 429 and 5xx are retried with exponential backoff, honouring {@code Retry-After}; any other status is a data
+ * error handled by {@code errorPolicy} ({@link SinkErrorPolicy}): dead-letter throws {@link HttpSinkRejectedException}
+ * (the {@code bus:} consumer dead-letters it at once), skip logs it and completes the exchange, fail retries it like
+ * a transient failure.
  *
  * <p>Sends with the JDK's {@link HttpClient}: per-request timeouts, HTTP/1.1 keep-alive pooling and typed
  * connection and timeout errors are what the retry rules need, without a second HTTP stack on the classpath.
@@ -57,9 +60,15 @@ public class HttpSinkSender implements Processor {
                     return;
                 }
                 String body = truncate(response.body());
-                if (!retryable(status)) {
-                    throw new HttpSinkRejectedException(status, body, request.method() + " " + request.uri()
-                            + " answered " + status + " for " + what + ", which retrying cannot fix; response body: " + body);
+                if (!retryable(status) && configuration.errorPolicy() != SinkErrorPolicy.FAIL) {
+                    String reason = request.method() + " " + request.uri() + " answered " + status + " for " + what
+                            + ", which retrying cannot fix; response body: " + body;
+                    if (configuration.errorPolicy() == SinkErrorPolicy.SKIP) {
+                        LOG.warn("Skipping {} (key {}): {}", what, exchange.getMessage().getHeader(BusConstants.KEY), reason);
+                        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+                        return;
+                    }
+                    throw new HttpSinkRejectedException(status, body, reason);
                 }
                 retryAfter = response.headers().firstValue("Retry-After");
                 failure = new IOException(request.method() + " " + request.uri() + " answered " + status + ": " + body);
@@ -152,4 +161,5 @@ public class HttpSinkSender implements Processor {
     public void setInitialBackoffMs(long v) { configuration.setInitialBackoffMs(v); }
     public void setMaxBackoffMs(long v) { configuration.setMaxBackoffMs(v); }
     public void setMaxAttempts(int v) { configuration.setMaxAttempts(v); }
+    public void setErrorPolicy(String v) { configuration.setErrorPolicy(v); }
 }

@@ -1,6 +1,7 @@
 package io.busbar.connectors.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -42,6 +43,10 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
     private long pollTimeoutMs = 500;
     private SinkErrorPolicy errorPolicy = SinkErrorPolicy.DEAD_LETTER;
     private String deadLetterTopic;
+    private boolean autoCreate;
+    private boolean autoEvolve;
+    private boolean emptyStringAsNull = true;
+    private String timestampZone = "UTC";
 
     private final RetryBackoff backoff = new RetryBackoff(500, 30_000);
     private HikariDataSource dataSource;
@@ -91,10 +96,21 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
         JdbcSinkConfig config = new JdbcSinkConfig(topic, groupId, table, WriteMode.parse(writeMode), keys,
                 deleteOnTombstone, JdbcSinkConfig.parseFieldMap(fieldMap), ignoreUnknownFields, exactlyOnce,
                 offsetsTable, batchSize, pollTimeoutMs).validate();
+        JdbcDialect dialect = JdbcDialect.fromUrl(jdbcUrl);
+        TypeMapping typeMapping = TypeMapping.of(dialect, emptyStringAsNull, timestampZone);
         var bus = BusLookup.find(camelContext, "JDBC sink of topic " + topic);
         dataSource = ConnectionPools.create("jdbc-sink-" + groupId, jdbcUrl, username, password, 2);
-        task = new JdbcSinkTask(dataSource, JdbcDialect.fromUrl(jdbcUrl), config, bus)
-                .withErrorPolicy(errorPolicy, deadLetterTopic);
+        try {
+            task = new JdbcSinkTask(dataSource, dialect, config, bus)
+                    .withErrorPolicy(errorPolicy, deadLetterTopic)
+                    .withTypeMapping(typeMapping)
+                    .withSchemaEvolution(new SchemaEvolution(table, autoCreate, autoEvolve, keys, config.fieldMap(),
+                            emptyStringAsNull));
+        } catch (RuntimeException e) {
+            dataSource.close(); // the next attempt opens its own pool
+            dataSource = null;
+            throw e;
+        }
     }
 
     @Override
@@ -131,4 +147,8 @@ public class JdbcSinkPoller extends ServiceSupport implements Processor, CamelCo
     public void setPollTimeoutMs(long v) { pollTimeoutMs = v; }
     public void setErrorPolicy(String v) { errorPolicy = SinkErrorPolicy.parse(v); }
     public void setDeadLetterTopic(String v) { deadLetterTopic = JdbcSourcePoller.blankToNull(v); }
+    public void setAutoCreate(boolean v) { autoCreate = v; }
+    public void setAutoEvolve(boolean v) { autoEvolve = v; }
+    public void setEmptyStringAsNull(boolean v) { emptyStringAsNull = v; }
+    public void setTimestampZone(String v) { timestampZone = v; }
 }

@@ -8,6 +8,7 @@ import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.RebalanceListener;
 import io.busbar.bus.TopicPartition;
+import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,11 @@ public final class JdbcSinkTask implements AutoCloseable {
     private io.busbar.connectors.bus.DeadLetterWriter deadLetters;
     /** Per partition, the next offset of the current batch not yet written or handed to the error policy. */
     private final Map<TopicPartition, Long> batchProgress = new HashMap<>();
+    private TypeMapping typeMapping;
+    /** Table creation and new columns from the records (null: the table is used as it is). */
+    private SchemaEvolution schemaEvolution;
+    /** The columns the writer was built for; null while the table does not exist yet (autoCreate). */
+    private TableColumns tableColumns;
     /**
      * Exactly-once: another member claimed a partition this one was writing (fenced). Everything stays paused and
      * nothing is claimed until the group's next rebalance tells this member what it owns.
@@ -72,6 +78,7 @@ public final class JdbcSinkTask implements AutoCloseable {
         this.config = config.validate();
         this.bus = bus;
         this.offsetTable = config.exactlyOnce() ? new SinkOffsetTable(dialect, config.offsetsTable()) : null;
+        this.typeMapping = TypeMapping.of(dialect, true, null);
     }
 
     /**
@@ -84,12 +91,30 @@ public final class JdbcSinkTask implements AutoCloseable {
         return this;
     }
 
+    /** How JSON values become column values (empty strings, zoned timestamps, NUL characters). */
+    public JdbcSinkTask withTypeMapping(TypeMapping mapping) {
+        this.typeMapping = mapping;
+        return this;
+    }
+
+    /** Creates the table and adds columns from the records, before each batch that needs it ({@link SchemaEvolution}). */
+    public JdbcSinkTask withSchemaEvolution(SchemaEvolution evolution) {
+        if (evolution != null && evolution.autoCreate() && evolution.keyColumns().isEmpty()
+                && (config.writeMode() == WriteMode.UPSERT || config.deleteOnTombstone())) {
+            // checked before anything is created: a table without a primary key could never be upserted into
+            throw new JdbcConfigException("JDBC sink of topic " + config.topic() + ": upsert and deleteOnTombstone"
+                    + " on a table the sink creates (autoCreate) need keyColumns, its primary key: set keyColumns=id");
+        }
+        this.schemaEvolution = evolution != null && evolution.enabled() ? evolution : null;
+        return this;
+    }
+
     /**
      * Polls once and writes what came; returns the number of records handled (written, deleted or skipped).
      * Throws {@link SQLException} when the database cannot take the batch; nothing of it is committed then.
      */
     public int poll() throws SQLException {
-        if (writer == null) {
+        if (consumer == null) {
             start();
         }
         if (!awaitingSeek.isEmpty()) {
@@ -104,6 +129,9 @@ public final class JdbcSinkTask implements AutoCloseable {
         List<ConsumedRecord> mine = records.stream()
                 .filter(r -> !io.busbar.connectors.bus.ReplayedDeadLetters.isForAnotherGroup(r, config.groupId())).toList();
         try {
+            if (schemaEvolution != null && !mine.isEmpty()) {
+                evolveSchema(mine); // a DDL failure is transient: rewound and retried like any other
+            }
             if (!mine.isEmpty()) {
                 writeIsolatingBadRecords(mine);
             }
@@ -236,13 +264,45 @@ public final class JdbcSinkTask implements AutoCloseable {
         return records;
     }
 
+    /**
+     * Runs the DDL the batch needs (the table, new columns) and rebuilds the writer for the new columns. Each batch
+     * costs a scan of the field names; values are parsed here only when a field has no column yet. Records that are
+     * not JSON objects are left to the writer.
+     */
+    private void evolveSchema(List<ConsumedRecord> records) throws SQLException {
+        if (!schemaEvolution.mayNeedChange(tableColumns, records.stream().map(ConsumedRecord::value).toList())) {
+            return;
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> values = new ArrayList<>(records.size());
+        for (ConsumedRecord r : records) {
+            com.fasterxml.jackson.databind.JsonNode value = SchemaEvolution.parseValue(r.value());
+            if (value != null) {
+                values.add(value);
+            }
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            List<String> ddl = schemaEvolution.plan(connection, dialect, values);
+            if (!ddl.isEmpty()) {
+                schemaEvolution.apply(connection, ddl);
+            } else if (tableColumns == null && TableColumns.find(connection, config.table()).isEmpty()) {
+                throw new JdbcConfigException("Table '" + config.table() + "' does not exist yet and no record of this"
+                        + " batch is a JSON object to create it from: send JSON objects, or create the table");
+            }
+            tableColumns = TableColumns.load(connection, config.table());
+            connection.rollback();
+            writer = new JdbcSinkWriter(dialect, config, tableColumns, offsetTable, typeMapping);
+        }
+    }
+
     private void start() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            TableColumns table = TableColumns.load(connection, config.table());
+            tableColumns = schemaEvolution != null && schemaEvolution.autoCreate()
+                    ? TableColumns.find(connection, config.table()).orElse(null) // created from the first batch
+                    : TableColumns.load(connection, config.table());
             if (offsetTable != null) {
                 offsetTable.createIfMissing(connection);
             }
-            writer = new JdbcSinkWriter(dialect, config, table, offsetTable);
+            writer = tableColumns == null ? null : new JdbcSinkWriter(dialect, config, tableColumns, offsetTable, typeMapping);
         }
         consumer = bus.consumer(ConsumerConfig.builder().groupId(config.groupId())
                 .clientId("jdbc-sink-" + config.table()).maxPollRecords(config.batchSize()).build());

@@ -43,8 +43,15 @@ final class JdbcSinkWriter {
     private final Map<String, String> fieldMap = new HashMap<>();
     private final Map<List<String>, Plan> plans = new HashMap<>();
     private final Plan deletePlan;
+    private final TypeMapping typeMapping;
 
     JdbcSinkWriter(JdbcDialect dialect, JdbcSinkConfig config, TableColumns table, SinkOffsetTable offsetTable) {
+        this(dialect, config, table, offsetTable, TypeMapping.DEFAULTS);
+    }
+
+    JdbcSinkWriter(JdbcDialect dialect, JdbcSinkConfig config, TableColumns table, SinkOffsetTable offsetTable,
+                   TypeMapping typeMapping) {
+        this.typeMapping = typeMapping;
         this.dialect = dialect;
         this.config = config;
         this.table = table;
@@ -143,7 +150,7 @@ final class JdbcSinkWriter {
         private void bind(Plan p, JsonNode value) throws SQLException {
             for (int i = 0; i < p.columns().size(); i++) {
                 JsonNode v = p.delete() ? value.get(i) : value.get(p.fields().get(i));
-                JsonColumnBinder.bind(statement, i + 1, p.columns().get(i), v);
+                JsonColumnBinder.bind(statement, i + 1, p.columns().get(i), v, typeMapping);
             }
         }
 

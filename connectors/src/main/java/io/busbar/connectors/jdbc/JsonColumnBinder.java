@@ -25,11 +25,17 @@ final class JsonColumnBinder {
     }
 
     static void bind(PreparedStatement ps, int index, TableColumns.Column column, JsonNode value) throws SQLException {
+        bind(ps, index, column, value, TypeMapping.DEFAULTS);
+    }
+
+    static void bind(PreparedStatement ps, int index, TableColumns.Column column, JsonNode value, TypeMapping mapping)
+            throws SQLException {
         if (value == null || value.isNull() || value.isMissingNode()) {
             ps.setNull(index, column.sqlType());
             return;
         }
-        if (value.isTextual() && value.asText().isEmpty() && !isText(column.sqlType()) && !isBinary(column.sqlType())) {
+        if (mapping.emptyStringAsNull() && value.isTextual() && value.asText().isEmpty() && !isText(column.sqlType())
+                && !isBinary(column.sqlType())) {
             // an empty CSV field into a number, date or boolean column: no value, not an error (empty base64 is 0 bytes)
             ps.setNull(index, column.sqlType());
             return;
@@ -37,7 +43,7 @@ final class JsonColumnBinder {
         String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
         try {
             if (type.equals("timestamptz") || type.contains("timestamp with time zone")) {
-                ps.setObject(index, OffsetDateTime.parse(value.asText()));
+                ps.setObject(index, zoned(value.asText(), mapping.timestampZone()));
                 return;
             }
             if (type.equals("timetz") || type.contains("time with time zone")) {
@@ -52,7 +58,7 @@ final class JsonColumnBinder {
                         ps.setBigDecimal(index, new BigDecimal(value.bigIntegerValue()));
                     } else {
                         ps.setLong(index, value.isIntegralNumber() ? value.longValue()
-                                : value.isNumber() ? value.decimalValue().longValueExact() : Long.parseLong(value.asText().trim()));
+                                : value.isNumber() ? value.decimalValue().longValueExact() : integer(value.asText()));
                     }
                 }
                 case Types.NUMERIC, Types.DECIMAL ->
@@ -60,18 +66,18 @@ final class JsonColumnBinder {
                 case Types.REAL, Types.FLOAT, Types.DOUBLE ->
                         ps.setDouble(index, value.isNumber() ? value.doubleValue() : Double.parseDouble(value.asText().trim()));
                 case Types.BOOLEAN, Types.BIT -> ps.setBoolean(index, value.isBoolean() ? value.booleanValue()
-                        : value.isNumber() ? value.intValue() != 0 : Boolean.parseBoolean(value.asText().trim()));
+                        : value.isNumber() ? value.intValue() != 0 : bool(value.asText()));
                 case Types.DATE -> ps.setObject(index, LocalDate.parse(value.asText()));
                 case Types.TIME -> ps.setObject(index, LocalTime.parse(value.asText()));
                 case Types.TIME_WITH_TIMEZONE -> ps.setObject(index, OffsetTime.parse(value.asText()));
-                case Types.TIMESTAMP -> ps.setObject(index, timestampWithoutZone(value.asText()));
-                case Types.TIMESTAMP_WITH_TIMEZONE -> ps.setObject(index, OffsetDateTime.parse(value.asText()));
+                case Types.TIMESTAMP -> ps.setObject(index, timestampWithoutZone(value.asText(), mapping.timestampZone()));
+                case Types.TIMESTAMP_WITH_TIMEZONE -> ps.setObject(index, zoned(value.asText(), mapping.timestampZone()));
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB ->
                         ps.setBytes(index, value.isBinary() ? value.binaryValue() : Base64.getDecoder().decode(value.asText()));
                 case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
-                     Types.CLOB, Types.NCLOB -> ps.setString(index, text(value));
+                     Types.CLOB, Types.NCLOB -> ps.setString(index, text(value, column, mapping));
                 // json, uuid, enums and the like: let the database convert the text
-                default -> ps.setObject(index, text(value), Types.OTHER);
+                default -> ps.setObject(index, text(value, column, mapping), Types.OTHER);
             }
         } catch (DateTimeException | IllegalArgumentException | ArithmeticException | java.io.IOException e) {
             // NumberFormatException is an IllegalArgumentException; so are base64 errors
@@ -82,13 +88,48 @@ final class JsonColumnBinder {
 
     /**
      * A TIMESTAMP (without time zone) column's value: an ISO local date-time as it is, or one with a zone or offset
-     * ({@code 2026-11-02T01:01:00Z}, {@code ...+09:00}) converted to UTC, the documented zone of such columns.
+     * ({@code 2026-11-02T01:01:00Z}, {@code ...+09:00}) converted to {@code zone} (the sink's timestampZone, UTC by
+     * default).
      */
-    static LocalDateTime timestampWithoutZone(String s) {
+    static LocalDateTime timestampWithoutZone(String s, java.time.ZoneId zone) {
         if (s.length() > 19 && (s.endsWith("Z") || s.indexOf('+', 19) > 0 || s.indexOf('-', 19) > 0 || s.endsWith("]"))) {
-            return java.time.ZonedDateTime.parse(s).withZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
+            return java.time.ZonedDateTime.parse(s).withZoneSameInstant(zone).toLocalDateTime();
         }
         return localDateTime(s);
+    }
+
+    /**
+     * A zoned column's value: ISO text with an offset as it is; a local date-time ({@code 2026-11-25T13:45:10}) is
+     * taken as being in {@code zone} (the sink's timestampZone), the inverse of {@link #timestampWithoutZone}.
+     */
+    static OffsetDateTime zoned(String s, java.time.ZoneId zone) {
+        try {
+            return OffsetDateTime.parse(s);
+        } catch (DateTimeException e) {
+            return localDateTime(s).atZone(zone).toOffsetDateTime();
+        }
+    }
+
+    /** An integer given as text: {@code 42}, {@code " 42 "}, {@code 42.0}; a fraction or anything else is refused. */
+    private static long integer(String text) {
+        String t = text.trim();
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            return new BigDecimal(t).longValueExact(); // NumberFormatException or ArithmeticException: refused
+        }
+    }
+
+    /**
+     * A boolean given as text: true/false, t/f, yes/no, y/n, 1/0 (any case). Anything else is refused rather than
+     * read as false, which {@link Boolean#parseBoolean} would do.
+     */
+    static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "t", "yes", "y", "1" -> true;
+            case "false", "f", "no", "n", "0" -> false;
+            default -> throw new IllegalArgumentException("not a boolean: " + text);
+        };
     }
 
     private static boolean isBinary(int sqlType) {
@@ -143,8 +184,15 @@ final class JsonColumnBinder {
         return v;
     }
 
-    private static String text(JsonNode value) {
-        return value.isValueNode() ? value.asText() : value.toString();
+    private static String text(JsonNode value, TableColumns.Column column, TypeMapping mapping) throws SQLException {
+        String text = value.isValueNode() ? value.asText() : value.toString();
+        if (mapping.rejectNulInText() && text.indexOf('\u0000') >= 0) {
+            // PostgreSQL stores no NUL in text and answers only "invalid byte sequence for encoding UTF8: 0x00"
+            throw new java.sql.SQLDataException("Value of column '" + column.name() + "' contains a NUL character"
+                    + " (\\u0000, at index " + text.indexOf('\u0000') + "), which PostgreSQL text cannot store: strip it"
+                    + " before the sink, or use a bytea column", "22021");
+        }
+        return text;
     }
 
     private static String expected(int sqlType) {
@@ -152,8 +200,9 @@ final class JsonColumnBinder {
             case Types.DATE -> "an ISO date such as 2026-11-25";
             case Types.TIME -> "an ISO time such as 13:45:10";
             case Types.TIMESTAMP -> "an ISO timestamp such as 2026-11-25T13:45:10.123 (with a zone or offset: stored in UTC)";
-            case Types.TIMESTAMP_WITH_TIMEZONE -> "an ISO timestamp with offset such as 2026-11-25T13:45:10Z";
+            case Types.TIMESTAMP_WITH_TIMEZONE -> "an ISO timestamp such as 2026-11-25T13:45:10Z (without offset: in timestampZone)";
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> "base64 text";
+            case Types.BOOLEAN, Types.BIT -> "a JSON boolean, or true/false, yes/no, 1/0 as text";
             default -> "a JSON number or a string holding one";
         };
     }

@@ -34,6 +34,21 @@ public final class TableColumns {
 
     /** Reads the table's columns from the database metadata; fails with the fix when the table does not exist. */
     public static TableColumns load(Connection connection, String tableName) throws SQLException {
+        return find(connection, tableName).orElseThrow(() -> new JdbcConfigException("Table '" + tableName
+                + "' was not found in " + url(connection) + ": create it first (or set autoCreate=true), or check the"
+                + " table name (and schema) in the connector's settings"));
+    }
+
+    private static String url(Connection connection) {
+        try {
+            return connection.getMetaData().getURL();
+        } catch (SQLException e) {
+            return "the database";
+        }
+    }
+
+    /** The table's columns, or empty when no table of that name exists (in any of the usual letter cases). */
+    public static Optional<TableColumns> find(Connection connection, String tableName) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         String[] parts = tableName.split("\\.", 2);
         String schema = parts.length == 2 ? parts[0] : null;
@@ -44,11 +59,10 @@ public final class TableColumns {
             if (!columns.isEmpty()) {
                 List<String> pk = primaryKey(meta, connection.getCatalog(), schemaCandidate, candidate);
                 String stored = schema == null ? candidate : schemaCandidate + "." + candidate;
-                return new TableColumns(stored, columns, pk);
+                return Optional.of(new TableColumns(stored, columns, pk));
             }
         }
-        throw new JdbcConfigException("Table '" + tableName + "' was not found in " + meta.getURL()
-                + ": create it first, or check the table name (and schema) in the connector's settings");
+        return Optional.empty();
     }
 
     private static String matchCase(String schema, String candidate, String original) {

@@ -170,4 +170,37 @@ class FileSinkTest extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> allLines().size() == 2);
         assertThat(allLines()).containsExactly("{\"ok\":1}", "{\"ok\":2}");
     }
+
+    @Test
+    void aCsvSinkDeadLettersANonJsonRecordAtOnceWithTheReasonAndWritesTheRest() throws Exception {
+        bus.admin().createTopic("rows", 1, Map.of());
+        bus.producer().send("rows", BusRecord.of("a", "{\"id\":1,\"name\":\"x\"}")).get();
+        bus.producer().send("rows", BusRecord.of("b", "id=2;name=y")).get();
+        bus.producer().send("rows", BusRecord.of("c", "{\"id\":3,\"name\":\"z\"}")).get();
+        startSink("rows", "format=csv&rollRecords=2&rollIntervalMs=300");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> FileTestBus.count(bus, "rows.dlq") == 1);
+        var dead = FileTestBus.readAll(bus, "rows.dlq").get(0);
+        assertThat(dead.keyAsString()).isEqualTo("b");
+        Map<String, String> headers = new java.util.HashMap<>();
+        dead.headers().forEach(h -> headers.put(h.key(), h.valueAsString()));
+        assertThat(headers.get(io.busbar.connectors.bus.BusConstants.DLQ_REASON))
+                .contains("file sink (csv) cannot write rows-0@1").contains("not JSON");
+        assertThat(headers).as("a data error is not redelivered").containsEntry(io.busbar.connectors.bus.BusConstants.DLQ_ATTEMPTS, "1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> allLines().size() == 3);
+        assertThat(allLines()).containsExactly("id,name", "1,x", "3,z");
+    }
+
+    @Test
+    void errorPolicySkipLeavesARecordTheFormatCannotHoldOut() throws Exception {
+        bus.admin().createTopic("skipped", 1, Map.of());
+        bus.producer().send("skipped", BusRecord.of("a", "{\"ok\":1}")).get();
+        bus.producer().send("skipped", BusRecord.of("b", "{\"broken\":\n1}")).get();
+        bus.producer().send("skipped", BusRecord.of("c", "{\"ok\":2}")).get();
+        startSink("skipped", "rollRecords=3&rollIntervalMs=300&errorPolicy=skip");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed("skipped").values().stream().mapToLong(Long::longValue).sum() == 3);
+        assertThat(allLines()).containsExactly("{\"ok\":1}", "{\"ok\":2}");
+        assertThat(FileTestBus.count(bus, "skipped.dlq")).isZero();
+    }
 }

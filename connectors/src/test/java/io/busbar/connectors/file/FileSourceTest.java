@@ -107,6 +107,56 @@ class FileSourceTest extends CamelTestSupport {
     }
 
     @Test
+    void declaredCsvColumnTypesGiveNumbersAndBooleansAndRefuseWhatDoesNotParse() throws Exception {
+        Path file = Files.writeString(inbox.resolve("typed.csv"), "id,amount,qty,paid,created_at,note\n"
+                + "1,10.50,3,yes,2026-11-02T01:01:00Z,a\n"
+                + "2,,,,,\n"
+                + "3,abc,1,true,2026-11-02T01:01:00,b\n"
+                + "4,1.5,2.5,no,2026-11-02T01:01:00,c\n"
+                + "5,-0.01,12345678901234567890,F,2026-11-02T01:01:00.5,d\n");
+        startSource("topic=typed&format=csv&onMalformed=dead-letter"
+                + "&csvColumnTypes=amount:decimal,qty:int,paid:boolean,created_at:timestamp");
+        awaitGone(file);
+
+        assertThat(FileTestBus.values(bus, "typed")).containsExactly(
+                "{\"id\":\"1\",\"amount\":10.50,\"qty\":3,\"paid\":true,\"created_at\":\"2026-11-02T01:01:00Z\",\"note\":\"a\"}",
+                "{\"id\":\"2\",\"amount\":null,\"qty\":null,\"paid\":null,\"created_at\":null,\"note\":\"\"}",
+                "{\"id\":\"5\",\"amount\":-0.01,\"qty\":12345678901234567890,\"paid\":false,\"created_at\":\"2026-11-02T01:01:00.5\",\"note\":\"d\"}");
+        List<ConsumedRecord> dead = FileTestBus.readAll(bus, "typed.dlq");
+        assertThat(dead).extracting(ConsumedRecord::valueAsString)
+                .containsExactly("3,abc,1,true,2026-11-02T01:01:00,b", "4,1.5,2.5,no,2026-11-02T01:01:00,c");
+        assertThat(reason(dead.get(0))).isEqualTo("typed.csv line 4, record 3: column 'amount': 'abc' is not a decimal"
+                + " number (csvColumnTypes amount:decimal)");
+        assertThat(reason(dead.get(1))).contains("line 5").contains("column 'qty'").contains("'2.5' is not an integer");
+    }
+
+    @Test
+    void inferredCsvTypesGiveNumbersBooleansAndNullsAndLeaveTheRestText() throws Exception {
+        Path file = Files.writeString(inbox.resolve("inferred.csv"), "id,zip,amount,flag,empty,text\n"
+                + "1,007,10.50,TRUE,,hello\n"
+                + "2,10,-3,false,,1e5\n");
+        startSource("topic=inferred&format=csv&csvInferTypes=true&csvColumnTypes=text:string");
+        awaitGone(file);
+
+        assertThat(FileTestBus.values(bus, "inferred")).containsExactly(
+                "{\"id\":1,\"zip\":\"007\",\"amount\":10.50,\"flag\":true,\"empty\":null,\"text\":\"hello\"}",
+                "{\"id\":2,\"zip\":10,\"amount\":-3,\"flag\":false,\"empty\":null,\"text\":\"1e5\"}");
+    }
+
+    @Test
+    void aDeclaredColumnMissingFromTheHeaderMovesTheFileToErrorWithTheFix() throws Exception {
+        Path file = Files.writeString(inbox.resolve("nocol.csv"), "a,b\n1,2\n");
+        startSource("topic=nocol&format=csv&csvColumnTypes=amount:decimal");
+        awaitGone(file);
+        assertThat(Files.readString(inbox.resolve(".error/nocol.csv.reason"))).contains("no column 'amount' (csvColumnTypes)");
+    }
+
+    private static String reason(ConsumedRecord r) {
+        return r.headers().stream().filter(h -> h.key().equals(FileIngestion.REASON_HEADER))
+                .map(io.busbar.bus.Header::valueAsString).findFirst().orElse(null);
+    }
+
+    @Test
     void malformedRowWithOnMalformedFailMovesTheFileToErrorWithAReason() throws Exception {
         Path file = Files.writeString(inbox.resolve("bad.csv"), "a,b\n1,2\n3\n");
         startSource("topic=bad&format=csv");

@@ -60,6 +60,11 @@ class HttpSinkSenderTest {
     }
 
     private void startPipeline() throws Exception {
+        startPipeline(0, null);
+    }
+
+    /** @param errorPolicy the sink's errorPolicy, or null for its default */
+    private void startPipeline(int maximumRedeliveries, String errorPolicy) throws Exception {
         camel = new DefaultCamelContext();
         camel.addComponent("bus", new BusComponent(bus));
         String yaml = """
@@ -69,7 +74,7 @@ class HttpSinkSenderTest {
                       uri: "bus:orders"
                       parameters:
                         groupId: webhook
-                        maximumRedeliveries: 0
+                        maximumRedeliveries: %d
                         commitIntervalMs: 0
                       steps:
                         - to:
@@ -81,7 +86,8 @@ class HttpSinkSenderTest {
                               timeoutMs: 500
                               initialBackoffMs: 50
                               maxBackoffMs: 1500
-                """.formatted(target.url("/hook"));
+                """.formatted(maximumRedeliveries, target.url("/hook"))
+                + (errorPolicy == null ? "" : "              errorPolicy: " + errorPolicy + "\n");
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("orders-to-webhook.yaml", yaml));
         camel.start();
     }
@@ -170,6 +176,56 @@ class HttpSinkSenderTest {
         assertThat(committed()).isLessThan(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> committed() == 1);
         assertThat(target.delivered()).hasSize(1);
+    }
+
+    @Test
+    void aBadRequestIsDeadLetteredAtOnceWithItsStatusWhileA503IsRetriedThenDelivered() throws Exception {
+        target.script(new ScriptedHttpServer.Status(400, "{\"error\":\"bad sku\"}", null),
+                new ScriptedHttpServer.Status(503, "busy", null));
+        send("bad", "{\"order\":\"bad\"}");
+        send("good", "{\"order\":\"good\"}");
+
+        startPipeline(2, null); // redeliveries on: a data error must still not be sent again
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed() == 2);
+        assertThat(target.received).extracting(ScriptedHttpServer.Received::key).containsExactly("bad", "good", "good");
+        assertThat(target.delivered()).extracting(ScriptedHttpServer.Received::key).containsExactly("good");
+        List<ConsumedRecord> dead = readAll("orders.dlq");
+        assertThat(dead).hasSize(1);
+        ConsumedRecord d = dead.get(0);
+        assertThat(d.keyAsString()).isEqualTo("bad");
+        assertThat(header(d, BusConstants.DLQ_HTTP_STATUS)).isEqualTo("400");
+        assertThat(header(d, BusConstants.DLQ_REASON)).contains("answered 400", "record orders-0@0", "bad sku");
+        assertThat(header(d, BusConstants.DLQ_ORIGINAL_TOPIC)).isEqualTo("orders");
+        assertThat(header(d, BusConstants.DLQ_ORIGINAL_PARTITION)).isEqualTo("0");
+        assertThat(header(d, BusConstants.DLQ_ORIGINAL_OFFSET)).isEqualTo("0");
+        assertThat(header(d, BusConstants.DLQ_ATTEMPTS)).isEqualTo("1");
+    }
+
+    @Test
+    void errorPolicySkipLogsARefusedRecordAndGoesOn() throws Exception {
+        target.script(new ScriptedHttpServer.Status(404, "no such order", null));
+        send("gone", "{\"order\":1}");
+        send("next", "{\"order\":2}");
+
+        startPipeline(0, "skip");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed() == 2);
+        assertThat(target.delivered()).extracting(ScriptedHttpServer.Received::key).containsExactly("next");
+        assertThat(deadLetters()).isZero();
+    }
+
+    @Test
+    void errorPolicyFailRetriesARefusedRecordUntilTheTargetTakesIt() throws Exception {
+        target.script(new ScriptedHttpServer.Status(409, "conflict", null), new ScriptedHttpServer.Status(409, "conflict", null));
+        send("k", "{\"order\":1}");
+
+        startPipeline(0, "fail");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed() == 1);
+        assertThat(target.received).hasSize(3);
+        assertThat(target.delivered()).hasSize(1);
+        assertThat(deadLetters()).isZero();
     }
 
     private long deadLetters() {

@@ -6,6 +6,7 @@ import io.busbar.bus.BusRecord;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.GroupDescription;
 import io.busbar.connectors.bus.BusConstants;
+import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -118,6 +119,8 @@ class JdbcSinkErrorsTest {
                 assertThat(header(find(deadLetters, "7"), BusConstants.DLQ_REASON)).containsIgnoringCase("amount").contains("lots");
                 if (db == TestDatabase.POSTGRESQL) {
                     assertThat(header(find(deadLetters, "9"), BusConstants.DLQ_SQL_STATE)).startsWith("22");
+                    assertThat(header(find(deadLetters, "9"), BusConstants.DLQ_REASON)).as("a clear reason, not the"
+                            + " driver's 'invalid byte sequence'").contains("column 'name' contains a NUL character");
                 }
                 GroupDescription g = bus.admin().describeGroup(group);
                 assertThat(g.offsets().stream().mapToLong(GroupDescription.PartitionOffsets::committedOffset).sum())

@@ -24,4 +24,30 @@ class JsonColumnBinderTest {
         assertThatThrownBy(() -> JsonColumnBinder.localDateTime("2026-11-25T24:00:00")).isInstanceOf(DateTimeException.class);
         assertThatThrownBy(() -> JsonColumnBinder.localDateTime("2026-11-25 13:45:10")).isInstanceOf(DateTimeException.class);
     }
+
+    @Test
+    void zonedAndLocalTimestampsMeetInTheConfiguredZone() {
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        assertThat(JsonColumnBinder.timestampWithoutZone("2026-11-02T01:01:00Z", tokyo))
+                .isEqualTo(LocalDateTime.parse("2026-11-02T10:01:00"));
+        assertThat(JsonColumnBinder.timestampWithoutZone("2026-11-02T01:01:00", tokyo))
+                .isEqualTo(LocalDateTime.parse("2026-11-02T01:01:00"));
+        assertThat(JsonColumnBinder.zoned("2026-11-02T10:01:00", tokyo))
+                .isEqualTo(java.time.OffsetDateTime.parse("2026-11-02T10:01:00+09:00"));
+        assertThat(JsonColumnBinder.zoned("2026-11-02T01:01:00-05:00", tokyo))
+                .isEqualTo(java.time.OffsetDateTime.parse("2026-11-02T01:01:00-05:00"));
+        assertThatThrownBy(() -> JsonColumnBinder.zoned("yesterday", tokyo)).isInstanceOf(DateTimeException.class);
+    }
+
+    @Test
+    void booleansAsTextAreStrict() {
+        for (String t : new String[] {"true", "T", "yes", "Y", "1", " TRUE "}) {
+            assertThat(JsonColumnBinder.bool(t)).as(t).isTrue();
+        }
+        for (String f : new String[] {"false", "f", "NO", "n", "0"}) {
+            assertThat(JsonColumnBinder.bool(f)).as(f).isFalse();
+        }
+        assertThatThrownBy(() -> JsonColumnBinder.bool("maybe")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonColumnBinder.bool("")).isInstanceOf(IllegalArgumentException.class);
+    }
 }
