@@ -115,13 +115,22 @@ public final class JdbcSinkTask implements AutoCloseable {
      * policy. Transient failures are thrown: the caller rewinds to what is not written yet.
      */
     private void writeIsolatingBadRecords(List<ConsumedRecord> records) throws SQLException {
+        writeIsolatingBadRecords(records, true);
+    }
+
+    /** {@code bulk}: the whole batch may go by COPY; its halves go with statements, which name each record's error. */
+    private void writeIsolatingBadRecords(List<ConsumedRecord> records, boolean bulk) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            writer.write(connection, records);
+            writer.write(connection, records, records, bulk);
             progressed(records);
             return;
         } catch (SQLException | RecordMappingException e) {
             if (!SqlErrors.isDataError(e) || errorPolicy == SinkErrorPolicy.FAIL) {
                 throw e;
+            }
+            if (records.size() == 1 && bulk) {
+                writeIsolatingBadRecords(records, false); // the record's error as its own statement reports it
+                return;
             }
             if (records.size() == 1) {
                 refused(records.get(0), e);
@@ -129,8 +138,8 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
         }
         int half = records.size() / 2;
-        writeIsolatingBadRecords(records.subList(0, half));
-        writeIsolatingBadRecords(records.subList(half, records.size()));
+        writeIsolatingBadRecords(records.subList(0, half), false);
+        writeIsolatingBadRecords(records.subList(half, records.size()), false);
     }
 
     /** A record the database refuses for its data: dead-lettered (durably) or skipped, then passed in the offsets. */

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,12 @@ import java.util.Set;
  * of the same shape (same fields, same operation) share one {@code executeBatch}. Order is kept: a change of shape,
  * or an upsert of a key already in the pending batch, flushes first (PostgreSQL refuses one statement touching a row
  * twice). In exactly-once mode the batch's next offsets are written to the {@link SinkOffsetTable} in the same
- * transaction. Not thread-safe: one writer per sink task.
+ * transaction. On PostgreSQL, inserts are loaded with COPY instead ({@link PostgresCopyWriter}), in the same
+ * transaction and the same order. Not thread-safe: one writer per sink task.
  */
 final class JdbcSinkWriter {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcSinkWriter.class);
 
     /** One statement shape: the SQL, and the columns (with the JSON fields they come from) bound in order. */
     private record Plan(String sql, List<TableColumns.Column> columns, List<String> fields, List<String> keyFields,
@@ -43,6 +47,10 @@ final class JdbcSinkWriter {
     private final Map<String, String> fieldMap = new HashMap<>();
     private final Map<List<String>, Plan> plans = new HashMap<>();
     private final Plan deletePlan;
+    /** Insert plans loaded with COPY (PostgreSQL, see {@link JdbcDialect#loadsInsertsByCopy}); null value: statements. */
+    private final Map<Plan, PostgresCopyWriter> copyWriters = new IdentityHashMap<>();
+    /** Set once the database refused COPY into the table (a view, say): statements from then on. */
+    private boolean copyRefused;
 
     JdbcSinkWriter(JdbcDialect dialect, JdbcSinkConfig config, TableColumns table, SinkOffsetTable offsetTable) {
         this.dialect = dialect;
@@ -77,9 +85,46 @@ final class JdbcSinkWriter {
      * sink handed to its error policy instead), in one transaction.
      */
     void write(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered) throws SQLException {
-        Map<String, PreparedStatement> statements = new HashMap<>();
+        write(connection, records, covered, true);
+    }
+
+    /**
+     * As {@link #write(Connection, List, List)}; {@code bulk} lets inserts go through the dialect's bulk path (COPY on
+     * PostgreSQL). The sink passes false while it isolates bad records, so each half is written with statements and
+     * the database names the bad record's own error. A value COPY cannot carry, or a table COPY cannot load, writes
+     * the batch again with statements.
+     */
+    void write(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered, boolean bulk)
+            throws SQLException {
+        boolean copy = bulk && !copyRefused && dialect.loadsInsertsByCopy() && config.writeMode() == WriteMode.INSERT;
         try {
-            PendingBatch batch = new PendingBatch();
+            writeOnce(connection, records, covered, copy);
+        } catch (CopyTextFormat.NotCopyable e) {
+            LOG.debug("JDBC sink of table {}: a value COPY cannot carry ({}); this batch goes with statements",
+                    table.table(), e.getMessage());
+            writeOnce(connection, records, covered, false);
+        } catch (SQLException e) {
+            if (!copy || !refusesCopy(e)) {
+                throw e;
+            }
+            copyRefused = true;
+            LOG.warn("JDBC sink of table {}: the database refuses COPY into it ({}: {}); inserting with statements",
+                    table.table(), e.getSQLState(), e.getMessage());
+            writeOnce(connection, records, covered, false);
+        }
+    }
+
+    /** COPY into a view (42809) or a kind of table COPY does not support (0A000): not the data's fault. */
+    private static boolean refusesCopy(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("42809") || state.startsWith("0A"));
+    }
+
+    private void writeOnce(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered,
+                           boolean copy) throws SQLException {
+        Map<String, PreparedStatement> statements = new HashMap<>();
+        PendingBatch batch = new PendingBatch(copy);
+        try {
             for (ConsumedRecord record : records) {
                 if (record.value() == null) {
                     if (config.deleteOnTombstone()) {
@@ -98,6 +143,7 @@ final class JdbcSinkWriter {
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
+            batch.cancel(e);
             rollbackQuietly(connection, e);
             throw e;
         } finally {
@@ -116,22 +162,38 @@ final class JdbcSinkWriter {
         return next;
     }
 
-    /** Accumulates same-shape rows for one executeBatch. */
+    /** Accumulates same-shape rows for one executeBatch, or streams them into one COPY. */
     private final class PendingBatch {
+        private final boolean copyAllowed;
         private Plan plan;
         private PreparedStatement statement;
+        private PostgresCopyWriter copy;
         private final Set<List<String>> keys = new HashSet<>();
+
+        PendingBatch(boolean copyAllowed) {
+            this.copyAllowed = copyAllowed;
+        }
 
         void add(Connection connection, Map<String, PreparedStatement> statements, Plan next, JsonNode value,
                  List<String> key) throws SQLException {
             if (next != plan || (key != null && keys.contains(key))) {
                 flush();
                 plan = next;
+                copy = copyAllowed && !next.delete() ? copyWriter(next) : null;
+                if (copy != null) {
+                    copy.begin(connection);
+                    copy.row(next.fields(), value);
+                    return;
+                }
                 statement = statements.get(next.sql());
                 if (statement == null) {
                     statement = connection.prepareStatement(next.sql());
                     statements.put(next.sql(), statement);
                 }
+            }
+            if (copy != null) {
+                copy.row(next.fields(), value);
+                return;
             }
             if (key != null) {
                 keys.add(key);
@@ -148,6 +210,11 @@ final class JdbcSinkWriter {
         }
 
         void flush() throws SQLException {
+            if (copy != null) {
+                PostgresCopyWriter open = copy;
+                copy = null;
+                open.end();
+            }
             if (statement != null) {
                 statement.executeBatch();
             }
@@ -155,6 +222,17 @@ final class JdbcSinkWriter {
             plan = null;
             keys.clear();
         }
+
+        void cancel(Exception cause) {
+            if (copy != null) {
+                copy.cancel(cause);
+                copy = null;
+            }
+        }
+    }
+
+    private PostgresCopyWriter copyWriter(Plan plan) {
+        return copyWriters.computeIfAbsent(plan, p -> PostgresCopyWriter.forColumns(dialect, table.table(), p.columns()));
     }
 
     private ObjectNode parse(ConsumedRecord record) {

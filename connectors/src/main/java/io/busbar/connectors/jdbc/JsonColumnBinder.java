@@ -147,7 +147,7 @@ final class JsonColumnBinder {
         return value.isValueNode() ? value.asText() : value.toString();
     }
 
-    private static String expected(int sqlType) {
+    static String expected(int sqlType) {
         return switch (sqlType) {
             case Types.DATE -> "an ISO date such as 2026-11-25";
             case Types.TIME -> "an ISO time such as 13:45:10";
