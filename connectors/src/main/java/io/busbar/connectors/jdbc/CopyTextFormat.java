@@ -1,6 +1,9 @@
 package io.busbar.connectors.jdbc;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -27,7 +30,12 @@ import java.util.Locale;
  * <p>A value this format cannot express exactly as the statement path would bind it (a year outside 1-9999, which
  * PostgreSQL writes with BC or more digits) raises {@link NotCopyable}: the caller writes that batch with statements
  * instead. Column types it does not know ({@code bit}, for example) make {@link #forColumns} return null, so such
- * tables always use statements. Not thread-safe: the row buffer is reused.
+ * tables always use statements.
+ *
+ * <p>{@link #tryAppendRow} is the fast path for records shaped like the previous one: it streams the JSON with
+ * Jackson's parser straight into the buffer (text, and integers, decimals and timestamps sent as strings, as the
+ * file source sends CSV fields, are copied without building a tree or a String). Anything else goes through
+ * {@link #appendRow}, the same rules on a parsed tree. Not thread-safe: the row buffer is reused.
  */
 final class CopyTextFormat {
 
@@ -44,12 +52,20 @@ final class CopyTextFormat {
 
     private final List<TableColumns.Column> columns;
     private final Kind[] kinds;
+    /** Per column: an empty string means NULL (a typed column), as {@link JsonColumnBinder} decides. */
+    private final boolean[] emptyIsNull;
     private byte[] buf = new byte[1 << 16];
+    private char[] chars = new char[256];
     private int len;
 
     private CopyTextFormat(List<TableColumns.Column> columns, Kind[] kinds) {
         this.columns = columns;
         this.kinds = kinds;
+        this.emptyIsNull = new boolean[kinds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            emptyIsNull[i] = kinds[i] != Kind.TEXT && kinds[i] != Kind.BYTEA
+                    && !(kinds[i] == Kind.OTHER && columns.get(i).sqlType() == Types.OTHER);
+        }
     }
 
     /** The encoder of rows of these columns, or null when a column's type is not one this format handles. */
@@ -103,6 +119,159 @@ final class CopyTextFormat {
         put('\n');
     }
 
+    /**
+     * Appends the row of a record whose top-level fields are exactly {@code fields}, in that order, streaming it; returns
+     * false and appends nothing when the record is shaped otherwise, is not valid JSON, or a value does not convert, so
+     * the caller takes the tree path, which writes the row or reports the error.
+     */
+    boolean tryAppendRow(List<String> fields, byte[] json) {
+        int mark = len;
+        try (JsonParser p = RecordJson.MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                len = mark;
+                return false;
+            }
+            int i = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                if (i == kinds.length || !fields.get(i).equals(p.currentName())) {
+                    len = mark;
+                    return false;
+                }
+                if (i > 0) {
+                    put('\t');
+                }
+                p.nextToken();
+                appendToken(i++, p);
+            }
+            if (t != JsonToken.END_OBJECT || i != kinds.length) {
+                len = mark;
+                return false;
+            }
+            put('\n');
+            return true;
+        } catch (IOException | RuntimeException e) {
+            len = mark; // malformed, or a value that does not fit: the tree path says which
+            return false;
+        }
+    }
+
+    private void appendToken(int i, JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            putAscii("\\N");
+        } else if (t == JsonToken.VALUE_STRING) {
+            appendString(i, p);
+        } else {
+            appendValue(i, RecordJson.MAPPER.readTree(p)); // numbers, booleans, objects, arrays: as the tree path
+        }
+    }
+
+    /** A JSON string into column i: copied straight from the parser's characters where the form is plain. */
+    private void appendString(int i, JsonParser p) throws IOException {
+        char[] text = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int n = p.getTextLength();
+        if (n == 0 && emptyIsNull[i]) {
+            putAscii("\\N");
+            return;
+        }
+        switch (kinds[i]) {
+            case TEXT, OTHER -> putEscaped(text, off, n);
+            case INTEGER -> {
+                if (isPlainInteger(text, off, n)) {
+                    putAscii(text, off, n);
+                } else {
+                    appendValue(i, TextNode.valueOf(p.getText()));
+                }
+            }
+            case DECIMAL -> {
+                if (isPlainDecimal(text, off, n)) {
+                    putAscii(text, off, n);
+                } else {
+                    appendValue(i, TextNode.valueOf(p.getText()));
+                }
+            }
+            case TIMESTAMP -> {
+                if (isPlainLocalDateTime(text, off, n)) {
+                    putAscii(text, off, n);
+                    buf[len - n + 10] = ' ';
+                } else {
+                    appendValue(i, TextNode.valueOf(p.getText()));
+                }
+            }
+            default -> appendValue(i, TextNode.valueOf(p.getText()));
+        }
+    }
+
+    /** {@code -?[0-9]{1,18}}: fits a long, so the statement path would bind the same number. */
+    private static boolean isPlainInteger(char[] c, int off, int n) {
+        int start = n > 0 && c[off] == '-' ? 1 : 0;
+        if (n - start < 1 || n - start > 18) {
+            return false;
+        }
+        for (int k = start; k < n; k++) {
+            if (c[off + k] < '0' || c[off + k] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code -?digits[.digits]} with at least one digit: PostgreSQL's numeric input reads the same value as BigDecimal. */
+    private static boolean isPlainDecimal(char[] c, int off, int n) {
+        int start = n > 0 && c[off] == '-' ? 1 : 0;
+        boolean digit = false;
+        boolean dot = false;
+        if (n - start > 100) {
+            return false;
+        }
+        for (int k = start; k < n; k++) {
+            char ch = c[off + k];
+            if (ch >= '0' && ch <= '9') {
+                digit = true;
+            } else if (ch == '.' && !dot) {
+                dot = true;
+            } else {
+                return false;
+            }
+        }
+        return digit;
+    }
+
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,6}]}, no zone, year 0001-9999, fields in range: what the jdbc-source and CSV files
+     * send. Such text means the same to PostgreSQL (with a space for the T) as to {@link JsonColumnBinder#localDateTime};
+     * a day past the month's end is refused by both (and then goes through statements, which report it).
+     */
+    private static boolean isPlainLocalDateTime(char[] c, int off, int n) {
+        if (n < 19 || n > 26 || (n > 19 && (c[off + 19] != '.' || n == 20)) || c[off + 4] != '-' || c[off + 7] != '-'
+                || c[off + 10] != 'T' || c[off + 13] != ':' || c[off + 16] != ':') {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (k == 4 || k == 7 || k == 10 || k == 13 || k == 16 || k == 19) {
+                continue;
+            }
+            if (c[off + k] < '0' || c[off + k] > '9') {
+                return false;
+            }
+        }
+        int year = num(c, off, 4);
+        int month = num(c, off + 5, 2);
+        int day = num(c, off + 8, 2);
+        return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && num(c, off + 11, 2) <= 23
+                && num(c, off + 14, 2) <= 59 && num(c, off + 17, 2) <= 59;
+    }
+
+    private static int num(char[] c, int off, int n) {
+        int v = 0;
+        for (int k = 0; k < n; k++) {
+            v = v * 10 + (c[off + k] - '0');
+        }
+        return v;
+    }
+
     int length() {
         return len;
     }
@@ -121,8 +290,7 @@ final class CopyTextFormat {
             putAscii("\\N");
             return;
         }
-        if (value.isTextual() && value.asText().isEmpty() && kind != Kind.TEXT && kind != Kind.BYTEA
-                && !(kind == Kind.OTHER && columns.get(i).sqlType() == Types.OTHER)) {
+        if (value.isTextual() && value.asText().isEmpty() && emptyIsNull[i]) {
             putAscii("\\N"); // an empty CSV field into a number, date or boolean column: no value, as the binder does
             return;
         }
@@ -186,9 +354,15 @@ final class CopyTextFormat {
         putDigits(t.getMinute(), 2);
         put(':');
         putDigits(t.getSecond(), 2);
-        if (t.getNano() != 0) {
+        int nanos = t.getNano();
+        if (nanos != 0) {
+            int digits = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                digits--;
+            }
             put('.');
-            putDigits(t.getNano(), 9); // PostgreSQL rounds to microseconds, as pgjdbc does for bound values
+            putDigits(nanos, digits); // PostgreSQL rounds past microseconds, as pgjdbc does for bound values
         }
     }
 
@@ -230,9 +404,18 @@ final class CopyTextFormat {
      */
     private void putEscaped(String s) {
         int n = s.length();
-        ensure(n * 3 + 2);
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        s.getChars(0, n, chars, 0);
+        putEscaped(chars, 0, n);
+    }
+
+    private void putEscaped(char[] a, int from, int count) {
+        ensure(count * 3 + 2);
+        int n = from + count;
+        for (int i = from; i < n; i++) {
+            char c = a[i];
             if (c < 0x80) {
                 switch (c) {
                     case '\\' -> { buf[len++] = '\\'; buf[len++] = '\\'; }
@@ -245,8 +428,8 @@ final class CopyTextFormat {
                 buf[len++] = (byte) (0xC0 | (c >> 6));
                 buf[len++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(a[i + 1])) {
+                    int cp = Character.toCodePoint(c, a[++i]);
                     buf[len++] = (byte) (0xF0 | (cp >> 18));
                     buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                     buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
@@ -267,6 +450,13 @@ final class CopyTextFormat {
         ensure(n);
         for (int i = 0; i < n; i++) {
             buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void putAscii(char[] a, int from, int n) {
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) a[from + i];
         }
     }
 

@@ -132,6 +132,9 @@ final class JdbcSinkWriter {
                     }
                     continue;
                 }
+                if (batch.tryCopyRow(record.value())) {
+                    continue; // shaped like the previous record: streamed into the open COPY without a tree
+                }
                 ObjectNode value = parse(record);
                 Plan plan = plan(value);
                 List<String> key = config.writeMode() == WriteMode.UPSERT ? upsertKey(value, plan) : null;
@@ -221,6 +224,11 @@ final class JdbcSinkWriter {
             statement = null;
             plan = null;
             keys.clear();
+        }
+
+        /** Streams the record into the open COPY if it has the open plan's fields in order; false: take the tree path. */
+        boolean tryCopyRow(byte[] json) throws SQLException {
+            return copy != null && copy.tryRow(plan.fields(), json);
         }
 
         void cancel(Exception cause) {

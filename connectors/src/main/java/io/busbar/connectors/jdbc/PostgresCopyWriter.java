@@ -60,6 +60,21 @@ final class PostgresCopyWriter {
         }
     }
 
+    /**
+     * Streams a record shaped as {@code fields} (top-level fields in that order) without a tree; false when it is not,
+     * or its JSON or a value needs the tree path ({@link #row}), and then nothing was added.
+     */
+    boolean tryRow(List<String> fields, byte[] json) throws SQLException {
+        if (!format.tryAppendRow(fields, json)) {
+            return false;
+        }
+        if (format.length() >= CHUNK) {
+            copy.writeToCopy(format.bytes(), 0, format.length());
+            format.clear();
+        }
+        return true;
+    }
+
     /** Sends the rest and ends the COPY; returns the rows the server loaded. */
     long end() throws SQLException {
         try {
