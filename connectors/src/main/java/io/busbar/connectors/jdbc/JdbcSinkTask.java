@@ -196,7 +196,7 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
             for (ConsumedRecord r : polled) {
                 // partitions assigned during this poll may have been read from the group's offsets, not the table's
-                if (!awaitingSeek.contains(r.topicPartition())) {
+                if (awaitingSeek.isEmpty() || !awaitingSeek.contains(r.topicPartition())) {
                     records.add(r);
                 }
             }

@@ -159,8 +159,22 @@ final class JdbcSinkWriter {
     /** The next offset to consume per partition after these records. */
     static Map<TopicPartition, Long> nextOffsets(List<ConsumedRecord> records) {
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
+        // per run of records of one partition, without a TopicPartition and a boxed Long per record (batches are big)
+        ConsumedRecord run = null;
+        long max = 0;
         for (ConsumedRecord r : records) {
-            next.merge(r.topicPartition(), r.offset() + 1, Math::max);
+            if (run == null || r.partition() != run.partition() || !r.topic().equals(run.topic())) {
+                if (run != null) {
+                    next.merge(run.topicPartition(), max, Math::max);
+                }
+                run = r;
+                max = r.offset() + 1;
+            } else {
+                max = Math.max(max, r.offset() + 1);
+            }
+        }
+        if (run != null) {
+            next.merge(run.topicPartition(), max, Math::max);
         }
         return next;
     }

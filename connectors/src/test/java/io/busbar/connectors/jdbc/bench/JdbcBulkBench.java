@@ -53,7 +53,8 @@ import java.util.stream.Stream;
  * </ul>
  * The bus at its default durability (fsync). Each run measures every path back to back; the ratio is the median of
  * per-run ratios. Not a unit test; run with {@code mvn -B -q -pl connectors -am verify -Pbench-jdbc-bulk -DskipTests}
- * (options: -Dbench.rows=500000 -Dbench.runs=3 -Dbench.batch=5000 -Dbench.postgres=true -Dbench.mariadb=true).
+ * (options: -Dbench.rows=500000 -Dbench.runs=3 -Dbench.batch=5000 -Dbench.warmup=true -Dbench.postgres=true
+ * -Dbench.mariadb=true -Dbench.mariadbVariants=true).
  * Results go to docs/performance.md, "JDBC connectors".
  */
 public final class JdbcBulkBench {
@@ -61,6 +62,8 @@ public final class JdbcBulkBench {
     private static final int ROWS = Integer.getInteger("bench.rows", 500_000);
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
     private static final int BATCH = Integer.getInteger("bench.batch", 5000);
+    private static final boolean MARIADB_VARIANTS = Boolean.parseBoolean(System.getProperty("bench.mariadbVariants", "true"));
+    private static final boolean WARMUP = Boolean.parseBoolean(System.getProperty("bench.warmup", "true"));
     private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
     private static final String COLUMNS = "id, customer, city, item, quantity, price, created_at, note";
@@ -91,7 +94,8 @@ public final class JdbcBulkBench {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage());
         boolean pg = enabled("postgres", 5432);
         boolean maria = enabled("mariadb", 3306);
-        for (int run = 0; run < RUNS; run++) {
+        // run -1 warms the JIT up on every path and is not counted
+        for (int run = WARMUP ? -1 : 0; run < RUNS; run++) {
             if (pg) {
                 measure("PostgreSQL: psql \\copy (baseline)", run, () -> psqlCopy());
                 measure("PostgreSQL: plain JDBC batched insert (baseline)", run, () -> plainInsert(PG_URL, "postgres"));
@@ -105,6 +109,13 @@ public final class JdbcBulkBench {
             }
             if (maria) {
                 measure("MariaDB: plain JDBC batched insert (baseline)", run, () -> plainInsert(MARIADB_URL, "root"));
+                if (MARIADB_VARIANTS) {
+                    // which batch protocol loads fastest: the pool's choice is justified by these
+                    measure("MariaDB: plain insert, useBulkStmts=false rewriteBatchedStatements=true", run,
+                            () -> plainInsert(MARIADB_URL, "root", Map.of("useBulkStmts", "false", "rewriteBatchedStatements", "true")));
+                    measure("MariaDB: plain insert, useBulkStmts=false (pipelined statements)", run,
+                            () -> plainInsert(MARIADB_URL, "root", Map.of("useBulkStmts", "false")));
+                }
                 Path bus = Files.createDirectories(work.resolve("maria-halves-" + run));
                 if (!pg) {
                     measure("file-source alone: CSV → topic", run, () -> sourceAlone(bus));
@@ -115,7 +126,7 @@ public final class JdbcBulkBench {
                 delete(bus);
                 measure("MariaDB: CSV → kamelets → table, insert", run, () -> endToEnd(MARIADB_URL, "root", false));
             }
-            System.out.printf(Locale.ROOT, "run %d done, load average %s%n", run + 1, loadAverage());
+            System.out.printf(Locale.ROOT, "%s done, load average %s%n", run < 0 ? "warm-up" : "run " + (run + 1), loadAverage());
         }
         System.out.println();
         System.out.println("| path | rows/s (median) | runs | vs baseline (median of per-run ratios) |");
@@ -143,8 +154,11 @@ public final class JdbcBulkBench {
 
     private void measure(String path, int run, RateOfPath what) throws Exception {
         double rate = what.rate();
+        System.out.printf(Locale.ROOT, "  %s%s: %,.0f rows/s%n", run < 0 ? "(warm-up) " : "", path, rate);
+        if (run < 0) {
+            return;
+        }
         rates.computeIfAbsent(path, p -> new double[RUNS])[run] = rate;
-        System.out.printf(Locale.ROOT, "  %s: %,.0f rows/s%n", path, rate);
     }
 
     // ---- baselines
@@ -170,8 +184,14 @@ public final class JdbcBulkBench {
 
     /** The same rows, parsed as the file source parses them, bound by type, {@code BATCH} rows per batch and commit. */
     private double plainInsert(String url, String user) throws Exception {
+        return plainInsert(url, user, null);
+    }
+
+    /** With {@code driverProperties} null: the connectors' pool; else a pool with exactly these driver properties. */
+    private double plainInsert(String url, String user, Map<String, String> driverProperties) throws Exception {
         String table = newTable(url, user, "bulk_plain");
-        try (HikariDataSource ds = ConnectionPools.create("bench-plain", url, user, "", 1)) {
+        try (HikariDataSource ds = driverProperties == null ? ConnectionPools.create("bench-plain", url, user, "", 1)
+                : pool(url, user, driverProperties)) {
             long t0 = System.nanoTime();
             try (Connection c = ds.getConnection();
                  PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -203,6 +223,16 @@ public final class JdbcBulkBench {
         } finally {
             drop(url, user, table);
         }
+    }
+
+    private static HikariDataSource pool(String url, String user, Map<String, String> driverProperties) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(1);
+        driverProperties.forEach(config::addDataSourceProperty);
+        return new HikariDataSource(config);
     }
 
     // ---- kamelets
