@@ -83,6 +83,9 @@ final class PostgresCopyWriter {
                 format.clear();
             }
             return copy.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            cancel(e); // the connection must leave COPY mode before the caller can roll back
+            throw e;
         } finally {
             copy = null;
         }
