@@ -254,6 +254,8 @@ public final class JdbcSinkTask implements AutoCloseable {
                 if (offsetTable != null && !partitions.isEmpty()) {
                     consumer.pause(partitions);
                     awaitingSeek.addAll(partitions);
+                    // nothing can be fetched until the seek: end this poll now, not at its timeout (pollTimeoutMs)
+                    consumer.wakeup();
                 }
             }
         });
