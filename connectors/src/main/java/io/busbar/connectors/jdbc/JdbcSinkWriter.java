@@ -132,8 +132,8 @@ final class JdbcSinkWriter {
                     }
                     continue;
                 }
-                if (batch.tryCopyRow(record.value())) {
-                    continue; // shaped like the previous record: streamed into the open COPY without a tree
+                if (batch.tryStreamRow(record.value())) {
+                    continue; // shaped like the previous record: streamed into the open COPY or batch without a tree
                 }
                 ObjectNode value = parse(record);
                 Plan plan = plan(value);
@@ -240,9 +240,20 @@ final class JdbcSinkWriter {
             keys.clear();
         }
 
-        /** Streams the record into the open COPY if it has the open plan's fields in order; false: take the tree path. */
-        boolean tryCopyRow(byte[] json) throws SQLException {
-            return copy != null && copy.tryRow(plan.fields(), json);
+        /**
+         * Streams an insert into the open COPY or statement batch if it has the open plan's fields in order; false:
+         * take the tree path. (Upserts keep the tree path: their keys are tracked per batch.)
+         */
+        boolean tryStreamRow(byte[] json) throws SQLException {
+            if (copy != null) {
+                return copy.tryRow(plan.fields(), json);
+            }
+            if (statement == null || plan.delete() || config.writeMode() != WriteMode.INSERT
+                    || !StreamedRowBinder.bind(statement, plan.columns(), plan.fields(), json)) {
+                return false;
+            }
+            statement.addBatch();
+            return true;
         }
 
         void cancel(Exception cause) {

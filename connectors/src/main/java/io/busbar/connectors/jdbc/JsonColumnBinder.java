@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.DateTimeException;
 import java.util.Base64;
-import java.util.Locale;
 
 /**
  * Binds a JSON value to a statement parameter by the target column's type: the inverse of {@link RowJsonMapper}
@@ -34,13 +33,13 @@ final class JsonColumnBinder {
             ps.setNull(index, column.sqlType());
             return;
         }
-        String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
+        String type = column.typeName() == null ? "" : column.typeName(); // compared ignoring case, without a copy per value
         try {
-            if (type.equals("timestamptz") || type.contains("timestamp with time zone")) {
+            if (type.equalsIgnoreCase("timestamptz") || containsIgnoreCase(type, "timestamp with time zone")) {
                 ps.setObject(index, OffsetDateTime.parse(value.asText()));
                 return;
             }
-            if (type.equals("timetz") || type.contains("time with time zone")) {
+            if (type.equalsIgnoreCase("timetz") || containsIgnoreCase(type, "time with time zone")) {
                 ps.setObject(index, OffsetTime.parse(value.asText()));
                 return;
             }
@@ -89,6 +88,15 @@ final class JsonColumnBinder {
             return java.time.ZonedDateTime.parse(s).withZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
         }
         return localDateTime(s);
+    }
+
+    private static boolean containsIgnoreCase(String s, String part) {
+        for (int i = 0; i + part.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, part, 0, part.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isBinary(int sqlType) {
