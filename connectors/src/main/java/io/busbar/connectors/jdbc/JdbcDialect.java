@@ -18,6 +18,11 @@ public enum JdbcDialect {
     },
     POSTGRESQL {
         @Override
+        boolean loadsInsertsByCopy() {
+            return true;
+        }
+
+        @Override
         String upsert(String table, List<String> columns, List<String> keyColumns) {
             List<String> updated = columns.stream().filter(c -> !keyColumns.contains(c)).toList();
             String action = updated.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + updated.stream()
@@ -68,6 +73,14 @@ public enum JdbcDialect {
      */
     String quoteQualified(String name) {
         return java.util.Arrays.stream(name.split("\\.")).map(this::quote).collect(Collectors.joining("."));
+    }
+
+    /**
+     * Whether the sink loads insert batches with {@code COPY ... FROM STDIN} ({@link PostgresCopyWriter}) rather than
+     * INSERT batches: PostgreSQL only. H2 batches in process; MariaDB sends batches in bulk ({@link ConnectionPools}).
+     */
+    boolean loadsInsertsByCopy() {
+        return false;
     }
 
     abstract String upsert(String table, List<String> columns, List<String> keyColumns);

@@ -156,8 +156,13 @@ public final class JdbcSinkTask implements AutoCloseable {
      * policy. Transient failures are thrown: the caller rewinds to what is not written yet.
      */
     private void writeIsolatingBadRecords(List<ConsumedRecord> records) throws SQLException {
+        writeIsolatingBadRecords(records, true);
+    }
+
+    /** {@code bulk}: the whole batch may go by COPY; its halves go with statements, which name each record's error. */
+    private void writeIsolatingBadRecords(List<ConsumedRecord> records, boolean bulk) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            writer.write(connection, records);
+            writer.write(connection, records, records, bulk);
             progressed(records);
             return;
         } catch (FencedSinkWriterException e) {
@@ -166,14 +171,18 @@ public final class JdbcSinkTask implements AutoCloseable {
             if (!SqlErrors.isDataError(e) || errorPolicy == SinkErrorPolicy.FAIL) {
                 throw e;
             }
+            if (records.size() == 1 && bulk) {
+                writeIsolatingBadRecords(records, false); // the record's error as its own statement reports it
+                return;
+            }
             if (records.size() == 1) {
                 refused(records.get(0), e);
                 return;
             }
         }
         int half = records.size() / 2;
-        writeIsolatingBadRecords(records.subList(0, half));
-        writeIsolatingBadRecords(records.subList(half, records.size()));
+        writeIsolatingBadRecords(records.subList(0, half), false);
+        writeIsolatingBadRecords(records.subList(half, records.size()), false);
     }
 
     /** A record the database refuses for its data: dead-lettered (durably) or skipped, then passed in the offsets. */
@@ -242,7 +251,7 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
             for (ConsumedRecord r : polled) {
                 // partitions assigned during this poll may have been read from the group's offsets, not the table's
-                if (!awaitingSeek.contains(r.topicPartition())) {
+                if (awaitingSeek.isEmpty() || !awaitingSeek.contains(r.topicPartition())) {
                     records.add(r);
                 }
             }
@@ -341,6 +350,8 @@ public final class JdbcSinkTask implements AutoCloseable {
                 if (!toClaim.isEmpty()) {
                     consumer.pause(toClaim);
                     awaitingSeek.addAll(toClaim);
+                    // nothing can be fetched until the seek: end this poll now, not at its timeout (pollTimeoutMs)
+                    consumer.wakeup();
                 }
             }
 

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,12 @@ import java.util.Set;
  * of the same shape (same fields, same operation) share one {@code executeBatch}. Order is kept: a change of shape,
  * or an upsert of a key already in the pending batch, flushes first (PostgreSQL refuses one statement touching a row
  * twice). In exactly-once mode the batch's next offsets are written to the {@link SinkOffsetTable} in the same
- * transaction. Not thread-safe: one writer per sink task.
+ * transaction. On PostgreSQL, inserts are loaded with COPY instead ({@link PostgresCopyWriter}), in the same
+ * transaction and the same order. Not thread-safe: one writer per sink task.
  */
 final class JdbcSinkWriter {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcSinkWriter.class);
 
     /** One statement shape: the SQL, and the columns (with the JSON fields they come from) bound in order. */
     private record Plan(String sql, List<TableColumns.Column> columns, List<String> fields, List<String> keyFields,
@@ -44,6 +48,10 @@ final class JdbcSinkWriter {
     private final Map<List<String>, Plan> plans = new HashMap<>();
     private final Plan deletePlan;
     private final TypeMapping typeMapping;
+    /** Insert plans loaded with COPY (PostgreSQL, see {@link JdbcDialect#loadsInsertsByCopy}); null value: statements. */
+    private final Map<Plan, PostgresCopyWriter> copyWriters = new IdentityHashMap<>();
+    /** Set once the database refused COPY into the table (a view, say): statements from then on. */
+    private boolean copyRefused;
 
     JdbcSinkWriter(JdbcDialect dialect, JdbcSinkConfig config, TableColumns table, SinkOffsetTable offsetTable) {
         this(dialect, config, table, offsetTable, TypeMapping.DEFAULTS);
@@ -84,15 +92,55 @@ final class JdbcSinkWriter {
      * sink handed to its error policy instead), in one transaction.
      */
     void write(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered) throws SQLException {
-        Map<String, PreparedStatement> statements = new HashMap<>();
+        write(connection, records, covered, true);
+    }
+
+    /**
+     * As {@link #write(Connection, List, List)}; {@code bulk} lets inserts go through the dialect's bulk path (COPY on
+     * PostgreSQL). The sink passes false while it isolates bad records, so each half is written with statements and
+     * the database names the bad record's own error. A value COPY cannot carry, or a table COPY cannot load, writes
+     * the batch again with statements.
+     */
+    void write(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered, boolean bulk)
+            throws SQLException {
+        boolean copy = bulk && !copyRefused && dialect.loadsInsertsByCopy() && config.writeMode() == WriteMode.INSERT;
         try {
-            PendingBatch batch = new PendingBatch();
+            writeOnce(connection, records, covered, copy);
+        } catch (CopyTextFormat.NotCopyable e) {
+            LOG.debug("JDBC sink of table {}: a value COPY cannot carry ({}); this batch goes with statements",
+                    table.table(), e.getMessage());
+            writeOnce(connection, records, covered, false);
+        } catch (SQLException e) {
+            if (!copy || !refusesCopy(e)) {
+                throw e;
+            }
+            copyRefused = true;
+            LOG.warn("JDBC sink of table {}: the database refuses COPY into it ({}: {}); inserting with statements",
+                    table.table(), e.getSQLState(), e.getMessage());
+            writeOnce(connection, records, covered, false);
+        }
+    }
+
+    /** COPY into a view (42809) or a kind of table COPY does not support (0A000): not the data's fault. */
+    private static boolean refusesCopy(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("42809") || state.startsWith("0A"));
+    }
+
+    private void writeOnce(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered,
+                           boolean copy) throws SQLException {
+        Map<String, PreparedStatement> statements = new HashMap<>();
+        PendingBatch batch = new PendingBatch(copy);
+        try {
             for (ConsumedRecord record : records) {
                 if (record.value() == null) {
                     if (config.deleteOnTombstone()) {
                         batch.add(connection, statements, deletePlan, deleteKey(record), null);
                     }
                     continue;
+                }
+                if (batch.tryStreamRow(record.value())) {
+                    continue; // shaped like the previous record: streamed into the open COPY or batch without a tree
                 }
                 ObjectNode value = parse(record);
                 Plan plan = plan(value);
@@ -105,6 +153,7 @@ final class JdbcSinkWriter {
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
+            batch.cancel(e);
             rollbackQuietly(connection, e);
             throw e;
         } finally {
@@ -117,28 +166,58 @@ final class JdbcSinkWriter {
     /** The next offset to consume per partition after these records. */
     static Map<TopicPartition, Long> nextOffsets(List<ConsumedRecord> records) {
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
+        // per run of records of one partition, without a TopicPartition and a boxed Long per record (batches are big)
+        ConsumedRecord run = null;
+        long max = 0;
         for (ConsumedRecord r : records) {
-            next.merge(r.topicPartition(), r.offset() + 1, Math::max);
+            if (run == null || r.partition() != run.partition() || !r.topic().equals(run.topic())) {
+                if (run != null) {
+                    next.merge(run.topicPartition(), max, Math::max);
+                }
+                run = r;
+                max = r.offset() + 1;
+            } else {
+                max = Math.max(max, r.offset() + 1);
+            }
+        }
+        if (run != null) {
+            next.merge(run.topicPartition(), max, Math::max);
         }
         return next;
     }
 
-    /** Accumulates same-shape rows for one executeBatch. */
+    /** Accumulates same-shape rows for one executeBatch, or streams them into one COPY. */
     private final class PendingBatch {
+        private final boolean copyAllowed;
         private Plan plan;
         private PreparedStatement statement;
+        private PostgresCopyWriter copy;
         private final Set<List<String>> keys = new HashSet<>();
+
+        PendingBatch(boolean copyAllowed) {
+            this.copyAllowed = copyAllowed;
+        }
 
         void add(Connection connection, Map<String, PreparedStatement> statements, Plan next, JsonNode value,
                  List<String> key) throws SQLException {
             if (next != plan || (key != null && keys.contains(key))) {
                 flush();
                 plan = next;
+                copy = copyAllowed && !next.delete() ? copyWriter(next) : null;
+                if (copy != null) {
+                    copy.begin(connection);
+                    copy.row(next.fields(), value);
+                    return;
+                }
                 statement = statements.get(next.sql());
                 if (statement == null) {
                     statement = connection.prepareStatement(next.sql());
                     statements.put(next.sql(), statement);
                 }
+            }
+            if (copy != null) {
+                copy.row(next.fields(), value);
+                return;
             }
             if (key != null) {
                 keys.add(key);
@@ -155,6 +234,11 @@ final class JdbcSinkWriter {
         }
 
         void flush() throws SQLException {
+            if (copy != null) {
+                PostgresCopyWriter open = copy;
+                copy = null;
+                open.end();
+            }
             if (statement != null) {
                 statement.executeBatch();
             }
@@ -162,6 +246,33 @@ final class JdbcSinkWriter {
             plan = null;
             keys.clear();
         }
+
+        /**
+         * Streams an insert into the open COPY or statement batch if it has the open plan's fields in order; false:
+         * take the tree path. (Upserts keep the tree path: their keys are tracked per batch.)
+         */
+        boolean tryStreamRow(byte[] json) throws SQLException {
+            if (copy != null) {
+                return copy.tryRow(plan.fields(), json);
+            }
+            if (statement == null || plan.delete() || config.writeMode() != WriteMode.INSERT
+                    || !StreamedRowBinder.bind(statement, plan.columns(), plan.fields(), json, typeMapping)) {
+                return false;
+            }
+            statement.addBatch();
+            return true;
+        }
+
+        void cancel(Exception cause) {
+            if (copy != null) {
+                copy.cancel(cause);
+                copy = null;
+            }
+        }
+    }
+
+    private PostgresCopyWriter copyWriter(Plan plan) {
+        return copyWriters.computeIfAbsent(plan, p -> PostgresCopyWriter.forColumns(dialect, table.table(), p.columns(), typeMapping));
     }
 
     private ObjectNode parse(ConsumedRecord record) {

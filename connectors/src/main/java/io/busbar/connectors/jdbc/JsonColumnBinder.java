@@ -40,13 +40,13 @@ final class JsonColumnBinder {
             ps.setNull(index, column.sqlType());
             return;
         }
-        String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
+        String type = column.typeName() == null ? "" : column.typeName(); // compared ignoring case, without a copy per value
         try {
-            if (type.equals("timestamptz") || type.contains("timestamp with time zone")) {
+            if (type.equalsIgnoreCase("timestamptz") || containsIgnoreCase(type, "timestamp with time zone")) {
                 ps.setObject(index, zoned(value.asText(), mapping.timestampZone()));
                 return;
             }
-            if (type.equals("timetz") || type.contains("time with time zone")) {
+            if (type.equalsIgnoreCase("timetz") || containsIgnoreCase(type, "time with time zone")) {
                 ps.setObject(index, OffsetTime.parse(value.asText()));
                 return;
             }
@@ -111,7 +111,7 @@ final class JsonColumnBinder {
     }
 
     /** An integer given as text: {@code 42}, {@code " 42 "}, {@code 42.0}; a fraction or anything else is refused. */
-    private static long integer(String text) {
+    static long integer(String text) {
         String t = text.trim();
         try {
             return Long.parseLong(t);
@@ -130,6 +130,15 @@ final class JsonColumnBinder {
             case "false", "f", "no", "n", "0" -> false;
             default -> throw new IllegalArgumentException("not a boolean: " + text);
         };
+    }
+
+    private static boolean containsIgnoreCase(String s, String part) {
+        for (int i = 0; i + part.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, part, 0, part.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isBinary(int sqlType) {
@@ -195,7 +204,7 @@ final class JsonColumnBinder {
         return text;
     }
 
-    private static String expected(int sqlType) {
+    static String expected(int sqlType) {
         return switch (sqlType) {
             case Types.DATE -> "an ISO date such as 2026-11-25";
             case Types.TIME -> "an ISO time such as 13:45:10";

@@ -191,4 +191,32 @@ class JdbcSinkTaskTest {
             }
         }
     }
+
+    /** Assigned partitions wait for their seek from the offsets table: the poll that assigned them must not sit idle. */
+    @org.junit.jupiter.api.Test
+    void exactlyOnceStartsWritingWithoutWaitingOutThePollTimeout() throws Exception {
+        TestDatabase db = TestDatabase.H2;
+        String table = TestDatabase.uniqueName("eo_start");
+        String offsets = TestDatabase.uniqueName("eo_offsets");
+        try (HikariDataSource ds = db.pool(); Bus bus = BusFixture.open(busDir)) {
+            TestDatabase.execute(ds, ordersTable(db, table, true));
+            try {
+                BusFixture.produceAll(bus, "orders", orders(1, 50));
+                JdbcSinkConfig config = new JdbcSinkConfig("orders", TestDatabase.uniqueName("g"), table, WriteMode.INSERT,
+                        List.of(), false, Map.of(), false, true, offsets, 100, 120_000);
+                try (JdbcSinkTask task = new JdbcSinkTask(ds, db.dialect(), config, bus)) {
+                    long start = System.nanoTime();
+                    long handled = 0;
+                    for (int i = 0; i < 3 && handled == 0; i++) {
+                        handled = task.poll(); // join and assign (paused), then seek and write
+                    }
+                    assertThat(handled).as("written within three polls").isEqualTo(50);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not after a 120 s poll timeout")
+                            .isLessThan(Duration.ofSeconds(60));
+                }
+            } finally {
+                TestDatabase.execute(ds, "DROP TABLE " + table, "DROP TABLE " + db.dialect().quote(offsets));
+            }
+        }
+    }
 }
