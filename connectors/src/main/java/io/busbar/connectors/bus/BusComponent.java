@@ -42,6 +42,8 @@ public class BusComponent extends DefaultComponent {
 
     private boolean ownsBus;
     private java.util.concurrent.ExecutorService workerPool;
+    private java.util.concurrent.ScheduledExecutorService continuationWatchdog;
+    private ContinuationRunner continuations;
     private volatile BusAccessCheck accessCheck = BusAccessCheck.ALLOW_ALL;
 
     /** Whether pipelines may use a topic or group (set by the runtime from busbar.pipelines.principal). */
@@ -95,14 +97,20 @@ public class BusComponent extends DefaultComponent {
                 + " or set the component option dataDir (camel.component.bus.dataDir=./data)");
     }
 
-    /** The pool that continues exchanges after their records are durable (see BusConfiguration's workerPool). */
-    synchronized java.util.concurrent.ExecutorService sharedWorkerPool() {
+    /**
+     * What continues exchanges after their records are durable when the endpoint has no {@code workerPool} of its own
+     * (see BusConfiguration's workerPool): continuations batched onto a cached pool ({@link ContinuationRunner}).
+     */
+    synchronized java.util.concurrent.Executor sharedContinuations() {
         if (workerPool == null) {
             // cached, not fixed: a step that sends to bus: synchronously waits for a continuation on this same pool,
             // so a bounded pool could deadlock once every thread waits
             workerPool = getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "BusWorker");
+            continuationWatchdog = getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "BusWorkerWatchdog");
+            continuations = new ContinuationRunner(workerPool, continuationWatchdog);
         }
-        return workerPool;
+        return continuations;
     }
 
     @Override
@@ -110,8 +118,12 @@ public class BusComponent extends DefaultComponent {
         super.doStop();
         synchronized (this) {
             if (workerPool != null) {
+                continuations.close();
+                getCamelContext().getExecutorServiceManager().shutdownNow(continuationWatchdog);
                 getCamelContext().getExecutorServiceManager().shutdownGraceful(workerPool);
                 workerPool = null;
+                continuations = null;
+                continuationWatchdog = null;
             }
         }
         closeOwnedBus();

@@ -58,7 +58,7 @@ public class BusProducer extends DefaultAsyncProducer {
         TopicCreation.ensureTopic(endpoint, configuration.getTopic());
         busProducer = endpoint.bus().producer();
         continuation = configuration.getWorkerPool() != null ? configuration.getWorkerPool()
-                : endpoint.getComponent().sharedWorkerPool();
+                : endpoint.getComponent().sharedContinuations();
     }
 
     @Override
