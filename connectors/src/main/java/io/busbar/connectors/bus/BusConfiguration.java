@@ -83,7 +83,8 @@ public class BusConfiguration implements Cloneable {
      * Threads that continue an exchange once the bus has made its record durable (the steps after {@code to: bus:}).
      * The bus completes its acknowledgements on the log's own threads (append, flush, fsync), which must never run
      * route work: a slow step there would stall every partition's group commit. Default: a cached pool shared by the
-     * component's endpoints, shut down with it. Set your own {@code ExecutorService} bean (e.g. {@code #myPool}) to
+     * component's endpoints, fed in batches with a watchdog for blocked steps (ContinuationRunner), shut down with it.
+     * Set your own {@code ExecutorService} bean (e.g. {@code #myPool}) to
      * bound or monitor it; like camel-kafka's {@code workerPool}.
      */
     @UriParam(label = "producer,advanced")
