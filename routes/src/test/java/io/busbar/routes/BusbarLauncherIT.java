@@ -112,6 +112,7 @@ class BusbarLauncherIT {
                       steps:
                         - delay:
                             constant: 5
+                            asyncDelayed: false
                         - to: "bus:out"
                         - setBody:
                             simple:
