@@ -186,6 +186,12 @@ public class BusConfiguration implements Cloneable {
     }
 
     /** The dead-letter topic in effect: the option, else {@code <topic>.dlq}. */
+    /** How long to wait before delivering a record again after its {@code failedDelivery}-th delivery failed. */
+    public long redeliveryDelayAfter(int failedDelivery) {
+        double delay = redeliveryDelay * Math.pow(backoffMultiplier, failedDelivery - 1);
+        return (long) Math.min(delay, maximumRedeliveryDelay);
+    }
+
     public String effectiveDeadLetterTopic() {
         return deadLetterTopic == null || deadLetterTopic.isBlank() ? topic + ".dlq" : deadLetterTopic;
     }

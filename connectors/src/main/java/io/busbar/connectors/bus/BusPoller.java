@@ -354,7 +354,7 @@ final class BusPoller implements ConsumerMember, RebalanceListener {
         // a sink's data error (SinkDataException) cannot be cured by redelivery: straight to the dead-letter topic
         if (io.busbar.connectors.sink.SinkDataException.in(error) == null
                 && (config.getMaximumRedeliveries() < 0 || c.delivery() <= config.getMaximumRedeliveries())) {
-            long delay = redeliveryDelay(c.delivery());
+            long delay = config.redeliveryDelayAfter(c.delivery());
             LOG.debug("Redelivering {}-{} offset {} in {} ms (delivery {} failed: {})", partition.topic(),
                     partition.partition(), c.record().offset(), delay, c.delivery(), error.toString());
             // no sleep here: only this partition waits (paused); the poll loop redelivers when it is due
@@ -370,11 +370,6 @@ final class BusPoller implements ConsumerMember, RebalanceListener {
             retryInFlight.putIfAbsent(partition, false);
         }
         sendDeadLetter(c.record(), error, c.delivery(), attempts);
-    }
-
-    long redeliveryDelay(int failedDelivery) {
-        double delay = config.getRedeliveryDelay() * Math.pow(config.getBackoffMultiplier(), failedDelivery - 1);
-        return (long) Math.min(delay, config.getMaximumRedeliveryDelay());
     }
 
     private void commit(Collection<TopicPartition> only) {

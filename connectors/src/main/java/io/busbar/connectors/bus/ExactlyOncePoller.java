@@ -170,7 +170,7 @@ final class ExactlyOncePoller implements ConsumerMember {
             failures = k.equals(failingRecord) ? failures + 1 : 1;
             failingRecord = k;
             lastError = error;
-            long delay = redeliveryDelay(failures);
+            long delay = config.redeliveryDelayAfter(failures);
             LOG.debug("Exactly-once consumer {} of bus:{}: {} failed (delivery {}: {}); batch aborted, again in {} ms",
                     clientId, config.getTopic(), k, failures, error.toString(), delay);
             if (redeliverable(failures, error)) {
@@ -240,11 +240,6 @@ final class ExactlyOncePoller implements ConsumerMember {
             }
         }
         consumer.resume(consumer.assignment());
-    }
-
-    private long redeliveryDelay(int failedDelivery) {
-        double delay = config.getRedeliveryDelay() * Math.pow(config.getBackoffMultiplier(), failedDelivery - 1);
-        return (long) Math.min(delay, config.getMaximumRedeliveryDelay());
     }
 
     /** Puts every partition of the batch back to its first record, for the next poll. */
