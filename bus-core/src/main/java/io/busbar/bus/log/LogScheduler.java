@@ -58,6 +58,10 @@ public final class LogScheduler implements AutoCloseable {
         return executor.schedule(guarded(task), delayMs, TimeUnit.MILLISECONDS);
     }
 
+    ScheduledFuture<?> scheduleNanos(Runnable task, long delayNanos) {
+        return executor.schedule(guarded(task), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
     ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodMs) {
         return executor.scheduleAtFixedRate(guarded(task), periodMs, periodMs, TimeUnit.MILLISECONDS);
     }

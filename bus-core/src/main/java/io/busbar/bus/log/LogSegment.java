@@ -186,11 +186,16 @@ final class LogSegment {
         }
     }
 
-    /** fsyncs the records file (unless nothing was written since the last time) and, for an inactive segment, writes and fsyncs its index files (once). */
+    /**
+     * fsyncs the records file (unless nothing was written since the last time) and, for an inactive segment, writes
+     * and fsyncs its index files (once). The records file is synced with fdatasync ({@code force(false)}): it writes
+     * the data and the metadata needed to read it back (the file size, the block map) but not the timestamps, one
+     * inode write less per group commit than fsync when only the times changed.
+     */
     void flush(boolean inactive) throws IOException {
         int size = records.sizeInBytes();
         if (size != flushedSize) {
-            records.flush();
+            records.channel().force(false);
             flushedSize = size;
         }
         if (inactive && !indexesPersisted) {

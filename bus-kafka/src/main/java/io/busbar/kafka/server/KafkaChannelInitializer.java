@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline of one Kafka connection: TLS (SSL and SASL_SSL listeners), idle timer, frame decoder (frames only),
  * request decoder, the queued-bytes charge, response encoder (kafka-clients message classes), then the dispatcher,
- * which runs on a handler executor so the I/O threads only move bytes. One instance per listener; thread-safe.
+ * which runs produce and fetch on the I/O thread and hands every other request to a handler executor. One instance per listener; thread-safe.
  */
 final class KafkaChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -71,8 +71,8 @@ final class KafkaChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("requests", requestDecoder)
                 .addLast("queued-bytes", charge)
                 .addLast("responses", responseEncoder)
-                .addLast(handlerExecutors, "dispatcher", new RequestDispatcher(handlers, versions, listener, security,
-                        queued, endpoint));
+                .addLast("dispatcher", new RequestDispatcher(handlers, versions, listener, security, queued, endpoint,
+                        handlerExecutors.next()));
     }
 
     /** Charges each decoded request to the broker-wide budget on the I/O thread, before more is read. */
