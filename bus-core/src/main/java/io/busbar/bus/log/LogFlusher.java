@@ -114,7 +114,7 @@ final class LogFlusher {
     void requestFlush() {
         if (flushScheduled.compareAndSet(false, true)) {
             try {
-                long delay = lastRoundAppends > 1 ? Math.min(MAX_COMMIT_DELAY_NANOS, fsyncNanosAverage / 2) : 0;
+                long delay = commitDelayNanos();
                 if (delay > 0) {
                     scheduler.scheduleNanos(this::groupCommit, delay);
                 } else {
@@ -125,6 +125,11 @@ final class LogFlusher {
                 groupCommit();
             }
         }
+    }
+
+    /** How long the next group commit waits before it fsyncs (see the class comment). */
+    long commitDelayNanos() {
+        return lastRoundAppends > 1 ? Math.min(MAX_COMMIT_DELAY_NANOS, fsyncNanosAverage / 2) : 0;
     }
 
     private void groupCommit() {

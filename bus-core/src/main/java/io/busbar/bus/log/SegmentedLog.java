@@ -134,6 +134,11 @@ final class SegmentedLog implements PartitionLog {
         return flusher.fsyncRounds();
     }
 
+    /** How long the next group commit would wait before its fsync: zero unless appends are pipelined. */
+    long commitDelayNanos() {
+        return flusher.commitDelayNanos();
+    }
+
     // ---------------------------------------------------------------- append
 
     @Override

@@ -148,6 +148,27 @@ class SegmentedLogTest {
     }
 
     @Test
+    void aLoneAppenderNeverWaitsForItsFsyncButPipelinedAppendsDo() throws Exception {
+        SegmentedLog log = (SegmentedLog) open();
+        for (int i = 0; i < 3; i++) { // one append in flight at a time: every round covers one
+            log.append(TestBatches.values(1, "lone" + i)).durable().get(10, TimeUnit.SECONDS);
+            assertThat(log.commitDelayNanos()).isZero();
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release));
+        List<CompletableFuture<Long>> durable = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            durable.add(log.append(TestBatches.values(1, "piped" + i)).durable());
+        }
+        release.countDown();
+        CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        // the round covered ten appends: the next one waits, but never more than the bound
+        assertThat(log.commitDelayNanos()).isPositive().isLessThanOrEqualTo(LogFlusher.MAX_COMMIT_DELAY_NANOS);
+        log.append(TestBatches.values(1, "after")).durable().get(10, TimeUnit.SECONDS);
+        assertThat(log.commitDelayNanos()).isZero();
+    }
+
+    @Test
     void appendsArrivingTogetherShareOneFsync() throws Exception {
         SegmentedLog log = (SegmentedLog) open();
         CountDownLatch release = new CountDownLatch(1);
