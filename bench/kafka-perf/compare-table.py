@@ -142,6 +142,8 @@ for line in env:
     out.append(f"* {line}")
 out.append(f"* load average at start: {read('uptime-start.txt').strip()}")
 out.append(f"* load average at end: {read('uptime-end.txt').strip()}")
+for line in read("idle.txt").strip().splitlines():
+    out.append(f"* {line} (after the warm-up, no client)")
 forced = read("forced.txt").strip()
 if forced:
     out.append(f"* **{forced}: not a quiet machine, the figures are noise**")

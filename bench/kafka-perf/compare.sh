@@ -200,6 +200,13 @@ if [ "$WARMUP_RECORDS" -gt 0 ]; then
   done
 fi
 
+# idle baseline: what each broker burns with no client, which lands in every run's CPU figure
+IDLE_S=${IDLE_S:-5}
+for b in kafka busbar; do
+  before=$(cpu_ticks "$(pid_of "$b")"); sleep "$IDLE_S"; after=$(cpu_ticks "$(pid_of "$b")")
+  echo "$b idle CPU: $(( (after - before) * 1000 / CLK_TCK / IDLE_S )) ms/s over ${IDLE_S} s" | tee -a "$RESULTS/idle.txt" >&2
+done
+
 for rep in $(seq 1 "$REPS"); do
   if [ $((rep % 2)) = 1 ]; then ORDER="kafka busbar"; else ORDER="busbar kafka"; fi
   for b in $ORDER; do produce "$b" "$rep" p1-100 1 100 "$RECORDS_100" yes ""; done
