@@ -20,6 +20,7 @@
 #   P99_RECORDS (500000) records at P99_RATE (50000) records/s for the producer-latency case
 #   E2E_MESSAGES (10000)   EndToEndLatency round trips (one record in flight)
 #   WARMUP_RECORDS (200000) 100 B records produced to each broker before measuring (0: none)
+#   IDLE_S (5)             seconds of each broker's idle CPU sampled after the warm-up (idle.txt)
 #   RESULTS (bench/kafka-perf/results/<date-time>)  raw tool outputs, samples.tsv, table.md
 #   DATA_DIR (a fresh /tmp/busbar-kafka-compare.* directory)  both brokers' data
 #   MAX_LOAD (1.0), FORCE (0): refuse to start when the 1-minute load average is above MAX_LOAD unless FORCE=1
