@@ -16,18 +16,16 @@ RECORDS_100=${RECORDS_100:-500000}
 RECORDS_1K=${RECORDS_1K:-200000}
 DURABILITY=${DURABILITY:-fsync}
 WORK=$(mktemp -d /tmp/busbar-kafka-perf.XXXXXX)
+# shellcheck source=lib.sh
+. "$ROOT/bench/kafka-perf/lib.sh"
 BROKER_PID=""
 cleanup() {
-  if [ -n "$BROKER_PID" ]; then kill "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; fi
+  kp_stop "$BROKER_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-echo "# resolving kafka-tools 4.1.2 and building bus-kafka" >&2
-mvn -B -q -f "$ROOT/bench/kafka-perf/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/tools.cp" >&2
-TOOLS_CP=$(cat "$WORK/tools.cp")
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+kp_resolve_tools
 
 run_txn_cases() { # $1 = label, $2 = bootstrap: the same producer, idempotent and then transactional
   local label=$1 bootstrap=$2 n=${RECORDS_TXN:-200000}
@@ -35,8 +33,7 @@ run_txn_cases() { # $1 = label, $2 = bootstrap: the same producer, idempotent an
     for mode in idempotent transactional; do
       local topic="perf-txn-$partitions-$mode" extra=()
       [ "$mode" = transactional ] && extra=(--transactional-id "perf-$topic" --transaction-duration-ms "${TXN_MS:-100}")
-      java -cp "$TOOLS_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
-        --topic "$topic" --partitions "$partitions" --replication-factor 1 >/dev/null 2>&1
+      kp_create_topic "$bootstrap" "$topic" "$partitions"
       local produced
       produced=$(java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
         --num-records "$n" --record-size 1024 --throughput -1 "${extra[@]}" \
@@ -54,8 +51,7 @@ run_cases() { # $1 = label, $2 = bootstrap
     for size in 100 1024; do
       local n=$RECORDS_100; [ "$size" = 1024 ] && n=$RECORDS_1K
       local topic="perf-$partitions-$size"
-      java -cp "$TOOLS_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
-        --topic "$topic" --partitions "$partitions" --replication-factor 1 >/dev/null 2>&1
+      kp_create_topic "$bootstrap" "$topic" "$partitions"
       local produced consumed
       produced=$(java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
         --num-records "$n" --record-size "$size" --throughput -1 \
@@ -69,47 +65,17 @@ run_cases() { # $1 = label, $2 = bootstrap
 }
 
 if [ "$WHICH" = busbar ] || [ "$WHICH" = all ]; then
-  mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
-  BROKER_CP="$ROOT/bus-kafka/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
-  java -Xmx1g -cp "$BROKER_CP" io.busbar.kafka.BusbarBroker --data-dir "$WORK/busbar" \
-    --listener 127.0.0.1:"$(free_port)" --durability "$DURABILITY" > "$WORK/busbar.log" 2>&1 &
-  BROKER_PID=$!
-  for _ in $(seq 1 120); do grep -q BUSBAR_KAFKA_LISTENING "$WORK/busbar.log" && break; sleep 0.5; done
-  BOOTSTRAP=$(awk '/BUSBAR_KAFKA_LISTENING/{print $2}' "$WORK/busbar.log")
-  [ -n "$BOOTSTRAP" ] || { cat "$WORK/busbar.log" >&2; exit 1; }
-  run_cases "busbar ($DURABILITY)" "$BOOTSTRAP"
-  kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""
+  kp_build_busbar
+  kp_start_busbar "$WORK/busbar" "$DURABILITY" "$WORK/busbar.log"
+  BROKER_PID=$BUSBAR_PID
+  run_cases "busbar ($DURABILITY)" "$BUSBAR_BOOTSTRAP"
+  kp_stop "$BROKER_PID"; BROKER_PID=""
 fi
 
 if [ "$WHICH" = kafka ] || [ "$WHICH" = all ]; then
-  mvn -B -q -f "$ROOT/bench/kafka-perf/pom.xml" -P 'broker,!tools' dependency:build-classpath \
-    -Dmdep.outputFile="$WORK/kafka.cp" >&2
-  KAFKA_CP=$(cat "$WORK/kafka.cp")
-  PORT=$(free_port); CPORT=$(free_port)
-  cat > "$WORK/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$WORK/kafka-logs
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-PROPS
-  if [ "$DURABILITY" = fsync ]; then
-    # fsync every appended batch before acknowledging: the durability Busbar gives by default
-    echo "log.flush.interval.messages=1" >> "$WORK/server.properties"
-  fi
-  java -cp "$KAFKA_CP" kafka.tools.StorageTool format -t "$(java -cp "$KAFKA_CP" kafka.tools.StorageTool random-uuid)" \
-    -c "$WORK/server.properties" >&2
-  java -Xmx1g -cp "$KAFKA_CP" kafka.Kafka "$WORK/server.properties" > "$WORK/kafka.log" 2>&1 &
-  BROKER_PID=$!
-  for _ in $(seq 1 240); do grep -q "Kafka Server started" "$WORK/kafka.log" && break; sleep 0.5; done
-  grep -q "Kafka Server started" "$WORK/kafka.log" || { echo "Kafka did not start:" >&2; tail -50 "$WORK/kafka.log" >&2; exit 1; }
-  run_cases "kafka 4.1.2 ($([ "$DURABILITY" = fsync ] && echo fsync || echo "no fsync"))" "127.0.0.1:$PORT"
-  kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""
+  kp_resolve_kafka
+  kp_start_kafka "$WORK/kafka" "$([ "$DURABILITY" = fsync ] && echo yes || echo no)" "$WORK/kafka.log"
+  BROKER_PID=$KAFKA_PID
+  run_cases "kafka 4.1.2 ($([ "$DURABILITY" = fsync ] && echo fsync || echo "no fsync"))" "$KAFKA_BOOTSTRAP"
+  kp_stop "$BROKER_PID"; BROKER_PID=""
 fi

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Prints compare.sh's tables (markdown) from a results directory: samples.tsv plus the raw tool outputs it names.
+
+    python3 bench/kafka-perf/compare-table.py bench/kafka-perf/results/<date-time>
+
+Medians over the repetitions (rep 0, the warm-up, is left out); ratio = Busbar / Kafka.
+"""
+import csv
+import os
+import re
+import statistics
+import sys
+
+RESULTS = sys.argv[1]
+
+PRODUCE_ROWS = [
+    ("p1-100", "1 partition, 100 B"),
+    ("p4-100", "4 partitions, 100 B"),
+    ("p1-1k", "1 partition, 1 KiB"),
+    ("p4-1k", "4 partitions, 1 KiB"),
+    ("p4-100-linger", "4 partitions, 100 B, linger.ms=5, batch.size=65536"),
+    ("p4-100-fsync", "Kafka with fsync on every append (flush.messages=1) vs Busbar default (4 partitions, 100 B)"),
+]
+CONSUME_ROWS = [(c, "consume rec/s, " + label) for c, label in PRODUCE_ROWS[:4]]
+
+
+def read(path):
+    try:
+        with open(os.path.join(RESULTS, path), errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def parse_produce(text):
+    """ProducerPerformance's summary: 'N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency,
+    P ms 50th, P ms 95th, P ms 99th, P ms 99.9th.'"""
+    lines = [l for l in text.splitlines() if "records sent" in l and "99th" in l]
+    if not lines:
+        return {}
+    line = lines[-1]
+    out = {}
+    m = re.search(r"(\d+) records sent, ([\d.]+) records/sec", line)
+    if m:
+        out["sent"], out["rate"] = int(m.group(1)), float(m.group(2))
+    for key, pat in (("avg", r"([\d.]+) ms avg latency"), ("p50", r"([\d.]+) ms 50th"), ("p99", r"([\d.]+) ms 99th")):
+        m = re.search(pat, line)
+        if m:
+            out[key] = float(m.group(1))
+    return out
+
+
+def parse_consume(text):
+    """ConsumerPerformance: a header 'start.time, end.time, ..., nMsg.sec, ..., fetch.nMsg.sec' and one line of values."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    header = None
+    for i, l in enumerate(lines):
+        if l.startswith("start.time"):
+            header = [h.strip() for h in l.split(",")]
+            if i + 1 < len(lines):
+                values = [v.strip() for v in lines[i + 1].split(", ")]
+                if len(values) == len(header):
+                    row = dict(zip(header, values))
+                    try:
+                        return {"rate": float(row["nMsg.sec"]), "fetch_rate": float(row["fetch.nMsg.sec"]),
+                                "consumed": int(float(row["data.consumed.in.nMsg"]))}
+                    except (KeyError, ValueError):
+                        return {}
+    return {}
+
+
+def parse_e2e(text):
+    """EndToEndLatency: 'Avg latency: X ms' and 'Percentiles: 50th = a, 99th = b, 99.9th = c' (whole milliseconds)."""
+    out = {}
+    m = re.search(r"Avg latency: ([\d.]+) ms", text)
+    if m:
+        out["avg"] = float(m.group(1))
+    m = re.search(r"Percentiles: 50th = (\d+), 99th = (\d+), 99\.9th = (\d+)", text)
+    if m:
+        out["p50"], out["p99"], out["p999"] = (int(g) for g in m.groups())
+    return out
+
+
+samples = {}  # (kind, case, broker) -> list of dicts
+with open(os.path.join(RESULTS, "samples.tsv")) as f:
+    for s in csv.DictReader(f, delimiter="\t"):
+        if s["rep"] == "0":
+            continue
+        text = read(s["raw"])
+        parsed = {"produce": parse_produce, "p99": parse_produce, "consume": parse_consume, "e2e": parse_e2e}[s["kind"]](text)
+        records = int(s["records"])
+        parsed["cpu_us"] = int(s["cpu_ticks"]) / int(s["clk_tck"]) * 1e6 / records if records else None
+        parsed["rep"], parsed["records"] = s["rep"], records
+        samples.setdefault((s["kind"], s["case"], s["broker"]), []).append(parsed)
+
+reps = max((len(v) for v in samples.values()), default=0)
+
+
+def med(kind, case, broker, key):
+    vals = [p[key] for p in samples.get((kind, case, broker), []) if p.get(key) is not None]
+    return (statistics.median(vals), len(vals)) if vals else (None, 0)
+
+
+def rate(x):
+    if x is None:
+        return "n/a"
+    if x >= 1e6:
+        return f"{x / 1e6:.3g}M"
+    if x >= 1e3:
+        return f"{x / 1e3:.3g}k"
+    return f"{x:.3g}"
+
+
+def num(x, digits=2):
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def ratio(b, k):
+    return "" if b is None or not k else f" ({b / k:.2f}×)"
+
+
+def short(n):
+    return "" if n >= reps else f" [n={n}]"
+
+
+def cell_pair(kind, case, key, fmt):
+    (k, nk), (b, nb) = med(kind, case, "kafka", key), med(kind, case, "busbar", key)
+    return f"{fmt(k)}{short(nk)}", f"{fmt(b)}{ratio(b, k)}{short(nb)}"
+
+
+def cpu_cell(kind, case):
+    (k, nk), (b, nb) = med(kind, case, "kafka", "cpu_us"), med(kind, case, "busbar", "cpu_us")
+    return f"{num(k)} → {num(b)}{ratio(b, k)}"
+
+
+out = []
+env = read("environment.txt").strip().splitlines()
+out.append(f"Busbar's Kafka listener against Apache Kafka 4.1.2 (bench/kafka-perf/compare.sh): medians of {reps} "
+           "repetitions; ratio = Busbar / Kafka.")
+out.append("")
+for line in env:
+    out.append(f"* {line}")
+out.append(f"* load average at start: {read('uptime-start.txt').strip()}")
+out.append(f"* load average at end: {read('uptime-end.txt').strip()}")
+for line in read("idle.txt").strip().splitlines():
+    out.append(f"* {line} (after the warm-up, no client)")
+forced = read("forced.txt").strip()
+if forced:
+    out.append(f"* **{forced}: not a quiet machine, the figures are noise**")
+m = re.search(r"load average: ([\d.]+)", read("uptime-end.txt"))
+max_load = float(read("max-load.txt").strip() or "1.0")
+if m and float(m.group(1)) > max_load:
+    out.append(f"* **load average {m.group(1)} > {max_load:g} at the end: the machine got busy during the run**")
+out.append("")
+out.append("Produce: ProducerPerformance, acks=all, idempotent (client defaults), --throughput -1. Kafka: default "
+           "configuration (no fsync); Busbar: --durability fsync (fsync before acknowledging).")
+out.append("")
+out.append("| row | Kafka rec/s | Busbar rec/s (ratio) | broker CPU µs/record Kafka → Busbar (ratio) |")
+out.append("|---|---|---|---|")
+for case, label in PRODUCE_ROWS:
+    k, b = cell_pair("produce", case, "rate", rate)
+    out.append(f"| {label} | {k} | {b} | {cpu_cell('produce', case)} |")
+out.append("")
+out.append("Consume (ConsumerPerformance on the topics just produced; rec/s includes joining the group, fetch-only "
+           "excludes it), producer latency at a fixed rate and end-to-end latency (EndToEndLatency, one record in "
+           "flight, acks=all, 100 B; it prints percentiles in whole milliseconds, truncated).")
+out.append("")
+out.append("| row | Kafka | Busbar (ratio) | broker CPU µs/record Kafka → Busbar (ratio) | fetch-only rec/s Kafka → Busbar (ratio) |")
+out.append("|---|---|---|---|---|")
+for case, label in CONSUME_ROWS:
+    k, b = cell_pair("consume", case, "rate", rate)
+    (fk, _), (fb, _) = med("consume", case, "kafka", "fetch_rate"), med("consume", case, "busbar", "fetch_rate")
+    out.append(f"| {label} | {k} | {b} | {cpu_cell('consume', case)} | {rate(fk)} → {rate(fb)}{ratio(fb, fk)} |")
+(pk, _), (pb, _) = med("p99", "p1-100", "kafka", "rate"), med("p99", "p1-100", "busbar", "rate")
+k, b = cell_pair("p99", "p1-100", "p99", lambda x: "n/a" if x is None else f"{x:g} ms")
+m = re.search(r"p99: \d+ at (\d+)/s", read("environment.txt"))
+target = f"{int(m.group(1)):,} rec/s" if m else "a fixed rate"
+out.append(f"| producer p99 at {target} (achieved: Kafka {rate(pk)}, Busbar {rate(pb)} rec/s), 1 partition, 100 B | {k} | {b} "
+           f"| {cpu_cell('p99', 'p1-100')} | — |")
+for key, label in (("p50", "end-to-end p50"), ("p99", "end-to-end p99"), ("avg", "end-to-end average")):
+    fmt = (lambda x: "n/a" if x is None else f"{x:.3f} ms") if key == "avg" else (lambda x: "n/a" if x is None else f"{x:g} ms")
+    k, b = cell_pair("e2e", "p1-100", key, fmt)
+    # no CPU per record here: EndToEndLatency's consumer polls with fetch.max.wait.ms=0, so the broker spins
+    out.append(f"| {label}, 1 partition, 100 B | {k} | {b} | — | — |")
+
+# spread: every repetition's value, so the noise behind a median shows
+out.append("")
+out.append("Every repetition (rec/s; latency rows in ms), Kafka | Busbar:")
+out.append("")
+out.append("| kind | case | Kafka | Busbar |")
+out.append("|---|---|---|---|")
+for kind, case, key, fmt in ([("produce", c, "rate", rate) for c, _ in PRODUCE_ROWS]
+                             + [("consume", c, "rate", rate) for c, _ in CONSUME_ROWS]
+                             + [("p99", "p1-100", "p99", lambda x: f"{x:g}"), ("e2e", "p1-100", "p99", lambda x: f"{x:g}"),
+                                ("e2e", "p1-100", "avg", lambda x: f"{x:.3f}")]):
+    cells = []
+    for broker in ("kafka", "busbar"):
+        vals = [fmt(p[key]) if p.get(key) is not None else "n/a" for p in samples.get((kind, case, broker), [])]
+        cells.append(" / ".join(vals) or "n/a")
+    label = kind if kind != "e2e" else f"e2e {key}"
+    out.append(f"| {label} | {case} | {cells[0]} | {cells[1]} |")
+
+# sanity: short counts
+warnings = []
+for (kind, case, broker), lst in sorted(samples.items()):
+    for p in lst:
+        if kind in ("produce", "p99") and "rate" not in p:
+            warnings.append(f"{broker} {kind} {case} rep {p['rep']}: no summary line (failed run?)")
+        elif kind in ("produce", "p99") and p["sent"] < p["records"]:
+            warnings.append(f"{broker} {kind} {case} rep {p['rep']}: {p['sent']} of {p['records']} records sent")
+        if kind == "consume" and "consumed" not in p:
+            warnings.append(f"{broker} consume {case} rep {p['rep']}: no result line (failed run?)")
+        elif kind == "consume" and p["consumed"] < p["records"]:
+            warnings.append(f"{broker} consume {case} rep {p['rep']}: {p['consumed']} of {p['records']} records read")
+        if kind == "e2e" and "p99" not in p:
+            warnings.append(f"{broker} e2e rep {p['rep']}: no percentiles (failed run?)")
+if warnings:
+    out.append("")
+    out.append("Warnings:")
+    out.extend(f"* {w}" for w in warnings)
+print("\n".join(out))

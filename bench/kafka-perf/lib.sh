@@ -1,0 +1,83 @@
+# Shared by run.sh and compare.sh (sourced, not run): resolving Kafka's tools and broker, building Busbar's broker,
+# and starting either broker on a free loopback port. Needs ROOT (the repository root) and WORK (a scratch directory).
+# Functions set globals (bash has no multiple return values): TOOLS_CP, KAFKA_CP, BUSBAR_CP, BUSBAR_PID,
+# BUSBAR_BOOTSTRAP, KAFKA_PID, KAFKA_BOOTSTRAP.
+
+kp_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+kp_resolve_tools() { # kafka-tools 4.1.2 (ProducerPerformance, ConsumerPerformance, EndToEndLatency, TopicCommand)
+  echo "# resolving kafka-tools 4.1.2" >&2
+  mvn -B -q -f "$ROOT/bench/kafka-perf/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/tools.cp" >&2
+  TOOLS_CP=$(cat "$WORK/tools.cp")
+}
+
+kp_resolve_kafka() { # the Apache Kafka 4.1.2 broker (kafka_2.13) from Maven Central
+  echo "# resolving the Kafka 4.1.2 broker" >&2
+  mvn -B -q -f "$ROOT/bench/kafka-perf/pom.xml" -P 'broker,!tools' dependency:build-classpath \
+    -Dmdep.outputFile="$WORK/kafka.cp" >&2
+  KAFKA_CP=$(cat "$WORK/kafka.cp")
+}
+
+kp_build_busbar() { # test-compile writes bus-kafka/target/broker-classpath.txt
+  echo "# building bus-kafka" >&2
+  mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
+  BUSBAR_CP="$ROOT/bus-kafka/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
+}
+
+# kp_start_busbar DATA_DIR DURABILITY LOG [JVM_OPTION...]: sets BUSBAR_PID and BUSBAR_BOOTSTRAP
+kp_start_busbar() {
+  local dir=$1 durability=$2 log=$3; shift 3
+  java -Xmx1g "$@" -cp "$BUSBAR_CP" io.busbar.kafka.BusbarBroker --data-dir "$dir" \
+    --listener 127.0.0.1:"$(kp_free_port)" --durability "$durability" > "$log" 2>&1 &
+  BUSBAR_PID=$!
+  for _ in $(seq 1 120); do grep -qs BUSBAR_KAFKA_LISTENING "$log" && break; sleep 0.5; done
+  BUSBAR_BOOTSTRAP=$(awk '/BUSBAR_KAFKA_LISTENING/{print $2}' "$log")
+  [ -n "$BUSBAR_BOOTSTRAP" ] || { echo "Busbar did not start:" >&2; tail -50 "$log" >&2; return 1; }
+}
+
+# kp_start_kafka DIR FSYNC(yes|no) LOG: a KRaft single node (broker and controller in one JVM) with a fresh log dir
+# under DIR; FSYNC=yes adds log.flush.interval.messages=1 (fsync every append before acknowledging). Sets KAFKA_PID
+# and KAFKA_BOOTSTRAP.
+kp_start_kafka() {
+  local dir=$1 fsync=$2 log=$3 port cport
+  port=$(kp_free_port); cport=$(kp_free_port)
+  mkdir -p "$dir"
+  cat > "$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/kafka-logs
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+  if [ "$fsync" = yes ]; then
+    # fsync every appended batch before acknowledging: the durability Busbar gives by default
+    echo "log.flush.interval.messages=1" >> "$dir/server.properties"
+  fi
+  java -cp "$KAFKA_CP" kafka.tools.StorageTool format -t "$(java -cp "$KAFKA_CP" kafka.tools.StorageTool random-uuid)" \
+    -c "$dir/server.properties" >&2
+  java -Xmx1g -cp "$KAFKA_CP" kafka.Kafka "$dir/server.properties" > "$log" 2>&1 &
+  KAFKA_PID=$!
+  for _ in $(seq 1 240); do grep -qs "Kafka Server started" "$log" && break; sleep 0.5; done
+  grep -q "Kafka Server started" "$log" || { echo "Kafka did not start:" >&2; tail -50 "$log" >&2; return 1; }
+  KAFKA_BOOTSTRAP="127.0.0.1:$port"
+}
+
+kp_stop() { # kp_stop PID: SIGTERM and wait (both brokers shut down cleanly on SIGTERM)
+  [ -n "${1:-}" ] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# kp_create_topic BOOTSTRAP TOPIC PARTITIONS [--config K=V ...]
+kp_create_topic() {
+  local bootstrap=$1 topic=$2 partitions=$3; shift 3
+  java -cp "$TOOLS_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
+    --topic "$topic" --partitions "$partitions" --replication-factor 1 "$@" >/dev/null 2>&1
+}
