@@ -70,14 +70,14 @@ def parse_consume(text):
 
 
 def parse_e2e(text):
-    """EndToEndLatency: 'Avg latency: X ms' and 'Percentiles: 50th = a, 99th = b, 99.9th = c' (whole milliseconds)."""
+    """EndToEndMicros (same format as Kafka's EndToEndLatency): 'Avg latency: X ms', 'Percentiles: 50th = a, 99th = b, 99.9th = c' (ms, 3 decimals)."""
     out = {}
     m = re.search(r"Avg latency: ([\d.]+) ms", text)
     if m:
         out["avg"] = float(m.group(1))
-    m = re.search(r"Percentiles: 50th = (\d+), 99th = (\d+), 99\.9th = (\d+)", text)
+    m = re.search(r"Percentiles: 50th = ([\d.]+), 99th = ([\d.]+), 99\.9th = ([\d.]+)", text)
     if m:
-        out["p50"], out["p99"], out["p999"] = (int(g) for g in m.groups())
+        out["p50"], out["p99"], out["p999"] = (float(g) for g in m.groups())
     return out
 
 
@@ -162,8 +162,8 @@ for case, label in PRODUCE_ROWS:
     out.append(f"| {label} | {k} | {b} | {cpu_cell('produce', case)} |")
 out.append("")
 out.append("Consume (ConsumerPerformance on the topics just produced; rec/s includes joining the group, fetch-only "
-           "excludes it), producer latency at a fixed rate and end-to-end latency (EndToEndLatency, one record in "
-           "flight, acks=all, 100 B; it prints percentiles in whole milliseconds, truncated).")
+           "excludes it), producer latency at a fixed rate and end-to-end latency (bench/kafka-perf/src/EndToEndMicros.java: one record in "
+           "flight, acks=all, 100 B, the consumer long-polling with fetch.min.bytes=1; microsecond clocks).")
 out.append("")
 out.append("| row | Kafka | Busbar (ratio) | broker CPU µs/record Kafka → Busbar (ratio) | fetch-only rec/s Kafka → Busbar (ratio) |")
 out.append("|---|---|---|---|---|")
@@ -178,9 +178,8 @@ target = f"{int(m.group(1)):,} rec/s" if m else "a fixed rate"
 out.append(f"| producer p99 at {target} (achieved: Kafka {rate(pk)}, Busbar {rate(pb)} rec/s), 1 partition, 100 B | {k} | {b} "
            f"| {cpu_cell('p99', 'p1-100')} | — |")
 for key, label in (("p50", "end-to-end p50"), ("p99", "end-to-end p99"), ("avg", "end-to-end average")):
-    fmt = (lambda x: "n/a" if x is None else f"{x:.3f} ms") if key == "avg" else (lambda x: "n/a" if x is None else f"{x:g} ms")
+    fmt = (lambda x: "n/a" if x is None else f"{x:.3f} ms") if key == "avg" else (lambda x: "n/a" if x is None else f"{x:.3f} ms")
     k, b = cell_pair("e2e", "p1-100", key, fmt)
-    # no CPU per record here: EndToEndLatency's consumer polls with fetch.max.wait.ms=0, so the broker spins
     out.append(f"| {label}, 1 partition, 100 B | {k} | {b} | — | — |")
 
 # spread: every repetition's value, so the noise behind a median shows

@@ -18,8 +18,9 @@
 # Environment (defaults):
 #   RECORDS_100 (1000000)  RECORDS_1K (200000)  REPS (3)
 #   P99_RECORDS (500000) records at P99_RATE (50000) records/s for the producer-latency case
-#   E2E_MESSAGES (10000)   EndToEndLatency round trips (one record in flight)
-#   WARMUP_RECORDS (200000) 100 B records produced to each broker before measuring (0: none)
+#   E2E_MESSAGES (10000)   end-to-end round trips, one record in flight (src/EndToEndMicros.java; first 10% warm up)
+#   WARMUP_RECORDS (1000000) 100 B and WARMUP_RECORDS_1K (400000) 1 KiB records produced to each broker (and
+#                          consumed) before measuring, so that both JITs have compiled the paths (0: no warm-up)
 #   IDLE_S (5)             seconds of each broker's idle CPU sampled after the warm-up (idle.txt)
 #   RESULTS (bench/kafka-perf/results/<date-time>)  raw tool outputs, samples.tsv, table.md
 #   DATA_DIR (a fresh /tmp/busbar-kafka-compare.* directory)  both brokers' data
@@ -35,7 +36,8 @@ REPS=${REPS:-3}
 P99_RECORDS=${P99_RECORDS:-500000}
 P99_RATE=${P99_RATE:-50000}
 E2E_MESSAGES=${E2E_MESSAGES:-10000}
-WARMUP_RECORDS=${WARMUP_RECORDS:-200000}
+WARMUP_RECORDS=${WARMUP_RECORDS:-1000000}
+WARMUP_RECORDS_1K=${WARMUP_RECORDS_1K:-400000}
 MAX_LOAD=${MAX_LOAD:-1.0}
 FORCE=${FORCE:-0}
 PROFILE=${PROFILE:-0}
@@ -191,13 +193,15 @@ latency() { # latency BROKER REP: producer p99 at a fixed rate, then end to end 
   topic=$(new_topic "$broker" 1 "e2e-r$rep")
   log "rep $rep: $broker end-to-end latency"
   measured "$broker" "$rep" e2e p1-100 "$E2E_MESSAGES" "rep$rep-$broker-e2e" -- \
-    java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.EndToEndLatency "$bootstrap" "$topic" "$E2E_MESSAGES" all 100
+    java -Xmx1g -cp "$TOOLS_CP" "$HERE/src/EndToEndMicros.java" "$bootstrap" "$topic" "$E2E_MESSAGES" 100
 }
 
 # --- the runs --------------------------------------------------------------------------------------------------------
 if [ "$WARMUP_RECORDS" -gt 0 ]; then
+  # both sizes: the JIT compiles the 1 KiB paths (larger copies, other batch shapes) only after a few 100k of them
   for b in kafka busbar; do
     produce "$b" 0 warmup 4 100 "$WARMUP_RECORDS" yes ""
+    produce "$b" 0 warmup-1k 1 1024 "$WARMUP_RECORDS_1K" yes ""
   done
 fi
 
