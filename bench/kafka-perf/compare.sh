@@ -83,7 +83,7 @@ trap cleanup EXIT
 kp_resolve_tools
 kp_resolve_kafka
 if [ "${SKIP_BUILD:-0}" = 1 ]; then
-  BUSBAR_CP="$ROOT/bus-kafka/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
+  BUSBAR_CP="$ROOT/bus-kafka/target/classes:$ROOT/bus-core/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
 else
   kp_build_busbar
 fi

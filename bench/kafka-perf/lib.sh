@@ -18,10 +18,11 @@ kp_resolve_kafka() { # the Apache Kafka 4.1.2 broker (kafka_2.13) from Maven Cen
   KAFKA_CP=$(cat "$WORK/kafka.cp")
 }
 
-kp_build_busbar() { # test-compile writes bus-kafka/target/broker-classpath.txt
+kp_build_busbar() { # test-compile writes bus-kafka/target/broker-classpath.txt; this checkout's bus-core classes go
+  # before that list, which names the bus-core jar in ~/.m2 (possibly from another checkout)
   echo "# building bus-kafka" >&2
   mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
-  BUSBAR_CP="$ROOT/bus-kafka/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
+  BUSBAR_CP="$ROOT/bus-kafka/target/classes:$ROOT/bus-core/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
 }
 
 # kp_start_busbar DATA_DIR DURABILITY LOG [JVM_OPTION...]: sets BUSBAR_PID and BUSBAR_BOOTSTRAP
