@@ -23,8 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * log's fsyncs gets full batches instead of a batch of a few records per append. {@link #batchDurable} tells the
  * accumulator that one appended batch is acknowledged (or failed); when it returns true the open batch is ready.
  *
- * <p>Each new batch's buffer is sized from the previous batch of the partition (a full batch when the producer is
- * ahead, a small one when records come one at a time), so neither case allocates far more than it writes.
+ * <p>Each new batch's buffer is sized from the previous batches of the partition (a full batch when the producer is
+ * ahead, a small one when records come one at a time; the guess halves per batch when batches shrink), so neither
+ * case allocates far more than it writes.
  *
  * <p>Thread-safe (one monitor).
  */
@@ -41,7 +42,7 @@ final class PartitionAccumulator {
     private List<CompletableFuture<RecordMetadata>> openFutures;
     private long[] openTimestamps;
     private int openReserved;
-    /** Bytes of the last batch sealed: the next batch's first guess of its size. */
+    /** The next batch's first guess of its size: the last batch's, or half the previous guess if that is more. */
     private int lastBatchBytes;
     /** In the sender's queue: a drain is coming. */
     private boolean queued;
@@ -135,7 +136,8 @@ final class PartitionAccumulator {
 
     private void seal() {
         MemoryRecords records = open.build();
-        lastBatchBytes = records.sizeInBytes();
+        // a partial batch between full ones (drained when an fsync ended) must not shrink the next guess at once
+        lastBatchBytes = Math.max(records.sizeInBytes(), lastBatchBytes / 2);
         sealed.add(new SealedBatch(partition, records, openFutures,
                 Arrays.copyOf(openTimestamps, openFutures.size()), openReserved));
         open = null;
