@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The positions of the files one file source is reading, kept as one JSON value under the connector's id in the
@@ -44,6 +45,14 @@ final class SourcePositions {
         all.put(relativePath, position);
         all.keySet().removeIf(p -> !p.equals(relativePath) && !Files.exists(directory.resolve(p)));
         store.save(connectorId, toJson(all));
+    }
+
+    /** As {@link #save}, without waiting: the future completes once the position is durable. */
+    CompletableFuture<Void> saveAsync(String relativePath, FilePosition position) {
+        Map<String, FilePosition> all = files();
+        all.put(relativePath, position);
+        all.keySet().removeIf(p -> !p.equals(relativePath) && !Files.exists(directory.resolve(p)));
+        return store.saveAsync(connectorId, toJson(all));
     }
 
     /**
