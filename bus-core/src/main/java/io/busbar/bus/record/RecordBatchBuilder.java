@@ -23,14 +23,11 @@ import java.util.List;
  */
 public final class RecordBatchBuilder {
     private static final org.apache.kafka.common.header.Header[] NO_HEADERS = new org.apache.kafka.common.header.Header[0];
+    /** Smallest buffer worth allocating: a batch header (61 bytes) and a small record. */
+    private static final int MIN_CAPACITY = 256;
 
     private final MemoryRecordsBuilder builder;
     private final int writeLimit;
-
-    /** @param writeLimit the batch stops accepting records (see {@link #hasRoomFor}) near this many bytes */
-    public RecordBatchBuilder(int writeLimit, CompressionType compression) {
-        this(writeLimit, Math.min(writeLimit, 64 * 1024), compression);
-    }
 
     /**
      * @param writeLimit      the batch stops accepting records (see {@link #hasRoomFor}) near this many bytes
@@ -45,9 +42,6 @@ public final class RecordBatchBuilder {
                 RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
                 RecordBatch.NO_SEQUENCE, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, writeLimit);
     }
-
-    /** Smallest buffer worth allocating: a batch header (61 bytes) and a small record. */
-    private static final int MIN_CAPACITY = 256;
 
     /** Upper bound of the bytes one record takes in a batch of its own (batch header included). */
     public static int sizeUpperBound(BusRecord record) {
@@ -74,11 +68,6 @@ public final class RecordBatchBuilder {
 
     public boolean isFull() {
         return builder.isFull() || builder.estimatedSizeInBytes() >= writeLimit;
-    }
-
-    /** Bytes the batch's buffer holds now (grown past the initial capacity if records needed it). */
-    public int capacity() {
-        return builder.buffer().capacity();
     }
 
     /** Closes the batch; the builder cannot be used afterwards. */
