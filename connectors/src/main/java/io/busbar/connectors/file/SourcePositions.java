@@ -39,15 +39,10 @@ final class SourcePositions {
         return files().get(relativePath);
     }
 
-    /** Stores a position; returns once it is durable. Prunes entries of files that have been moved away. */
-    void save(String relativePath, FilePosition position) {
-        Map<String, FilePosition> all = files();
-        all.put(relativePath, position);
-        all.keySet().removeIf(p -> !p.equals(relativePath) && !Files.exists(directory.resolve(p)));
-        store.save(connectorId, toJson(all));
-    }
-
-    /** As {@link #save}, without waiting: the future completes once the position is durable. */
+    /**
+     * Stores a position without waiting: the future completes once it is durable (saves are stored in call order).
+     * Prunes entries of files that have been moved away.
+     */
     CompletableFuture<Void> saveAsync(String relativePath, FilePosition position) {
         Map<String, FilePosition> all = files();
         all.put(relativePath, position);
