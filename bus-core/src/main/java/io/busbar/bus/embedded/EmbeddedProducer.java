@@ -23,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded bus's producer. {@link #send} adds the record to its partition's {@link PartitionAccumulator} and
- * returns; one sender thread appends the accumulated batches to the logs in order (batches grow by themselves while
- * the sender is busy, Kafka's linger.ms=0 behaviour) and each record's future completes when the log reports the
- * batch durable — never earlier. Memory is bounded: a send blocks while more than {@code bufferBytes} are waiting.
+ * returns; one sender thread appends the accumulated batches to the logs in order and each record's future completes
+ * when the log reports the batch durable — never earlier. Batches grow while the partition's previous batch waits
+ * for its fsync (full batches are appended at once), and an idle partition's record is appended at once: Kafka's
+ * linger.ms=0 with requests in flight. Memory is bounded: a send blocks while more than {@code bufferBytes} are
+ * waiting.
  *
  * <p>Thread-safe. Futures complete on the log's flush thread: keep callbacks short.
  */
@@ -123,7 +125,14 @@ final class EmbeddedProducer implements BusProducer {
     }
 
     private void runSender() {
-        while (!closed || !ready.isEmpty()) {
+        long closedAt = 0;
+        while (!closed || !ready.isEmpty() || busyAfterClose()) {
+            if (closed && closedAt == 0) {
+                closedAt = System.nanoTime();
+            } else if (closed && System.nanoTime() - closedAt > TimeUnit.MILLISECONDS.toNanos(MAX_BLOCK_MS)) {
+                LOG.warn("Producer closed with records still not acknowledged after {} ms: giving up on them", MAX_BLOCK_MS);
+                return;
+            }
             PartitionAccumulator acc;
             try {
                 acc = ready.poll(50, TimeUnit.MILLISECONDS);
@@ -135,21 +144,42 @@ final class EmbeddedProducer implements BusProducer {
                 continue;
             }
             for (PartitionAccumulator.SealedBatch batch : acc.drain()) {
-                append(batch);
+                append(acc, batch);
             }
         }
     }
 
-    private void append(PartitionAccumulator.SealedBatch batch) {
+    /** After close: records added before it may still wait for an earlier batch's fsync before their own append. */
+    private boolean busyAfterClose() {
+        for (PartitionAccumulator acc : accumulators.values()) {
+            if (acc.busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void append(PartitionAccumulator acc, PartitionAccumulator.SealedBatch batch) {
         try {
             PartitionLog log = bus.partitionLog(batch.partition());
             AppendResult result = log.append(batch.records());
-            result.durable().whenComplete((hw, error) -> complete(batch, result.baseOffset(), error));
+            result.durable().whenComplete((hw, error) -> {
+                batchDone(acc);
+                complete(batch, result.baseOffset(), error);
+            });
         } catch (RuntimeException e) {
             LOG.debug("Append to {} failed", batch.partition(), e);
+            batchDone(acc);
             complete(batch, -1, e);
         } finally {
             buffer.release(batch.reservedBytes());
+        }
+    }
+
+    /** Before the batch's futures complete, so the sender appends what accumulated meanwhile while callbacks run. */
+    private void batchDone(PartitionAccumulator acc) {
+        if (acc.batchDurable()) {
+            ready.add(acc);
         }
     }
 

@@ -15,7 +15,19 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Records sent to one partition and not yet appended, grouped into batches. Producers add from any thread; the
- * sender drains. Records keep the order of {@link #add} calls. Thread-safe (one monitor).
+ * sender drains. Records keep the order of {@link #add} calls.
+ *
+ * <p>Batches fill while the log is busy, as Kafka's accumulator does with requests in flight: a full batch is handed
+ * to the sender at once, but the open (partly filled) batch only when no batch of this partition is waiting to
+ * become durable. An idle partition therefore appends a record at once (no linger), and a producer faster than the
+ * log's fsyncs gets full batches instead of a batch of a few records per append. {@link #batchDurable} tells the
+ * accumulator that one appended batch is acknowledged (or failed); when it returns true the open batch is ready.
+ *
+ * <p>Each new batch's buffer is sized from the previous batches of the partition (a full batch when the producer is
+ * ahead, a small one when records come one at a time; the guess halves per batch when batches shrink), so neither
+ * case allocates far more than it writes.
+ *
+ * <p>Thread-safe (one monitor).
  */
 final class PartitionAccumulator {
 
@@ -30,7 +42,12 @@ final class PartitionAccumulator {
     private List<CompletableFuture<RecordMetadata>> openFutures;
     private long[] openTimestamps;
     private int openReserved;
+    /** The next batch's first guess of its size: the last batch's, or half the previous guess if that is more. */
+    private int lastBatchBytes;
+    /** In the sender's queue: a drain is coming. */
     private boolean queued;
+    /** Batches handed to the sender and not yet durable (or failed). */
+    private int inFlight;
     private CompletableFuture<RecordMetadata> last = CompletableFuture.completedFuture(null);
 
     PartitionAccumulator(TopicPartition partition, int batchBytes) {
@@ -43,7 +60,7 @@ final class PartitionAccumulator {
     }
 
     /**
-     * Adds a record; returns true when the accumulator was idle and must be queued for the sender.
+     * Adds a record; returns true when the accumulator has become ready and must be queued for the sender.
      * {@code reservedBytes} is released by the sender once the batch is written.
      */
     synchronized boolean add(BusRecord record, long timestamp, CompletableFuture<RecordMetadata> future, int reservedBytes) {
@@ -51,7 +68,8 @@ final class PartitionAccumulator {
             seal();
         }
         if (open == null) {
-            open = new RecordBatchBuilder(Math.max(batchBytes, RecordBatchBuilder.sizeUpperBound(record)), CompressionType.NONE);
+            int upperBound = RecordBatchBuilder.sizeUpperBound(record);
+            open = new RecordBatchBuilder(Math.max(batchBytes, upperBound), initialCapacity(upperBound), CompressionType.NONE);
             openFutures = new ArrayList<>();
             openTimestamps = new long[16];
             openReserved = 0;
@@ -67,20 +85,33 @@ final class PartitionAccumulator {
         if (open.isFull()) {
             seal();
         }
-        boolean wasIdle = !queued;
-        queued = true;
-        return wasIdle;
+        return becameReady();
     }
 
-    /** Takes every pending batch (closing the open one); the accumulator becomes idle. */
+    /**
+     * Takes the full batches, and the open one too when nothing of this partition is in flight; the caller must
+     * append each and then call {@link #batchDurable} once per batch when it is acknowledged or failed.
+     */
     synchronized List<SealedBatch> drain() {
-        if (open != null) {
+        queued = false;
+        if (open != null && inFlight == 0) {
             seal();
         }
         List<SealedBatch> out = new ArrayList<>(sealed);
         sealed.clear();
-        queued = false;
+        inFlight += out.size();
         return out;
+    }
+
+    /** One drained batch is durable or failed; returns true when the accumulator must be queued for the sender. */
+    synchronized boolean batchDurable() {
+        inFlight--;
+        return becameReady();
+    }
+
+    /** True while records are waiting to be drained or appended batches to become durable. */
+    synchronized boolean busy() {
+        return open != null || !sealed.isEmpty() || inFlight > 0;
     }
 
     /** The future of the most recently added record (completed when everything added so far is acknowledged). */
@@ -88,8 +119,26 @@ final class PartitionAccumulator {
         return last;
     }
 
+    private boolean becameReady() {
+        boolean ready = !sealed.isEmpty() || (open != null && inFlight == 0);
+        if (ready && !queued) {
+            queued = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** The buffer of a new batch: the previous batch's size with room to grow, at least this record's size. */
+    private int initialCapacity(int recordUpperBound) {
+        int guess = lastBatchBytes + lastBatchBytes / 4;
+        return Math.min(Math.max(guess, recordUpperBound), Math.max(batchBytes, recordUpperBound));
+    }
+
     private void seal() {
-        sealed.add(new SealedBatch(partition, open.build(), openFutures,
+        MemoryRecords records = open.build();
+        // a partial batch between full ones (drained when an fsync ended) must not shrink the next guess at once
+        lastBatchBytes = Math.max(records.sizeInBytes(), lastBatchBytes / 2);
+        sealed.add(new SealedBatch(partition, records, openFutures,
                 Arrays.copyOf(openTimestamps, openFutures.size()), openReserved));
         open = null;
         openFutures = null;

@@ -10,6 +10,7 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -21,17 +22,25 @@ import java.util.List;
  * <p>Not thread-safe.
  */
 public final class RecordBatchBuilder {
+    private static final org.apache.kafka.common.header.Header[] NO_HEADERS = new org.apache.kafka.common.header.Header[0];
+    /** Smallest buffer worth allocating: a batch header (61 bytes) and a small record. */
+    private static final int MIN_CAPACITY = 256;
+
     private final MemoryRecordsBuilder builder;
     private final int writeLimit;
 
-    /** @param writeLimit the batch stops accepting records (see {@link #hasRoomFor}) near this many bytes */
-    public RecordBatchBuilder(int writeLimit, CompressionType compression) {
+    /**
+     * @param writeLimit      the batch stops accepting records (see {@link #hasRoomFor}) near this many bytes
+     * @param initialCapacity bytes allocated up front: the buffer doubles when a record does not fit, so a guess
+     *                        that is too small costs a few copies, one that is too large costs memory per batch
+     */
+    public RecordBatchBuilder(int writeLimit, int initialCapacity, CompressionType compression) {
         this.writeLimit = writeLimit;
-        // the buffer grows past its initial size when needed; writeLimit only bounds hasRoomFor
-        this.builder = new MemoryRecordsBuilder(ByteBuffer.allocate(Math.min(writeLimit, 64 * 1024)), RecordBatch.CURRENT_MAGIC_VALUE,
-                Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
-                RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, false,
-                RecordBatch.NO_PARTITION_LEADER_EPOCH, writeLimit);
+        // writeLimit only bounds hasRoomFor: a single record larger than it still goes in, growing the buffer
+        this.builder = new MemoryRecordsBuilder(new DoublingBufferStream(Math.max(initialCapacity, MIN_CAPACITY)),
+                RecordBatch.CURRENT_MAGIC_VALUE, Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L,
+                RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, writeLimit);
     }
 
     /** Upper bound of the bytes one record takes in a batch of its own (batch header included). */
@@ -71,11 +80,32 @@ public final class RecordBatchBuilder {
     }
 
     static org.apache.kafka.common.header.Header[] kafkaHeaders(List<Header> headers) {
+        if (headers.isEmpty()) {
+            return NO_HEADERS;
+        }
         org.apache.kafka.common.header.Header[] out = new org.apache.kafka.common.header.Header[headers.size()];
         for (int i = 0; i < out.length; i++) {
             Header h = headers.get(i);
             out[i] = new RecordHeader(h.key(), h.value());
         }
         return out;
+    }
+
+    /**
+     * kafka-clients' buffer stream grows by 10% at a time, which copies a batch dozens of times on its way from a small
+     * guess to a full batch; this one at least doubles.
+     */
+    private static final class DoublingBufferStream extends ByteBufferOutputStream {
+        DoublingBufferStream(int initialCapacity) {
+            super(initialCapacity);
+        }
+
+        @Override
+        public void ensureRemaining(int remainingBytesRequired) {
+            if (remainingBytesRequired > remaining()) {
+                // the stream grows to position + the bytes asked for: ask for enough to double the buffer
+                super.ensureRemaining(Math.max(remainingBytesRequired, limit() * 2 - position()));
+            }
+        }
     }
 }

@@ -1,9 +1,11 @@
 package io.busbar.connectors.file;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -17,7 +19,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads {@link RecordFormat#CSV} files with commons-csv (RFC 4180: quoted fields may hold delimiters, quotes and
@@ -49,6 +53,15 @@ final class CsvRecordReader implements FileRecordReader {
     private final CsvColumnTypes types;
     /** With a header, the declared type of each column (null where none). */
     private final CsvColumnTypes.Type[] headerTypes;
+    /**
+     * With a header, the JSON object's field names in order and, per name, the column whose value it takes: a name
+     * that repeats in the header appears once, where it first appears, with the value of its last column.
+     */
+    private final SerializedString[] fieldNames;
+    private final int[] fieldIndexes;
+    /** One generator for the whole file, writing each record into {@link #json} (reset per record). */
+    private final ByteArrayBuilder json = new ByteArrayBuilder(512);
+    private final JsonGenerator generator;
 
     /**
      * @param startPosition character offset (not byte: commons-csv counts characters, and tracking bytes would
@@ -83,6 +96,14 @@ final class CsvRecordReader implements FileRecordReader {
         }
         this.keyIndex = keyIndex();
         this.headerTypes = types != null && header != null ? types.resolve(file, header, header.size()) : null;
+        Map<String, Integer> lastIndexOfName = new LinkedHashMap<>();
+        for (int i = 0; header != null && i < header.size(); i++) {
+            lastIndexOfName.put(header.get(i), i);
+        }
+        this.fieldNames = lastIndexOfName.keySet().stream().map(SerializedString::new).toArray(SerializedString[]::new);
+        this.fieldIndexes = lastIndexOfName.values().stream().mapToInt(Integer::intValue).toArray();
+        this.generator = mapper.createGenerator(json, JsonEncoding.UTF8);
+        generator.setRootValueSeparator(null); // records are separate values, not a stream of them
         skipFully(reader, start - bom);
         this.base = start;
         this.parser = CSVParser.builder().setReader(reader).setFormat(effective).setCharacterOffset(start).get();
@@ -130,36 +151,51 @@ final class CsvRecordReader implements FileRecordReader {
         } catch (CsvColumnTypes.InvalidValueException e) {
             return new ParsedRecord(recordNumber, line, null, null, next, file.getFileName() + " line " + line
                     + ", record " + recordNumber + ": " + e.getMessage(), String.join(",", current.values()));
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new FileParseException(file.getFileName() + " record " + recordNumber + " cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 
-    private byte[] toJson(CSVRecord record) throws JsonProcessingException, CsvColumnTypes.InvalidValueException {
+    private byte[] toJson(CSVRecord record) throws IOException, CsvColumnTypes.InvalidValueException {
+        JsonNode[] typedValues = types == null ? null : typedValues(record);
+        json.reset();
         if (header != null) {
-            ObjectNode node = mapper.createObjectNode();
-            for (int i = 0; i < header.size(); i++) {
-                if (types == null) {
-                    node.put(header.get(i), record.get(i));
-                } else {
-                    node.set(header.get(i), typed(headerTypes[i], record.get(i), header.get(i)));
-                }
+            generator.writeStartObject();
+            for (int slot = 0; slot < fieldNames.length; slot++) {
+                generator.writeFieldName(fieldNames[slot]);
+                writeField(record, fieldIndexes[slot], typedValues);
             }
-            return mapper.writeValueAsBytes(node);
-        }
-        ArrayNode array = mapper.createArrayNode();
-        CsvColumnTypes.Type[] rowTypes = types == null ? null : types.resolve(file, null, record.size());
-        for (int i = 0; i < record.size(); i++) {
-            if (types == null) {
-                array.add(record.get(i));
-            } else {
-                array.add(typed(rowTypes[i], record.get(i), Integer.toString(i)));
+            generator.writeEndObject();
+        } else {
+            generator.writeStartArray();
+            for (int i = 0; i < record.size(); i++) {
+                writeField(record, i, typedValues);
             }
+            generator.writeEndArray();
         }
-        return mapper.writeValueAsBytes(array);
+        generator.flush();
+        return json.toByteArray();
     }
 
-    private com.fasterxml.jackson.databind.JsonNode typed(CsvColumnTypes.Type type, String text, String column)
+    private void writeField(CSVRecord record, int index, JsonNode[] typedValues) throws IOException {
+        if (typedValues == null) {
+            generator.writeString(record.get(index));
+        } else {
+            mapper.writeTree(generator, typedValues[index]);
+        }
+    }
+
+    /** Every field's typed value, converted before any JSON is written, so a refused field leaves no half record. */
+    private JsonNode[] typedValues(CSVRecord record) throws CsvColumnTypes.InvalidValueException {
+        CsvColumnTypes.Type[] rowTypes = header != null ? headerTypes : types.resolve(file, null, record.size());
+        JsonNode[] values = new JsonNode[record.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = typed(rowTypes[i], record.get(i), header != null ? header.get(i) : Integer.toString(i));
+        }
+        return values;
+    }
+
+    private JsonNode typed(CsvColumnTypes.Type type, String text, String column)
             throws CsvColumnTypes.InvalidValueException {
         try {
             return types.value(type, text);
@@ -281,6 +317,7 @@ final class CsvRecordReader implements FileRecordReader {
 
     @Override
     public void close() throws IOException {
+        generator.close();
         parser.close();
     }
 }

@@ -20,11 +20,12 @@ import java.util.concurrent.ExecutionException;
  * Streams one file into its topic in batches and records, after each batch is durable, the position just past
  * it. Two batches are in flight at most: while the bus fsyncs batch n, batch n+1 is parsed; the position of
  * batch n is saved only once all of its records (and dead letters) are acknowledged, so a stored position never
- * runs ahead of the topic.
+ * runs ahead of the topic. That save is not waited for until the next one (its fsync overlaps the parsing of the
+ * next batch), except the file's last, which is durable before {@link #run} returns and the file is moved.
  *
- * <p>What a crash can duplicate: records of the batches sent after the last stored position (at most two
- * batches, {@code 2 x batchRecords}), which are sent again on restart. Nothing is lost. One instance per file;
- * not thread-safe.
+ * <p>What a crash can duplicate: records of the batches sent after the last durable position (at most three
+ * batches, {@code 3 x batchRecords}: two in flight and the one whose position was being saved), which are sent
+ * again on restart. Nothing is lost. One instance per file; not thread-safe.
  */
 final class FileIngestion {
 
@@ -53,6 +54,8 @@ final class FileIngestion {
     private final long mtime;
     private long sent;
     private long deadLetters;
+    /** The last position save, not yet waited for. */
+    private CompletableFuture<Void> positionSaved = CompletableFuture.completedFuture(null);
 
     FileIngestion(FileSourceConfiguration config, Bus bus, SourcePositions positions, ObjectMapper mapper,
                   Path file, String relative, long size, long mtime) {
@@ -100,6 +103,7 @@ final class FileIngestion {
                 last != null ? last.line() : (start != null ? start.lines() : 0),
                 last != null ? last.number() : (start != null ? start.records() : 0), true);
         complete(current);
+        awaitPositionSaved();
         return new Result(sent, deadLetters);
     }
 
@@ -129,7 +133,10 @@ final class FileIngestion {
         return new FilePosition(size, mtime, r.nextPosition(), r.line(), r.number(), complete);
     }
 
-    /** Waits until every record of the batch is durable, then stores the position after it. */
+    /**
+     * Waits until every record of the batch is durable and the previous position save too, then saves the position
+     * after the batch (not waiting for it).
+     */
     private void complete(Batch batch) throws InterruptedException {
         for (CompletableFuture<RecordMetadata> ack : batch.acks) {
             try {
@@ -140,6 +147,15 @@ final class FileIngestion {
                         + " stored position on the next poll", e.getCause());
             }
         }
-        positions.save(relative, batch.endPosition);
+        awaitPositionSaved();
+        positionSaved = positions.saveAsync(relative, batch.endPosition);
+    }
+
+    private void awaitPositionSaved() throws InterruptedException {
+        try {
+            positionSaved.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new FileSourceException(e.getCause().getMessage(), e.getCause());
+        }
     }
 }

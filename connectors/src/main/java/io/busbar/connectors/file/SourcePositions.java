@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The positions of the files one file source is reading, kept as one JSON value under the connector's id in the
@@ -38,12 +39,15 @@ final class SourcePositions {
         return files().get(relativePath);
     }
 
-    /** Stores a position; returns once it is durable. Prunes entries of files that have been moved away. */
-    void save(String relativePath, FilePosition position) {
+    /**
+     * Stores a position without waiting: the future completes once it is durable (saves are stored in call order).
+     * Prunes entries of files that have been moved away.
+     */
+    CompletableFuture<Void> saveAsync(String relativePath, FilePosition position) {
         Map<String, FilePosition> all = files();
         all.put(relativePath, position);
         all.keySet().removeIf(p -> !p.equals(relativePath) && !Files.exists(directory.resolve(p)));
-        store.save(connectorId, toJson(all));
+        return store.saveAsync(connectorId, toJson(all));
     }
 
     /**

@@ -7,7 +7,8 @@ import com.zaxxer.hikari.HikariDataSource;
  * Builds the HikariCP pool a connector uses. Connections start with auto-commit off (the sink commits its batches;
  * the source reads in short read-only transactions) and fail fast when the database is away, so the connector's
  * own backoff decides when to retry. PostgreSQL gets {@code reWriteBatchedInserts=true} (multi-row INSERTs from
- * JDBC batches), MariaDB {@code rewriteBatchedStatements}-style bulk via {@code useBulkStmts=true}.
+ * JDBC batches), MariaDB {@code rewriteBatchedStatements}-style bulk via {@code useBulkStmts=true} and
+ * {@code allowLocalInfile=true} (the sink's {@link MariaDbLoadWriter}).
  * Stateless; the returned pool is thread-safe.
  */
 public final class ConnectionPools {
@@ -41,6 +42,8 @@ public final class ConnectionPools {
             }
             case MARIADB -> {
                 config.addDataSourceProperty("useBulkStmts", "true");
+                // the sink's LOAD DATA LOCAL sends its rows from memory; the driver sends no file the statement did not name
+                config.addDataSourceProperty("allowLocalInfile", "true");
                 config.addDataSourceProperty("connectTimeout", "5000");
                 config.addDataSourceProperty("socketTimeout", "60000");
             }

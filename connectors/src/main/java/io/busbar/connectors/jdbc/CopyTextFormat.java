@@ -32,6 +32,10 @@ import java.util.Locale;
  * instead. Column types it does not know ({@code bit}, for example) make {@link #forColumns} return null, so such
  * tables always use statements.
  *
+ * <p>MariaDB's {@code LOAD DATA} reads the same text with {@code FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES
+ * TERMINATED BY '\n'} (its defaults): {@link #forLoadData} differs only in writing booleans as 1/0 and leaving
+ * PostgreSQL-only types (bytea, zoned types) to statements.
+ *
  * <p>{@link #tryAppendRow} is the fast path for records shaped like the previous one: it streams the JSON with
  * Jackson's parser straight into the buffer (text, and integers, decimals and timestamps sent as strings, as the
  * file source sends CSV fields, are copied without building a tree or a String). Anything else goes through
@@ -54,6 +58,9 @@ final class CopyTextFormat {
     private final Kind[] kinds;
     /** Per column: an empty string means NULL (a typed column), as {@link JsonColumnBinder} decides. */
     private final boolean[] emptyIsNull;
+    /** Booleans as t/f (PostgreSQL) or 1/0 (MariaDB, whose BOOLEAN is TINYINT(1)). */
+    private final char trueChar;
+    private final char falseChar;
     private byte[] buf = new byte[1 << 16];
     private char[] chars = new char[256];
     private int len;
@@ -61,10 +68,12 @@ final class CopyTextFormat {
     /** The sink's type mapping options (empty strings, timestamp zone), the same rules as the statement path. */
     private final TypeMapping mapping;
 
-    private CopyTextFormat(List<TableColumns.Column> columns, Kind[] kinds, TypeMapping mapping) {
+    private CopyTextFormat(List<TableColumns.Column> columns, Kind[] kinds, TypeMapping mapping, boolean loadData) {
         this.columns = columns;
         this.kinds = kinds;
         this.mapping = mapping;
+        this.trueChar = loadData ? '1' : 't';
+        this.falseChar = loadData ? '0' : 'f';
         this.emptyIsNull = new boolean[kinds.length];
         for (int i = 0; i < kinds.length; i++) {
             emptyIsNull[i] = mapping.emptyStringAsNull() && kinds[i] != Kind.TEXT && kinds[i] != Kind.BYTEA
@@ -81,7 +90,33 @@ final class CopyTextFormat {
                 return null;
             }
         }
-        return new CopyTextFormat(List.copyOf(columns), kinds, mapping);
+        return new CopyTextFormat(List.copyOf(columns), kinds, mapping, false);
+    }
+
+    /** The encoder for MariaDB's {@code LOAD DATA}, or null when a column's type is not one it handles. */
+    static CopyTextFormat forLoadData(List<TableColumns.Column> columns, TypeMapping mapping) {
+        Kind[] kinds = new Kind[columns.size()];
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = loadDataKind(columns.get(i));
+            if (kinds[i] == null) {
+                return null;
+            }
+        }
+        return new CopyTextFormat(List.copyOf(columns), kinds, mapping, true);
+    }
+
+    /**
+     * MariaDB's types: BOOLEAN is TINYINT(1), which the driver reports as BIT; a real BIT(n) column and binary
+     * columns (raw bytes, not text) go through statements. MariaDB has no zoned types.
+     */
+    private static Kind loadDataKind(TableColumns.Column column) {
+        String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
+        return switch (column.sqlType()) {
+            case Types.BOOLEAN, Types.BIT -> type.startsWith("tinyint") || type.startsWith("bool") ? Kind.BOOLEAN : null;
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> null;
+            case Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE -> null;
+            default -> kind(column);
+        };
     }
 
     /** By the pgjdbc type code and name, in the order {@link JsonColumnBinder#bind} decides. */
@@ -304,9 +339,9 @@ final class CopyTextFormat {
                 case INTEGER -> putAscii(integer(value));
                 case DECIMAL -> putAscii((value.isNumber() ? value.decimalValue() : new BigDecimal(value.asText().trim())).toString());
                 case FLOAT -> putAscii(Double.toString(value.isNumber() ? value.doubleValue() : Double.parseDouble(value.asText().trim())));
-                case BOOLEAN -> put(value.isBoolean() ? value.booleanValue() ? 't' : 'f'
-                        : value.isNumber() ? value.intValue() != 0 ? 't' : 'f'
-                        : JsonColumnBinder.bool(value.asText()) ? 't' : 'f');
+                case BOOLEAN -> put(value.isBoolean() ? value.booleanValue() ? trueChar : falseChar
+                        : value.isNumber() ? value.intValue() != 0 ? trueChar : falseChar
+                        : JsonColumnBinder.bool(value.asText()) ? trueChar : falseChar);
                 case DATE -> putDate(LocalDate.parse(value.asText()));
                 case TIME -> putTime(LocalTime.parse(value.asText()));
                 case TIMETZ -> {

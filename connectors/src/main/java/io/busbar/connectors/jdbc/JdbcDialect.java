@@ -18,8 +18,15 @@ public enum JdbcDialect {
     },
     POSTGRESQL {
         @Override
-        boolean loadsInsertsByCopy() {
-            return true;
+        BulkInsertWriter bulkInsertWriter(String table, List<TableColumns.Column> columns, TypeMapping mapping) {
+            return PostgresCopyWriter.forColumns(this, table, columns, mapping);
+        }
+
+        @Override
+        boolean refusesBulkInsert(java.sql.SQLException e) {
+            // COPY into a view (42809) or a kind of table COPY does not support (0A000): not the data's fault
+            String state = e.getSQLState();
+            return state != null && (state.equals("42809") || state.startsWith("0A"));
         }
 
         @Override
@@ -31,6 +38,16 @@ public enum JdbcDialect {
         }
     },
     MARIADB {
+        @Override
+        BulkInsertWriter bulkInsertWriter(String table, List<TableColumns.Column> columns, TypeMapping mapping) {
+            return MariaDbLoadWriter.forColumns(this, table, columns, mapping);
+        }
+
+        @Override
+        boolean refusesBulkInsert(java.sql.SQLException e) {
+            return MariaDbLoadWriter.refusesLoadData(e);
+        }
+
         @Override
         String quote(String identifier) {
             return "`" + identifier.replace("`", "``") + "`";
@@ -76,10 +93,16 @@ public enum JdbcDialect {
     }
 
     /**
-     * Whether the sink loads insert batches with {@code COPY ... FROM STDIN} ({@link PostgresCopyWriter}) rather than
-     * INSERT batches: PostgreSQL only. H2 batches in process; MariaDB sends batches in bulk ({@link ConnectionPools}).
+     * The writer that loads inserts of these columns in bulk rather than as INSERT batches, or null: PostgreSQL's COPY
+     * ({@link PostgresCopyWriter}), MariaDB's LOAD DATA ({@link MariaDbLoadWriter}); H2 batches in process. Null also
+     * when a column's type is one the bulk format is not used for.
      */
-    boolean loadsInsertsByCopy() {
+    BulkInsertWriter bulkInsertWriter(String table, List<TableColumns.Column> columns, TypeMapping mapping) {
+        return null;
+    }
+
+    /** Whether this failure of a bulk insert means the database will not take bulk loads into the table at all. */
+    boolean refusesBulkInsert(java.sql.SQLException e) {
         return false;
     }
 

@@ -26,8 +26,8 @@ import java.util.Set;
  * of the same shape (same fields, same operation) share one {@code executeBatch}. Order is kept: a change of shape,
  * or an upsert of a key already in the pending batch, flushes first (PostgreSQL refuses one statement touching a row
  * twice). In exactly-once mode the batch's next offsets are written to the {@link SinkOffsetTable} in the same
- * transaction. On PostgreSQL, inserts are loaded with COPY instead ({@link PostgresCopyWriter}), in the same
- * transaction and the same order. Not thread-safe: one writer per sink task.
+ * transaction. On PostgreSQL and MariaDB, inserts are loaded in bulk instead ({@link BulkInsertWriter}: COPY, LOAD
+ * DATA), in the same transaction and the same order. Not thread-safe: one writer per sink task.
  */
 final class JdbcSinkWriter {
 
@@ -48,10 +48,10 @@ final class JdbcSinkWriter {
     private final Map<List<String>, Plan> plans = new HashMap<>();
     private final Plan deletePlan;
     private final TypeMapping typeMapping;
-    /** Insert plans loaded with COPY (PostgreSQL, see {@link JdbcDialect#loadsInsertsByCopy}); null value: statements. */
-    private final Map<Plan, PostgresCopyWriter> copyWriters = new IdentityHashMap<>();
-    /** Set once the database refused COPY into the table (a view, say): statements from then on. */
-    private boolean copyRefused;
+    /** Insert plans loaded in bulk (see {@link JdbcDialect#bulkInsertWriter}); null value: statements. */
+    private final Map<Plan, BulkInsertWriter> bulkWriters = new IdentityHashMap<>();
+    /** Set once the database refused bulk loads into the table (a view, LOAD DATA disabled): statements from then on. */
+    private boolean bulkRefused;
 
     JdbcSinkWriter(JdbcDialect dialect, JdbcSinkConfig config, TableColumns table, SinkOffsetTable offsetTable) {
         this(dialect, config, table, offsetTable, TypeMapping.DEFAULTS);
@@ -97,40 +97,35 @@ final class JdbcSinkWriter {
 
     /**
      * As {@link #write(Connection, List, List)}; {@code bulk} lets inserts go through the dialect's bulk path (COPY on
-     * PostgreSQL). The sink passes false while it isolates bad records, so each half is written with statements and
-     * the database names the bad record's own error. A value COPY cannot carry, or a table COPY cannot load, writes
-     * the batch again with statements.
+     * PostgreSQL, LOAD DATA on MariaDB). The sink passes false while it isolates bad records, so each half is written
+     * with statements and the database names the bad record's own error. A value the bulk format cannot carry (or that
+     * MariaDB's load reports a warning for), or a table the database will not bulk-load, writes the batch again with
+     * statements.
      */
     void write(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered, boolean bulk)
             throws SQLException {
-        boolean copy = bulk && !copyRefused && dialect.loadsInsertsByCopy() && config.writeMode() == WriteMode.INSERT;
+        boolean inBulk = bulk && !bulkRefused && config.writeMode() == WriteMode.INSERT;
         try {
-            writeOnce(connection, records, covered, copy);
-        } catch (CopyTextFormat.NotCopyable e) {
-            LOG.debug("JDBC sink of table {}: a value COPY cannot carry ({}); this batch goes with statements",
-                    table.table(), e.getMessage());
+            writeOnce(connection, records, covered, inBulk);
+        } catch (CopyTextFormat.NotCopyable | BulkInsertWriter.NotLoadable e) {
+            LOG.debug("JDBC sink of table {}: the bulk load cannot take this batch as statements would ({});"
+                    + " it goes with statements", table.table(), e.getMessage());
             writeOnce(connection, records, covered, false);
         } catch (SQLException e) {
-            if (!copy || !refusesCopy(e)) {
+            if (!inBulk || !dialect.refusesBulkInsert(e)) {
                 throw e;
             }
-            copyRefused = true;
-            LOG.warn("JDBC sink of table {}: the database refuses COPY into it ({}: {}); inserting with statements",
-                    table.table(), e.getSQLState(), e.getMessage());
+            bulkRefused = true;
+            LOG.warn("JDBC sink of table {}: the database refuses bulk loads into it ({}: {}); inserting with"
+                    + " statements from now on", table.table(), e.getSQLState(), e.getMessage());
             writeOnce(connection, records, covered, false);
         }
     }
 
-    /** COPY into a view (42809) or a kind of table COPY does not support (0A000): not the data's fault. */
-    private static boolean refusesCopy(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.equals("42809") || state.startsWith("0A"));
-    }
-
     private void writeOnce(Connection connection, List<ConsumedRecord> records, List<ConsumedRecord> covered,
-                           boolean copy) throws SQLException {
+                           boolean inBulk) throws SQLException {
         Map<String, PreparedStatement> statements = new HashMap<>();
-        PendingBatch batch = new PendingBatch(copy);
+        PendingBatch batch = new PendingBatch(inBulk);
         try {
             for (ConsumedRecord record : records) {
                 if (record.value() == null) {
@@ -140,7 +135,7 @@ final class JdbcSinkWriter {
                     continue;
                 }
                 if (batch.tryStreamRow(record.value())) {
-                    continue; // shaped like the previous record: streamed into the open COPY or batch without a tree
+                    continue; // shaped like the previous record: streamed into the open bulk load or batch without a tree
                 }
                 ObjectNode value = parse(record);
                 Plan plan = plan(value);
@@ -186,16 +181,16 @@ final class JdbcSinkWriter {
         return next;
     }
 
-    /** Accumulates same-shape rows for one executeBatch, or streams them into one COPY. */
+    /** Accumulates same-shape rows for one executeBatch, or streams them into one bulk load. */
     private final class PendingBatch {
-        private final boolean copyAllowed;
+        private final boolean bulkAllowed;
         private Plan plan;
         private PreparedStatement statement;
-        private PostgresCopyWriter copy;
+        private BulkInsertWriter copy;
         private final Set<List<String>> keys = new HashSet<>();
 
-        PendingBatch(boolean copyAllowed) {
-            this.copyAllowed = copyAllowed;
+        PendingBatch(boolean bulkAllowed) {
+            this.bulkAllowed = bulkAllowed;
         }
 
         void add(Connection connection, Map<String, PreparedStatement> statements, Plan next, JsonNode value,
@@ -203,7 +198,7 @@ final class JdbcSinkWriter {
             if (next != plan || (key != null && keys.contains(key))) {
                 flush();
                 plan = next;
-                copy = copyAllowed && !next.delete() ? copyWriter(next) : null;
+                copy = bulkAllowed && !next.delete() ? bulkWriter(next) : null;
                 if (copy != null) {
                     copy.begin(connection);
                     copy.row(next.fields(), value);
@@ -235,7 +230,7 @@ final class JdbcSinkWriter {
 
         void flush() throws SQLException {
             if (copy != null) {
-                PostgresCopyWriter open = copy;
+                BulkInsertWriter open = copy;
                 copy = null;
                 open.end();
             }
@@ -248,7 +243,7 @@ final class JdbcSinkWriter {
         }
 
         /**
-         * Streams an insert into the open COPY or statement batch if it has the open plan's fields in order; false:
+         * Streams an insert into the open bulk load or statement batch if it has the open plan's fields in order; false:
          * take the tree path. (Upserts keep the tree path: their keys are tracked per batch.)
          */
         boolean tryStreamRow(byte[] json) throws SQLException {
@@ -271,8 +266,8 @@ final class JdbcSinkWriter {
         }
     }
 
-    private PostgresCopyWriter copyWriter(Plan plan) {
-        return copyWriters.computeIfAbsent(plan, p -> PostgresCopyWriter.forColumns(dialect, table.table(), p.columns(), typeMapping));
+    private BulkInsertWriter bulkWriter(Plan plan) {
+        return bulkWriters.computeIfAbsent(plan, p -> dialect.bulkInsertWriter(table.table(), p.columns(), typeMapping));
     }
 
     private ObjectNode parse(ConsumedRecord record) {

@@ -16,7 +16,7 @@ import java.util.List;
  * 22/23) surfaces at {@link #end()} or while streaming; the transaction is then aborted and the caller rolls back.
  * Not thread-safe: one per writer and shape, used by the sink's single thread.
  */
-final class PostgresCopyWriter {
+final class PostgresCopyWriter implements BulkInsertWriter {
 
     /** Send what is encoded once this many bytes wait; big enough to amortise a protocol message, small enough to overlap. */
     private static final int CHUNK = 1 << 16;
@@ -42,18 +42,21 @@ final class PostgresCopyWriter {
         return new PostgresCopyWriter(sql, format);
     }
 
-    String sql() {
+    @Override
+    public String sql() {
         return sql;
     }
 
     /** Starts a COPY on this connection (in its open transaction). */
-    void begin(Connection connection) throws SQLException {
+    @Override
+    public void begin(Connection connection) throws SQLException {
         format.clear();
         copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     }
 
     /** Encodes one row ({@code fields.get(i)} into column i) and sends what has piled up. */
-    void row(List<String> fields, JsonNode value) throws SQLException {
+    @Override
+    public void row(List<String> fields, JsonNode value) throws SQLException {
         format.appendRow(fields, value);
         if (format.length() >= CHUNK) {
             copy.writeToCopy(format.bytes(), 0, format.length());
@@ -65,7 +68,8 @@ final class PostgresCopyWriter {
      * Streams a record shaped as {@code fields} (top-level fields in that order) without a tree; false when it is not,
      * or its JSON or a value needs the tree path ({@link #row}), and then nothing was added.
      */
-    boolean tryRow(List<String> fields, byte[] json) throws SQLException {
+    @Override
+    public boolean tryRow(List<String> fields, byte[] json) throws SQLException {
         if (!format.tryAppendRow(fields, json)) {
             return false;
         }
@@ -77,7 +81,8 @@ final class PostgresCopyWriter {
     }
 
     /** Sends the rest and ends the COPY; returns the rows the server loaded. */
-    long end() throws SQLException {
+    @Override
+    public long end() throws SQLException {
         try {
             if (format.length() > 0) {
                 copy.writeToCopy(format.bytes(), 0, format.length());
@@ -93,7 +98,8 @@ final class PostgresCopyWriter {
     }
 
     /** Abandons a COPY that is still open (an encoding error or a failure elsewhere); the transaction is rolled back next. */
-    void cancel(Exception cause) {
+    @Override
+    public void cancel(Exception cause) {
         format.clear();
         if (copy != null && copy.isActive()) {
             try {

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,6 +73,27 @@ public final class PositionStore implements AutoCloseable {
         Objects.requireNonNull(positionJson, "positionJson (use delete to forget a position)");
         append(connectorId, positionJson.getBytes(StandardCharsets.UTF_8));
         positions.put(connectorId, positionJson);
+    }
+
+    /**
+     * Stores the position without waiting: the returned future completes once it is durable, or fails with a
+     * {@link PositionStoreException}. Saves of one store are appended in call order, so the last one wins; {@link #load}
+     * sees the value once it is durable.
+     */
+    public synchronized CompletableFuture<Void> saveAsync(String connectorId, String positionJson) {
+        requireId(connectorId);
+        Objects.requireNonNull(positionJson, "positionJson (use delete to forget a position)");
+        BusRecord record = new BusRecord(0, connectorId.getBytes(StandardCharsets.UTF_8),
+                positionJson.getBytes(StandardCharsets.UTF_8), List.of(), BusRecord.NO_TIMESTAMP);
+        CompletableFuture<Void> durable = bus.producer().send(TOPIC, record).handle((metadata, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                throw new PositionStoreException("Could not store the position of '" + connectorId + "' in topic "
+                        + TOPIC + ": " + cause.getMessage() + ". Check that the bus is open and its disk writable", cause);
+            }
+            return null;
+        });
+        return durable; // not put in the map: load() reads it from the topic once durable, in order with the others
     }
 
     /** Forgets the position (writes a tombstone); returns only once the tombstone is durable. */

@@ -70,6 +70,43 @@ class FileRecordReaderTest {
         assertResumesAfterEveryRecord(c, file);
     }
 
+    /** The streamed JSON is byte for byte what serializing a Jackson tree of the row gives (the earlier way). */
+    @Test
+    void csvJsonIsWhatAJacksonTreeOfTheRowWrites() throws IOException {
+        String text = "id,note,amount,note,paid,when\n"
+                + "1,\"tab\there \"\"q\"\" \\ back\",12.50,\"second 😀 김치\",true,2026-11-02T01:01:00Z\n"
+                + "2,\u0001ctl\u001f </script> \u2028,,last,false,\n"
+                + "3,,-0.000000000000000000000000001,,yes,2026-11-02\n";
+        Path file = Files.writeString(dir.resolve("tree.csv"), text, StandardCharsets.UTF_8);
+        for (boolean infer : new boolean[] {false, true}) {
+            FileSourceConfiguration c = config("csv");
+            c.setCsvInferTypes(infer);
+            List<String> expected = new ArrayList<>();
+            for (String[] row : new String[][] {
+                    {"1", "tab\there \"q\" \\ back", "12.50", "second 😀 김치", "true", "2026-11-02T01:01:00Z"},
+                    {"2", "\u0001ctl\u001f </script> \u2028", "", "last", "false", ""},
+                    {"3", "", "-0.000000000000000000000000001", "", "yes", "2026-11-02"}}) {
+                com.fasterxml.jackson.databind.node.ObjectNode node = mapper.createObjectNode();
+                String[] names = {"id", "note", "amount", "note", "paid", "when"};
+                CsvColumnTypes types = CsvColumnTypes.parse(null, infer);
+                for (int i = 0; i < names.length; i++) {
+                    try {
+                        node.set(names[i], types == null ? node.textNode(row[i]) : types.value(null, row[i]));
+                    } catch (CsvColumnTypes.InvalidValueException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                expected.add(mapper.writeValueAsString(node));
+            }
+            assertThat(values(readAll(c, file, null))).as("csvInferTypes=%s", infer).isEqualTo(expected);
+        }
+        FileSourceConfiguration arrays = config("csv");
+        arrays.setHeader(false);
+        List<String> rows = values(readAll(arrays, file, null));
+        assertThat(rows.get(0)).isEqualTo("[\"id\",\"note\",\"amount\",\"note\",\"paid\",\"when\"]");
+        assertThat(rows.get(3)).isEqualTo("[\"3\",\"\",\"-0.000000000000000000000000001\",\"\",\"yes\",\"2026-11-02\"]");
+    }
+
     @Test
     void csvWithSemicolonsSingleQuotesAndNoHeaderGivesArrays() throws IOException {
         Path file = Files.writeString(dir.resolve("b.csv"), "1;'x;y'\n2;'it''s'\n3;z\n", StandardCharsets.UTF_8);

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Kills (SIGKILL) a runtime in the middle of a file and restarts it: every line reaches the topic, and what is
- * sent twice is bounded by the two batches that can be in flight when the position was last stored.
+ * sent twice is bounded by the three batches sent after the last durable position (two in flight, and the one whose
+ * position save was still under way).
  */
 class FileSourceCrashTest {
 
@@ -65,7 +66,7 @@ class FileSourceCrashTest {
                 assertThat(distinct).contains("line-" + i + ",payload-payload-payload");
             }
             int duplicates = values.size() - LINES;
-            assertThat(duplicates).as("records sent twice").isBetween(0, 2 * BATCH);
+            assertThat(duplicates).as("records sent twice").isBetween(0, 3 * BATCH);
         }
     }
 

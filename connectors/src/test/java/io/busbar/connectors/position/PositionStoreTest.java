@@ -54,6 +54,23 @@ class PositionStoreTest {
     }
 
     @Test
+    void asyncSavesAreDurableInCallOrderOnceTheirFutureCompletes() throws Exception {
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
+             PositionStore store = new PositionStore(bus)) {
+            java.util.concurrent.CompletableFuture<Void> last = null;
+            for (int i = 1; i <= 50; i++) {
+                last = store.saveAsync("file-source/orders.csv", "{\"offset\":" + i + "}");
+            }
+            last.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(store.load("file-source/orders.csv")).contains("{\"offset\":50}");
+        }
+        try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
+             PositionStore store = new PositionStore(bus)) {
+            assertThat(store.load("file-source/orders.csv")).contains("{\"offset\":50}");
+        }
+    }
+
+    @Test
     void seesPositionsSavedByAnotherStoreOnTheSameBus() {
         try (Bus bus = TestBackend.current().open(BusConfig.builder(dataDir).build());
              PositionStore reader = new PositionStore(bus);
