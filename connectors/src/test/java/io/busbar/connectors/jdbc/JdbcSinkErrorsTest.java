@@ -101,10 +101,10 @@ class JdbcSinkErrorsTest {
                 List<ConsumedRecord> deadLetters = BusFixture.readAll(bus, "orders.dlq");
                 assertThat(deadLetters).hasSize(bad);
                 for (ConsumedRecord dl : deadLetters) {
-                    assertThat(header(dl, BusConstants.DLQ_ORIGINAL_TOPIC)).isEqualTo("orders");
-                    assertThat(header(dl, BusConstants.DLQ_ORIGINAL_OFFSET)).isNotNull();
-                    assertThat(header(dl, BusConstants.DLQ_GROUP_ID)).isEqualTo(group);
-                    assertThat(header(dl, BusConstants.DLQ_REASON)).startsWith("table " + table + " refused the record");
+                    assertThat(DeadLetters.header(dl, BusConstants.DLQ_ORIGINAL_TOPIC)).isEqualTo("orders");
+                    assertThat(DeadLetters.header(dl, BusConstants.DLQ_ORIGINAL_OFFSET)).isNotNull();
+                    assertThat(DeadLetters.header(dl, BusConstants.DLQ_GROUP_ID)).isEqualTo(group);
+                    assertThat(DeadLetters.header(dl, BusConstants.DLQ_REASON)).startsWith("table " + table + " refused the record");
                 }
                 List<String> badKeys = new ArrayList<>(List.of("4", "5", "6", "7"));
                 if (db == TestDatabase.POSTGRESQL) {
@@ -112,14 +112,14 @@ class JdbcSinkErrorsTest {
                 }
                 assertThat(deadLetters).extracting(ConsumedRecord::keyAsString).containsExactlyInAnyOrderElementsOf(badKeys);
                 ConsumedRecord notNull = find(deadLetters, "4");
-                assertThat(header(notNull, BusConstants.DLQ_SQL_STATE)).startsWith("23");
+                assertThat(DeadLetters.header(notNull, BusConstants.DLQ_SQL_STATE)).startsWith("23");
                 ConsumedRecord tooLong = find(deadLetters, "5");
-                assertThat(header(tooLong, BusConstants.DLQ_SQL_STATE)).startsWith("22");
-                assertThat(header(find(deadLetters, "6"), BusConstants.DLQ_SQL_STATE)).startsWith("23");
-                assertThat(header(find(deadLetters, "7"), BusConstants.DLQ_REASON)).containsIgnoringCase("amount").contains("lots");
+                assertThat(DeadLetters.header(tooLong, BusConstants.DLQ_SQL_STATE)).startsWith("22");
+                assertThat(DeadLetters.header(find(deadLetters, "6"), BusConstants.DLQ_SQL_STATE)).startsWith("23");
+                assertThat(DeadLetters.header(find(deadLetters, "7"), BusConstants.DLQ_REASON)).containsIgnoringCase("amount").contains("lots");
                 if (db == TestDatabase.POSTGRESQL) {
-                    assertThat(header(find(deadLetters, "9"), BusConstants.DLQ_SQL_STATE)).startsWith("22");
-                    assertThat(header(find(deadLetters, "9"), BusConstants.DLQ_REASON)).as("a clear reason, not the"
+                    assertThat(DeadLetters.header(find(deadLetters, "9"), BusConstants.DLQ_SQL_STATE)).startsWith("22");
+                    assertThat(DeadLetters.header(find(deadLetters, "9"), BusConstants.DLQ_REASON)).as("a clear reason, not the"
                             + " driver's 'invalid byte sequence'").contains("column 'name' contains a NUL character");
                 }
                 GroupDescription g = bus.admin().describeGroup(group);
@@ -146,10 +146,6 @@ class JdbcSinkErrorsTest {
                 () -> new AssertionError("no dead letter with key " + key + " in " + records.stream().map(ConsumedRecord::keyAsString).toList()));
     }
 
-    private static String header(ConsumedRecord r, String name) {
-        return r.headers().stream().filter(h -> h.key().equals(name)).map(io.busbar.bus.Header::valueAsString)
-                .reduce((a, b) -> b).orElse(null);
-    }
 
     /** id → [amount as plain text, created_at to the minute or second, name]. */
     private static Map<Long, List<String>> rows(HikariDataSource ds, String table) throws Exception {

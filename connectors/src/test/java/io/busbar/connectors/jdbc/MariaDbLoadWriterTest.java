@@ -8,7 +8,6 @@ import io.busbar.bus.BusRecord;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.OffsetSpec;
 import io.busbar.bus.TopicPartition;
-import io.busbar.connectors.bus.BusConstants;
 import io.busbar.connectors.sink.SinkErrorPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,10 +159,7 @@ class MariaDbLoadWriterTest {
 
                 List<ConsumedRecord> deadLetters = BusFixture.readAll(bus, "orders.dlq");
                 assertThat(deadLetters).extracting(ConsumedRecord::keyAsString).containsExactlyInAnyOrder("150", "220", "260");
-                Map<String, String> states = new HashMap<>();
-                for (ConsumedRecord dl : deadLetters) {
-                    states.put(dl.keyAsString(), header(dl, BusConstants.DLQ_SQL_STATE));
-                }
+                Map<String, String> states = DeadLetters.sqlStatesByKey(deadLetters);
                 assertThat(states.get("150")).startsWith("23");
                 assertThat(states.get("220")).startsWith("22");
             } finally {
@@ -301,8 +297,4 @@ class MariaDbLoadWriterTest {
         return JdbcTestRows.count(ds, sql);
     }
 
-    private static String header(ConsumedRecord record, String name) {
-        return record.headers().stream().filter(h -> h.key().equals(name)).map(io.busbar.bus.Header::valueAsString)
-                .reduce((a, b) -> b).orElse(null);
-    }
 }

@@ -9,7 +9,6 @@ import io.busbar.bus.BusRecord;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.OffsetSpec;
 import io.busbar.bus.TopicPartition;
-import io.busbar.connectors.bus.BusConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,10 +199,7 @@ class PostgresCopyWriterTest {
 
                 List<ConsumedRecord> deadLetters = BusFixture.readAll(bus, "orders.dlq");
                 assertThat(deadLetters).extracting(ConsumedRecord::keyAsString).containsExactlyInAnyOrder("150", "220");
-                Map<String, String> states = new HashMap<>();
-                for (ConsumedRecord dl : deadLetters) {
-                    states.put(dl.keyAsString(), header(dl, BusConstants.DLQ_SQL_STATE));
-                }
+                Map<String, String> states = DeadLetters.sqlStatesByKey(deadLetters);
                 assertThat(states).containsEntry("150", "23505").containsEntry("220", "22001");
             } finally {
                 TestDatabase.execute(ds, "DROP TABLE " + table);
@@ -304,8 +300,4 @@ class PostgresCopyWriterTest {
         return JdbcTestRows.count(ds, sql);
     }
 
-    private static String header(ConsumedRecord record, String name) {
-        return record.headers().stream().filter(h -> h.key().equals(name)).map(io.busbar.bus.Header::valueAsString)
-                .reduce((a, b) -> b).orElse(null);
-    }
 }

@@ -81,7 +81,7 @@ class SchemaEvolutionTest {
                 assertThat(rows.get(4L)).containsExactly("7", "new field", "3");
                 List<ConsumedRecord> dead = BusFixture.readAll(bus, "events.dlq");
                 assertThat(dead).extracting(ConsumedRecord::keyAsString).containsExactly("5");
-                assertThat(header(dead.get(0), BusConstants.DLQ_REASON)).containsIgnoringCase("amount").contains("lots");
+                assertThat(DeadLetters.header(dead.get(0), BusConstants.DLQ_REASON)).containsIgnoringCase("amount").contains("lots");
             } finally {
                 TestDatabase.execute(ds, "DROP TABLE IF EXISTS " + table);
             }
@@ -117,10 +117,10 @@ class SchemaEvolutionTest {
                 assertThat(rows.get(5L)).containsExactly("4", "true", null);
                 List<ConsumedRecord> dead = BusFixture.readAll(bus, "typed.dlq");
                 assertThat(dead).extracting(ConsumedRecord::keyAsString).containsExactlyInAnyOrder("3", "4", "6");
-                assertThat(header(find(dead, "3"), BusConstants.DLQ_REASON)).as("emptyStringAsNull=false refuses it")
+                assertThat(DeadLetters.header(find(dead, "3"), BusConstants.DLQ_REASON)).as("emptyStringAsNull=false refuses it")
                         .containsIgnoringCase("qty");
-                assertThat(header(find(dead, "4"), BusConstants.DLQ_REASON)).containsIgnoringCase("paid").contains("maybe");
-                assertThat(header(find(dead, "6"), BusConstants.DLQ_REASON)).containsIgnoringCase("qty").contains("4.5");
+                assertThat(DeadLetters.header(find(dead, "4"), BusConstants.DLQ_REASON)).containsIgnoringCase("paid").contains("maybe");
+                assertThat(DeadLetters.header(find(dead, "6"), BusConstants.DLQ_REASON)).containsIgnoringCase("qty").contains("4.5");
             } finally {
                 TestDatabase.execute(ds, "DROP TABLE " + table);
             }
@@ -161,10 +161,6 @@ class SchemaEvolutionTest {
         return records.stream().filter(r -> key.equals(r.keyAsString())).findFirst().orElseThrow();
     }
 
-    static String header(ConsumedRecord r, String name) {
-        return r.headers().stream().filter(h -> h.key().equals(name)).map(io.busbar.bus.Header::valueAsString)
-                .reduce((a, b) -> b).orElse(null);
-    }
 
     private static String text(Object v) throws java.sql.SQLException {
         if (v == null) {
