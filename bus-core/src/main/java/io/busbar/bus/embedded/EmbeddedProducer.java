@@ -163,6 +163,7 @@ final class EmbeddedProducer implements BusProducer {
         try {
             PartitionLog log = bus.partitionLog(batch.partition());
             AppendResult result = log.append(batch.records());
+            acc.recycle(batch.records()); // the append wrote the bytes to the file: the buffer is free
             result.durable().whenComplete((hw, error) -> {
                 batchDone(acc);
                 complete(batch, result.baseOffset(), error);

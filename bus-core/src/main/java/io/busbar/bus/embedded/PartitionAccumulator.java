@@ -7,6 +7,7 @@ import io.busbar.bus.record.RecordBatchBuilder;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +26,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Each new batch's buffer is sized from the previous batches of the partition (a full batch when the producer is
  * ahead, a small one when records come one at a time; the guess halves per batch when batches shrink), so neither
- * case allocates far more than it writes.
+ * case allocates far more than it writes. A batch's buffer comes back once the log has written it ({@link #recycle}),
+ * and the next batch reuses it when it is large enough: a producer that keeps the log busy allocates no batch
+ * buffers at all (fresh ones cost zeroing and page faults, a sixth of the file source's CPU).
  *
  * <p>Thread-safe (one monitor).
  */
@@ -49,6 +52,8 @@ final class PartitionAccumulator {
     /** Batches handed to the sender and not yet durable (or failed). */
     private int inFlight;
     private CompletableFuture<RecordMetadata> last = CompletableFuture.completedFuture(null);
+    /** The buffer of a batch the log has written, for the next batch; null when none is free. */
+    private ByteBuffer spare;
 
     PartitionAccumulator(TopicPartition partition, int batchBytes) {
         this.partition = partition;
@@ -69,7 +74,8 @@ final class PartitionAccumulator {
         }
         if (open == null) {
             int upperBound = RecordBatchBuilder.sizeUpperBound(record);
-            open = new RecordBatchBuilder(Math.max(batchBytes, upperBound), initialCapacity(upperBound), CompressionType.NONE);
+            open = new RecordBatchBuilder(Math.max(batchBytes, upperBound), buffer(initialCapacity(upperBound)),
+                    CompressionType.NONE);
             openFutures = new ArrayList<>();
             openTimestamps = new long[16];
             openReserved = 0;
@@ -107,6 +113,27 @@ final class PartitionAccumulator {
     synchronized boolean batchDurable() {
         inFlight--;
         return becameReady();
+    }
+
+    /**
+     * The buffer of a batch the log has written (the append copied it to the file): the next batch may reuse it.
+     * The larger of it and the spare already held is kept.
+     */
+    synchronized void recycle(MemoryRecords written) {
+        ByteBuffer b = written.buffer();
+        if (b.hasArray() && (spare == null || b.array().length > spare.capacity())) {
+            spare = ByteBuffer.wrap(b.array());
+        }
+    }
+
+    /** The spare buffer when it holds {@code capacity} bytes, else a new one. */
+    private ByteBuffer buffer(int capacity) {
+        ByteBuffer b = spare;
+        if (b != null && b.capacity() >= capacity) {
+            spare = null;
+            return b.clear();
+        }
+        return ByteBuffer.allocate(Math.max(capacity, 256));
     }
 
     /** True while records are waiting to be drained or appended batches to become durable. */

@@ -35,9 +35,17 @@ public final class RecordBatchBuilder {
      *                        that is too small costs a few copies, one that is too large costs memory per batch
      */
     public RecordBatchBuilder(int writeLimit, int initialCapacity, CompressionType compression) {
+        this(writeLimit, ByteBuffer.allocate(Math.max(initialCapacity, MIN_CAPACITY)), compression);
+    }
+
+    /**
+     * @param buffer where the batch is written from its position on (a buffer recycled from an earlier batch saves
+     *               allocating and zeroing a new one); replaced by a larger one if the batch outgrows it
+     */
+    public RecordBatchBuilder(int writeLimit, ByteBuffer buffer, CompressionType compression) {
         this.writeLimit = writeLimit;
         // writeLimit only bounds hasRoomFor: a single record larger than it still goes in, growing the buffer
-        this.builder = new MemoryRecordsBuilder(new DoublingBufferStream(Math.max(initialCapacity, MIN_CAPACITY)),
+        this.builder = new MemoryRecordsBuilder(new DoublingBufferStream(buffer),
                 RecordBatch.CURRENT_MAGIC_VALUE, Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L,
                 RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
                 RecordBatch.NO_SEQUENCE, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, writeLimit);
@@ -96,8 +104,8 @@ public final class RecordBatchBuilder {
      * guess to a full batch; this one at least doubles.
      */
     private static final class DoublingBufferStream extends ByteBufferOutputStream {
-        DoublingBufferStream(int initialCapacity) {
-            super(initialCapacity);
+        DoublingBufferStream(ByteBuffer buffer) {
+            super(buffer);
         }
 
         @Override

@@ -6,47 +6,51 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.io.input.ReaderInputStream;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
+import java.io.PushbackInputStream;
+import java.io.Reader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@link RecordFormat#CSV} files with commons-csv (RFC 4180: quoted fields may hold delimiters, quotes and
- * line breaks), streaming: one record is parsed ahead, never the whole file. With a header row each record
+ * Reads {@link RecordFormat#CSV} files (RFC 4180: quoted fields may hold delimiters, quotes and line breaks),
+ * streaming with {@link CsvTokenizer}: one record at a time, never the whole file. With a header row each record
  * becomes a JSON object {@code {"column": "value", ...}} in column order, else a JSON array of the fields.
  *
- * <p>Positions are character offsets (commons-csv's cheap character count): a resume decodes and skips the
- * characters before the first record not yet stored, without parsing them; the header row is read again. A row whose field count differs from
- * the header's is a malformed record (dead-letter or stop, as configured); text commons-csv cannot parse (an
- * unterminated quote) stops the file with {@link FileParseException}. Not thread-safe.
+ * <p>The tokenizer works on UTF-8 bytes: a UTF-8 file is read as it is, a file in another charset is decoded and
+ * re-encoded to UTF-8 on the way in. Positions are byte offsets in that UTF-8 text (the file's own bytes for UTF-8,
+ * so a resume seeks straight to them); the header row is read again on resume. Positions stored by earlier versions
+ * counted characters ({@link FilePosition#unit()} absent) and are converted once, on open. A row whose field count
+ * differs from the header's is a malformed record (dead-letter or stop, as configured); text that cannot be cut
+ * into records (an unterminated quote, a record over {@code maxRecordBytes}) stops the file with
+ * {@link FileParseException}. Not thread-safe.
  */
 final class CsvRecordReader implements FileRecordReader {
+
+    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final Path file;
     private final ObjectMapper mapper;
     private final String keyField;
     private final List<String> header;
     private final int keyIndex;
-    private final CSVParser parser;
-    private final Iterator<CSVRecord> records;
-    private final long base;
-    private final CountingReader reader;
-    private CSVRecord ahead;
-    /** The line on which {@link #ahead} starts. */
-    private long aheadLine;
+    private final InputStream input;
+    private final CsvTokenizer tokenizer;
     private final long linesBefore;
     private long recordNumber;
     /** Field typing (csvColumnTypes, csvInferTypes), or null: every field a string. */
@@ -64,35 +68,34 @@ final class CsvRecordReader implements FileRecordReader {
     private final JsonGenerator generator;
 
     /**
-     * @param startPosition character offset (not byte: commons-csv counts characters, and tracking bytes would
-     *                      make parsing three times slower) where a record starts, or 0
+     * @param startPosition where a record starts: a byte offset in the file's UTF-8 text (see the class comment), or 0
+     * @param legacyCharOffset {@code startPosition} counts characters (a position stored by an earlier version)
+     * @param linesBefore   the line of the last record already read (0 at the start of the file): line numbers in
+     *                      messages count on from it (exact unless that record spanned several lines)
      */
-    CsvRecordReader(Path file, CSVFormat format, Charset charset, boolean hasHeader, String keyField, ObjectMapper mapper,
-                    long startPosition, long recordsBefore) throws IOException {
-        this(file, format, charset, hasHeader, keyField, mapper, startPosition, recordsBefore, 0, null);
-    }
-
-    /**
-     * @param linesBefore the line of the last record already read (0 at the start of the file): line numbers in
-     *                    messages count on from it (exact unless that record spanned several lines)
-     */
-    CsvRecordReader(Path file, CSVFormat format, Charset charset, boolean hasHeader, String keyField, ObjectMapper mapper,
-                    long startPosition, long recordsBefore, long linesBefore, CsvColumnTypes types) throws IOException {
+    CsvRecordReader(Path file, char delimiter, char quote, Charset charset, boolean hasHeader, String keyField,
+                    ObjectMapper mapper, long startPosition, boolean legacyCharOffset, long recordsBefore,
+                    long linesBefore, CsvColumnTypes types, int maxRecordBytes) throws IOException {
         this.file = file;
         this.linesBefore = startPosition > 0 ? linesBefore : 0;
         this.types = types;
         this.mapper = mapper;
         this.keyField = keyField;
         this.recordNumber = recordsBefore;
-        this.reader = new CountingReader(new InputStreamReader(java.nio.file.Files.newInputStream(file), charset));
-        long bom = skipByteOrderMark(reader);
-        CSVFormat effective = format;
-        long start = Math.max(startPosition, bom);
-        if (hasHeader) {
-            this.header = readHeader(file, format, charset);
-            effective = format.builder().setHeader(header.toArray(String[]::new)).setSkipHeaderRecord(start == bom).get();
-        } else {
-            this.header = null;
+        long start = legacyCharOffset && startPosition > 0 ? utf8Length(file, charset, startPosition) : startPosition;
+        this.input = open(file, charset, start);
+        long base = start == 0 ? skipByteOrderMark((PushbackInputStream) input) : start;
+        this.tokenizer = new CsvTokenizer(input, delimiter, quote, base, maxRecordBytes);
+        try {
+            if (hasHeader) {
+                this.header = start > 0 ? readHeader(file, charset, delimiter, quote, maxRecordBytes)
+                        : headerFrom(tokenizer, file);
+            } else {
+                this.header = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            input.close();
+            throw e;
         }
         this.keyIndex = keyIndex();
         this.headerTypes = types != null && header != null ? types.resolve(file, header, header.size()) : null;
@@ -104,11 +107,6 @@ final class CsvRecordReader implements FileRecordReader {
         this.fieldIndexes = lastIndexOfName.values().stream().mapToInt(Integer::intValue).toArray();
         this.generator = mapper.createGenerator(json, JsonEncoding.UTF8);
         generator.setRootValueSeparator(null); // records are separate values, not a stream of them
-        skipFully(reader, start - bom);
-        this.base = start;
-        this.parser = CSVParser.builder().setReader(reader).setFormat(effective).setCharacterOffset(start).get();
-        this.records = parser.iterator();
-        this.ahead = fetch();
     }
 
     private int keyIndex() {
@@ -133,43 +131,42 @@ final class CsvRecordReader implements FileRecordReader {
 
     @Override
     public ParsedRecord next() {
-        CSVRecord current = ahead;
-        if (current == null) {
+        if (!advance(tokenizer, file, recordNumber)) {
             return null;
         }
-        long line = aheadLine;
-        ahead = fetch();
-        long next = ahead == null ? reader.count() : ahead.getCharacterPosition();
         recordNumber++;
-        if (header != null && current.size() != header.size()) {
+        long line = linesBefore + tokenizer.recordLine();
+        long next = tokenizer.offset();
+        int fields = tokenizer.fieldCount();
+        if (header != null && fields != header.size()) {
             return new ParsedRecord(recordNumber, line, null, null, next, file.getFileName() + " record " + recordNumber
-                    + ": has " + current.size() + " fields, the header has " + header.size(), String.join(",", current.values()));
+                    + ": has " + fields + " fields, the header has " + header.size(), raw());
         }
         try {
-            byte[] key = keyIndex >= 0 && keyIndex < current.size() ? current.get(keyIndex).getBytes(StandardCharsets.UTF_8) : null;
-            return new ParsedRecord(recordNumber, line, key, toJson(current), next, null, null);
+            byte[] key = keyIndex >= 0 && keyIndex < fields ? fieldBytes(keyIndex) : null;
+            return new ParsedRecord(recordNumber, line, key, toJson(), next, null, null);
         } catch (CsvColumnTypes.InvalidValueException e) {
             return new ParsedRecord(recordNumber, line, null, null, next, file.getFileName() + " line " + line
-                    + ", record " + recordNumber + ": " + e.getMessage(), String.join(",", current.values()));
+                    + ", record " + recordNumber + ": " + e.getMessage(), raw());
         } catch (IOException e) {
             throw new FileParseException(file.getFileName() + " record " + recordNumber + " cannot be written as JSON: " + e.getMessage(), e);
         }
     }
 
-    private byte[] toJson(CSVRecord record) throws IOException, CsvColumnTypes.InvalidValueException {
-        JsonNode[] typedValues = types == null ? null : typedValues(record);
+    private byte[] toJson() throws IOException, CsvColumnTypes.InvalidValueException {
+        JsonNode[] typedValues = types == null ? null : typedValues();
         json.reset();
         if (header != null) {
             generator.writeStartObject();
             for (int slot = 0; slot < fieldNames.length; slot++) {
                 generator.writeFieldName(fieldNames[slot]);
-                writeField(record, fieldIndexes[slot], typedValues);
+                writeField(fieldIndexes[slot], typedValues);
             }
             generator.writeEndObject();
         } else {
             generator.writeStartArray();
-            for (int i = 0; i < record.size(); i++) {
-                writeField(record, i, typedValues);
+            for (int i = 0; i < tokenizer.fieldCount(); i++) {
+                writeField(i, typedValues);
             }
             generator.writeEndArray();
         }
@@ -177,20 +174,51 @@ final class CsvRecordReader implements FileRecordReader {
         return json.toByteArray();
     }
 
-    private void writeField(CSVRecord record, int index, JsonNode[] typedValues) throws IOException {
-        if (typedValues == null) {
-            generator.writeString(record.get(index));
-        } else {
+    private void writeField(int index, JsonNode[] typedValues) throws IOException {
+        if (typedValues != null) {
             mapper.writeTree(generator, typedValues[index]);
+            return;
+        }
+        byte[] data = tokenizer.data();
+        int start = tokenizer.fieldStart(index);
+        int length = tokenizer.fieldEnd(index) - start;
+        if (isWellFormedUtf8(data, start, length)) {
+            generator.writeUTF8String(data, start, length);
+        } else {
+            generator.writeString(new String(data, start, length, StandardCharsets.UTF_8));
         }
     }
 
+    /** A field as UTF-8; malformed bytes become U+FFFD, as a decoder would make them. */
+    private byte[] fieldBytes(int index) {
+        byte[] data = tokenizer.data();
+        int start = tokenizer.fieldStart(index);
+        int end = tokenizer.fieldEnd(index);
+        return isWellFormedUtf8(data, start, end - start) ? Arrays.copyOfRange(data, start, end)
+                : field(tokenizer, index).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String field(CsvTokenizer tokenizer, int index) {
+        int start = tokenizer.fieldStart(index);
+        return new String(tokenizer.data(), start, tokenizer.fieldEnd(index) - start, StandardCharsets.UTF_8);
+    }
+
+    /** The record as text, for a dead letter: its fields joined by commas. */
+    private String raw() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < tokenizer.fieldCount(); i++) {
+            text.append(i == 0 ? "" : ",").append(field(tokenizer, i));
+        }
+        return text.toString();
+    }
+
     /** Every field's typed value, converted before any JSON is written, so a refused field leaves no half record. */
-    private JsonNode[] typedValues(CSVRecord record) throws CsvColumnTypes.InvalidValueException {
-        CsvColumnTypes.Type[] rowTypes = header != null ? headerTypes : types.resolve(file, null, record.size());
-        JsonNode[] values = new JsonNode[record.size()];
+    private JsonNode[] typedValues() throws CsvColumnTypes.InvalidValueException {
+        int fields = tokenizer.fieldCount();
+        CsvColumnTypes.Type[] rowTypes = header != null ? headerTypes : types.resolve(file, null, fields);
+        JsonNode[] values = new JsonNode[fields];
         for (int i = 0; i < values.length; i++) {
-            values[i] = typed(rowTypes[i], record.get(i), header != null ? header.get(i) : Integer.toString(i));
+            values[i] = typed(rowTypes[i], field(tokenizer, i), header != null ? header.get(i) : Integer.toString(i));
         }
         return values;
     }
@@ -205,119 +233,147 @@ final class CsvRecordReader implements FileRecordReader {
         }
     }
 
-    private CSVRecord fetch() {
+    /** Reads the next record; a syntax error stops the file with what to check. */
+    private static boolean advance(CsvTokenizer tokenizer, Path file, long recordsRead) {
         try {
-            // the parser has consumed the line breaks up to the end of the previous record (and the header row)
-            aheadLine = linesBefore + parser.getCurrentLineNumber() + 1;
-            return records.hasNext() ? records.next() : null;
-        } catch (UncheckedIOException | IllegalStateException e) {
-            throw new FileParseException(file.getFileName() + " is not valid CSV after record " + recordNumber + ": "
-                    + rootMessage(e) + ". Check quoting (quote character, escaped quotes) and the delimiter", e);
+            return tokenizer.next();
+        } catch (CsvTokenizer.SyntaxException e) {
+            throw new FileParseException(file.getFileName() + " is not valid CSV after record " + recordsRead + ": "
+                    + e.getMessage() + ". Check quoting (quote character, escaped quotes) and the delimiter", e);
+        } catch (IOException e) {
+            throw new FileParseException(file.getFileName() + " could not be read after record " + recordsRead + ": "
+                    + e.getMessage(), e);
         }
     }
 
-    private static List<String> readHeader(Path file, CSVFormat format, Charset charset) throws IOException {
-        try (Reader reader = new BufferedReader(new InputStreamReader(java.nio.file.Files.newInputStream(file), charset))) {
-            skipByteOrderMark(reader);
-            CSVParser headerParser = CSVParser.builder().setReader(reader)
-                    .setFormat(format.builder().setHeader().setSkipHeaderRecord(true).get()).get();
-            List<String> names = headerParser.getHeaderNames();
-            if (names.isEmpty()) {
-                throw new FileParseException(file.getFileName() + " has no header row: add one, or set header=false");
+    /** The header row, read from the file's start (a resumed reader starts past it). */
+    private static List<String> readHeader(Path file, Charset charset, char delimiter, char quote, int maxRecordBytes)
+            throws IOException {
+        try (InputStream in = open(file, charset, 0)) {
+            long base = skipByteOrderMark((PushbackInputStream) in);
+            return headerFrom(new CsvTokenizer(in, delimiter, quote, base, maxRecordBytes), file);
+        }
+    }
+
+    private static List<String> headerFrom(CsvTokenizer tokenizer, Path file) {
+        if (!advance(tokenizer, file, 0)) {
+            throw new FileParseException(file.getFileName() + " has no header row: add one, or set header=false");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < tokenizer.fieldCount(); i++) {
+            String name = field(tokenizer, i);
+            if (name.isBlank()) {
+                throw new FileParseException(file.getFileName() + " has an invalid header row: column " + (i + 1)
+                        + " has no name; name every column, or set header=false");
             }
-            return names;
-        } catch (UncheckedIOException | IllegalArgumentException e) {
-            throw new FileParseException(file.getFileName() + " has an invalid header row: " + rootMessage(e), e);
+            names.add(name);
         }
-    }
-
-    /** Skips a byte-order mark (U+FEFF) at the start; returns the characters skipped (0 or 1). */
-    private static long skipByteOrderMark(Reader reader) throws IOException {
-        reader.mark(1);
-        int first = reader.read();
-        if (first == '\uFEFF') {
-            return 1;
-        }
-        reader.reset();
-        return 0;
+        return names;
     }
 
     /**
-     * Counts the characters read, so the position after the last record (end of file) is known in the same
-     * unit as commons-csv's record positions. Buffers itself; supports mark/reset for the byte-order mark check.
+     * The file as UTF-8 from {@code start}: its own bytes for UTF-8 (seeking), else decoded and re-encoded (skipping
+     * {@code start} re-encoded bytes). At 0 the stream can push back the byte-order mark check.
      */
-    private static final class CountingReader extends java.io.FilterReader {
-        private long count;
-        private long markedCount;
-
-        CountingReader(Reader in) {
-            super(new BufferedReader(in, 128 * 1024));
-        }
-
-        @Override
-        public int read() throws IOException {
-            int c = super.read();
-            if (c >= 0) {
-                count++;
-            }
-            return c;
-        }
-
-        @Override
-        public int read(char[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
-        }
-
-        @Override
-        public void mark(int readAheadLimit) throws IOException {
-            super.mark(readAheadLimit);
-            markedCount = count;
-        }
-
-        @Override
-        public void reset() throws IOException {
-            super.reset();
-            count = markedCount;
-        }
-
-        long count() {
-            return count;
-        }
-    }
-
-    private static void skipFully(Reader reader, long chars) throws IOException {
-        long left = chars;
-        while (left > 0) {
-            long n = reader.skip(left);
-            if (n <= 0) {
+    private static InputStream open(Path file, Charset charset, long start) throws IOException {
+        InputStream in;
+        if (charset.equals(StandardCharsets.UTF_8)) {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(start);
+            in = Channels.newInputStream(channel);
+        } else {
+            in = ReaderInputStream.builder().setReader(new InputStreamReader(Files.newInputStream(file), charset))
+                    .setCharset(StandardCharsets.UTF_8).get();
+            try {
+                in.skipNBytes(start);
+            } catch (java.io.EOFException e) {
+                in.close();
                 throw new FileParseException("File ended before the stored position: it changed since it was read");
             }
-            left -= n;
+        }
+        return start == 0 ? new PushbackInputStream(in, UTF8_BOM.length) : in;
+    }
+
+    /** Skips a UTF-8 byte-order mark at the start; returns the bytes skipped (0 or 3). */
+    private static long skipByteOrderMark(PushbackInputStream in) throws IOException {
+        byte[] first = in.readNBytes(UTF8_BOM.length);
+        if (Arrays.equals(first, UTF8_BOM)) {
+            return UTF8_BOM.length;
+        }
+        in.unread(first);
+        return 0;
+    }
+
+    /** The UTF-8 length of the file's first {@code chars} characters: a character offset as a byte offset. */
+    static long utf8Length(Path file, Charset charset, long chars) throws IOException {
+        try (Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), charset), 64 * 1024)) {
+            long bytes = 0;
+            for (long i = 0; i < chars; i++) {
+                int c = reader.read();
+                if (c < 0) {
+                    throw new FileParseException("File ended before the stored position: it changed since it was read");
+                }
+                if (Character.isHighSurrogate((char) c)) {
+                    bytes += 4; // with its low surrogate, the next character, which adds nothing
+                    i++;
+                    reader.read();
+                } else {
+                    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+                }
+            }
+            return bytes;
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+    /** Whether {@code length} bytes from {@code offset} are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates). */
+    static boolean isWellFormedUtf8(byte[] b, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end && b[i] >= 0) {
+            i++; // ASCII, the common case
         }
-        return t.getMessage();
+        while (i < end) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int more;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF) {
+                more = 1;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                more = 2;
+                min = 0x800;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                more = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            if (i + more >= end) {
+                return false; // cut short
+            }
+            int cp = c & (0x3F >> more);
+            for (int k = 1; k <= more; k++) {
+                int cc = b[i + k] & 0xFF;
+                if ((cc & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return false;
+            }
+            i += more + 1;
+        }
+        return true;
     }
 
     @Override
     public void close() throws IOException {
         generator.close();
-        parser.close();
+        input.close();
     }
 }

@@ -101,7 +101,8 @@ final class FileIngestion {
         long endOffset = last != null ? last.nextPosition() : (start != null ? start.position() : size);
         current.endPosition = new FilePosition(size, mtime, endOffset,
                 last != null ? last.line() : (start != null ? start.lines() : 0),
-                last != null ? last.number() : (start != null ? start.records() : 0), true);
+                last != null ? last.number() : (start != null ? start.records() : 0), true,
+                last == null && start != null ? start.unit() : FilePosition.BYTES);
         complete(current);
         awaitPositionSaved();
         return new Result(sent, deadLetters);

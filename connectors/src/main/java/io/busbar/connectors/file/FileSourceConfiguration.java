@@ -1,7 +1,6 @@
 package io.busbar.connectors.file;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.csv.CSVFormat;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -49,7 +48,8 @@ public class FileSourceConfiguration {
             LineRecordReader.requireLineCharset(cs);
         }
         if (format == RecordFormat.CSV) {
-            csvFormat();
+            csvDelimiter();
+            csvQuote();
             csvTypes();
         }
     }
@@ -63,7 +63,8 @@ public class FileSourceConfiguration {
             case WHOLE -> new WholeFileRecordReader(file, maxRecordBytes, start);
             case LINES -> new LineRecordReader(file, charset(), false, null, maxRecordBytes, mapper, start, lines, records);
             case JSONL -> new LineRecordReader(file, charset(), true, keyField, maxRecordBytes, mapper, start, lines, records);
-            case CSV -> new CsvRecordReader(file, csvFormat(), charset(), header, keyField, mapper, start, records, lines, csvTypes());
+            case CSV -> new CsvRecordReader(file, csvDelimiter(), csvQuote(), charset(), header, keyField, mapper, start,
+                    position != null && position.unit() == null, records, lines, csvTypes(), maxRecordBytes);
         };
     }
 
@@ -75,13 +76,26 @@ public class FileSourceConfiguration {
         }
     }
 
-    CSVFormat csvFormat() {
-        char d = singleChar("delimiter", unescape(delimiter));
-        char q = singleChar("quote", quote);
-        if (d == q) {
+    char csvDelimiter() {
+        char d = csvChar("delimiter", unescape(delimiter));
+        if (d == csvQuote()) {
             throw new IllegalArgumentException("delimiter and quote are both '" + d + "': use different characters");
         }
-        return CSVFormat.RFC4180.builder().setDelimiter(d).setQuote(q).setIgnoreEmptyLines(true).get();
+        return d;
+    }
+
+    char csvQuote() {
+        return csvChar("quote", quote);
+    }
+
+    /** One ASCII character other than a line break: the CSV reader finds them byte by byte in UTF-8 text. */
+    private static char csvChar(String name, String value) {
+        char c = singleChar(name, value);
+        if (c >= 0x80 || c == '\r' || c == '\n') {
+            throw new IllegalArgumentException(name + " = '" + value + "' is invalid: use an ASCII character other than a"
+                    + " line break (e.g. , ; | or \\t for a tab)");
+        }
+        return c;
     }
 
     /** {@code \t} in a YAML/URI setting means a tab. */

@@ -128,6 +128,79 @@ class FileRecordReaderTest {
     }
 
     @Test
+    void csvInACharsetThatIsNotAsciiCompatibleIsReadAndResumes() throws IOException {
+        Path file = dir.resolve("utf16.csv");
+        Files.write(file, "\uFEFFname\tcity\nJosé\t서울\n\"Zoë\"\t\"a\tb\"\n끝\t😀\n".getBytes(StandardCharsets.UTF_16LE));
+        FileSourceConfiguration c = config("csv");
+        c.setCharset("UTF-16LE");
+        c.setDelimiter("\\t");
+        assertThat(values(readAll(c, file, null))).containsExactly("{\"name\":\"José\",\"city\":\"서울\"}",
+                "{\"name\":\"Zoë\",\"city\":\"a\\tb\"}", "{\"name\":\"끝\",\"city\":\"😀\"}");
+        assertResumesAfterEveryRecord(c, file);
+        Path latin = dir.resolve("latin2.csv");
+        Files.write(latin, "name\nJosé\nZoë\nÅsa\n".getBytes(StandardCharsets.ISO_8859_1));
+        FileSourceConfiguration l = config("csv");
+        l.setCharset("ISO-8859-1");
+        assertResumesAfterEveryRecord(l, latin);
+    }
+
+    @Test
+    void csvPositionsStoredAsCharacterOffsetsByEarlierVersionsResumeAtTheSameRecord() throws IOException {
+        String text = "\uFEFFid,text\n1,\"김치 😀\nsecond line\"\n2,\"a,b\"\"c\"\n3,é\n4,끝\n";
+        Path file = Files.writeString(dir.resolve("old.csv"), text, StandardCharsets.UTF_8);
+        FileSourceConfiguration c = config("csv");
+        List<String> all = values(readAll(c, file, null));
+        // where each record after the first starts, counted in characters as commons-csv counted them (BOM included)
+        String[] starts = {"2,\"a,b", "3,é", "4,끝"};
+        for (int k = 0; k < starts.length; k++) {
+            FilePosition legacy = new FilePosition(0, 0, text.indexOf(starts[k]), k + 2, k + 1, false, null);
+            assertThat(values(readAll(c, file, legacy))).as("resume before record %d", k + 2)
+                    .isEqualTo(all.subList(k + 1, all.size()));
+        }
+    }
+
+    @Test
+    void csvWithMalformedUtf8GivesValidJsonWithReplacementCharacters() throws IOException {
+        Path file = dir.resolve("bad.csv");
+        byte[] bad = {'k', ',', 'v', '\n', '1', ',', 'a', (byte) 0xC3, '\n', '2', ',', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'};
+        Files.write(file, bad);
+        FileSourceConfiguration c = config("csv");
+        c.setKeyField("v");
+        List<ParsedRecord> records = readAll(c, file, null);
+        // as the JDK's decoder replaces them (one U+FFFD per malformed sequence, its choice of where they end)
+        String surrogate = new String(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, StandardCharsets.UTF_8);
+        assertThat(values(records)).containsExactly("{\"k\":\"1\",\"v\":\"a\uFFFD\"}", "{\"k\":\"2\",\"v\":\"" + surrogate + "\"}");
+        for (ParsedRecord r : records) {
+            mapper.readTree(r.value()); // valid JSON
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).contains("\uFFFD");
+        }
+    }
+
+    @Test
+    void aCsvRecordLongerThanTheLimitStopsTheFileWithTheFix() throws IOException {
+        Path file = Files.writeString(dir.resolve("long.csv"), "a,b\n1,2\n3,\"" + "x".repeat(100) + "\n4,5\n");
+        FileSourceConfiguration c = config("csv");
+        c.setMaxRecordBytes(50);
+        assertThatThrownBy(() -> readAll(c, file, null)).isInstanceOf(FileParseException.class)
+                .hasMessageContaining("long.csv is not valid CSV after record 1").hasMessageContaining("line 3")
+                .hasMessageContaining("maxRecordBytes");
+    }
+
+    @Test
+    void isWellFormedUtf8RefusesWhatADecoderWouldReplace() {
+        assertThat(CsvRecordReader.isWellFormedUtf8("aé김😀".getBytes(StandardCharsets.UTF_8), 0, 10)).isTrue();
+        byte[][] malformed = {
+            {(byte) 0xC3}, {(byte) 0xC0, (byte) 0x80}, {(byte) 0xE0, (byte) 0x80, (byte) 0x80},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+            {(byte) 0x80}, {'a', (byte) 0xE4, (byte) 0xB8}, {(byte) 0xF8, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+        };
+        for (byte[] b : malformed) {
+            assertThat(CsvRecordReader.isWellFormedUtf8(b, 0, b.length)).as(java.util.Arrays.toString(b)).isFalse();
+            assertThat(new String(b, StandardCharsets.UTF_8)).contains("\uFFFD");
+        }
+    }
+
+    @Test
     void linesResumeAtByteOffsetsWithCrLfAndBlankLines() throws IOException {
         Path file = Files.writeString(dir.resolve("c.txt"), "alpha\r\n\r\nbeta 😀\n  \ngamma", StandardCharsets.UTF_8);
         FileSourceConfiguration c = config("lines");
@@ -161,6 +234,8 @@ class FileRecordReaderTest {
         FileSourceConfiguration d = config("csv");
         d.setDelimiter(";;");
         assertThatThrownBy(d::validate).hasMessageContaining("delimiter = ';;'");
+        d.setDelimiter("§");
+        assertThatThrownBy(d::validate).hasMessageContaining("delimiter = '§'").hasMessageContaining("ASCII");
         FileSourceConfiguration e = new FileSourceConfiguration();
         assertThatThrownBy(e::validate).hasMessageContaining("topic is required");
     }
