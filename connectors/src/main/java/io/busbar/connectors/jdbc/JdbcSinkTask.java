@@ -456,6 +456,7 @@ public final class JdbcSinkTask implements AutoCloseable {
             try {
                 if (!pendingCommit.isEmpty()) {
                     consumer.commitSync(Map.copyOf(pendingCommit)); // the latest offsets, durable before leaving
+                    pendingCommit.clear(); // committed: the revocation that close() runs has nothing left to hand over
                 }
             } catch (BusException e) {
                 LOG.warn("JDBC sink (group {}) could not commit its last offsets on close: {}", config.groupId(), e.getMessage());
