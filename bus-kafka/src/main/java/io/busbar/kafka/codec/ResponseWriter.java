@@ -59,7 +59,7 @@ final class ResponseWriter implements Writable {
         } else if (records instanceof FileRecords file) {
             if (zeroCopy) {
                 parts.add(current);
-                parts.add(new RecordsFileRegion(file));
+                parts.add(RecordsFileRegion.of(file));
                 current = alloc.ioBuffer(256);
             } else {
                 ByteBuffer copy = ByteBuffer.allocate(file.sizeInBytes());
