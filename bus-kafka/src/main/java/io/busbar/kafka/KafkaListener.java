@@ -102,11 +102,6 @@ public final class KafkaListener implements AutoCloseable {
                 + (single ? "" : " (" + b.spec().name() + ", " + b.spec().protocol().name + ")")).toList();
     }
 
-    /** The socket transport chosen at start ({@code busbar.kafka.transport}): "epoll" or "nio". */
-    public String transport() {
-        return server.transport();
-    }
-
     /** Open connections and queued request bytes (busbar.kafka.max.connections, queued.max.request.bytes). */
     public KafkaServer.LimitStats limitStats() {
         return server.limitStats();

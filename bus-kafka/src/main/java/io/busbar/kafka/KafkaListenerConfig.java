@@ -36,33 +36,11 @@ import java.util.Map;
  * @param queuedMaxRequestBytes {@code busbar.kafka.queued.max.request.bytes}: once requests read but not yet answered
  *                             hold this many bytes (all connections together), no more requests are read until
  *                             answers go out (Kafka's queued.max.request.bytes)
- * @param transport            {@code busbar.kafka.transport}: the Netty transport of the listener's sockets: {@code auto}
- *                             (default: native epoll where Netty ships it for this machine, Linux x86_64, else NIO),
- *                             {@code epoll} (fails to start without it) or {@code nio}
  */
 public record KafkaListenerConfig(boolean enabled, String host, int port, String advertisedHost, int advertisedPort,
                                   int maxRequestBytes, long connectionsMaxIdleMs, int handlerThreads,
                                   boolean zeroCopy, List<ListenerSpec> namedListeners, SecurityConfig security,
-                                  int maxConnections, int maxConnectionsPerIp, long queuedMaxRequestBytes,
-                                  Transport transport) {
-
-    /** The socket transports the listener can run on ({@code busbar.kafka.transport}). */
-    public enum Transport {
-        /** Native epoll when it loads on this machine, else NIO; chosen once at start and logged. */
-        AUTO,
-        /** Netty's native epoll transport (Linux x86_64); the listener fails to start where it does not load. */
-        EPOLL,
-        /** Java NIO: works everywhere. */
-        NIO;
-
-        static Transport parse(String value) {
-            try {
-                return valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(TRANSPORT + " = '" + value + "' is invalid: use auto, epoll or nio");
-            }
-        }
-    }
+                                  int maxConnections, int maxConnectionsPerIp, long queuedMaxRequestBytes) {
 
     public static final String ENABLED = "busbar.kafka.enabled";
     public static final String LISTENER = "busbar.kafka.listener";
@@ -77,11 +55,10 @@ public record KafkaListenerConfig(boolean enabled, String host, int port, String
     public static final String MAX_CONNECTIONS = "busbar.kafka.max.connections";
     public static final String MAX_CONNECTIONS_PER_IP = "busbar.kafka.max.connections.per.ip";
     public static final String QUEUED_MAX_REQUEST_BYTES = "busbar.kafka.queued.max.request.bytes";
-    public static final String TRANSPORT = "busbar.kafka.transport";
 
     public static final KafkaListenerConfig DEFAULT = new KafkaListenerConfig(true, "127.0.0.1", 9092, null, -1,
             100 * 1024 * 1024, 600_000, Math.max(2, Runtime.getRuntime().availableProcessors()), true, List.of(),
-            SecurityConfig.DEFAULT, 10_000, 1_000, 512L * 1024 * 1024, Transport.AUTO);
+            SecurityConfig.DEFAULT, 10_000, 1_000, 512L * 1024 * 1024);
 
     public KafkaListenerConfig {
         if (port < 0 || port > 65535) {
@@ -102,9 +79,6 @@ public record KafkaListenerConfig(boolean enabled, String host, int port, String
         }
         if (maxConnectionsPerIp < 1) {
             throw new InvalidConfigException(MAX_CONNECTIONS_PER_IP + " = " + maxConnectionsPerIp + " is invalid: use at least 1");
-        }
-        if (transport == null) {
-            throw new InvalidConfigException(TRANSPORT + " is missing: use auto, epoll or nio");
         }
         if (queuedMaxRequestBytes < maxRequestBytes) {
             throw new InvalidConfigException(QUEUED_MAX_REQUEST_BYTES + " = " + queuedMaxRequestBytes + " is invalid: use at"
@@ -128,56 +102,50 @@ public record KafkaListenerConfig(boolean enabled, String host, int port, String
     public KafkaListenerConfig withListener(String newHost, int newPort) {
         return new KafkaListenerConfig(enabled, newHost, newPort, advertisedHost, advertisedPort, maxRequestBytes,
                 connectionsMaxIdleMs, handlerThreads, zeroCopy, namedListeners, security, maxConnections,
-                maxConnectionsPerIp, queuedMaxRequestBytes, transport);
+                maxConnectionsPerIp, queuedMaxRequestBytes);
     }
 
     public KafkaListenerConfig withAdvertised(String newHost, int newPort) {
         return new KafkaListenerConfig(enabled, host, port, newHost, newPort, maxRequestBytes, connectionsMaxIdleMs,
                 handlerThreads, zeroCopy, namedListeners, security, maxConnections, maxConnectionsPerIp,
-                queuedMaxRequestBytes, transport);
+                queuedMaxRequestBytes);
     }
 
     public KafkaListenerConfig withMaxRequestBytes(int v) {
         return new KafkaListenerConfig(enabled, host, port, advertisedHost, advertisedPort, v, connectionsMaxIdleMs,
                 handlerThreads, zeroCopy, namedListeners, security, maxConnections, maxConnectionsPerIp,
-                Math.max(v, queuedMaxRequestBytes), transport);
+                Math.max(v, queuedMaxRequestBytes));
     }
 
     public KafkaListenerConfig withConnectionsMaxIdleMs(long v) {
         return new KafkaListenerConfig(enabled, host, port, advertisedHost, advertisedPort, maxRequestBytes, v,
                 handlerThreads, zeroCopy, namedListeners, security, maxConnections, maxConnectionsPerIp,
-                queuedMaxRequestBytes, transport);
+                queuedMaxRequestBytes);
     }
 
     public KafkaListenerConfig withZeroCopy(boolean v) {
         return new KafkaListenerConfig(enabled, host, port, advertisedHost, advertisedPort, maxRequestBytes,
                 connectionsMaxIdleMs, handlerThreads, v, namedListeners, security, maxConnections, maxConnectionsPerIp,
-                queuedMaxRequestBytes, transport);
-    }
-
-    public KafkaListenerConfig withTransport(Transport v) {
-        return new KafkaListenerConfig(enabled, host, port, advertisedHost, advertisedPort, maxRequestBytes,
-                connectionsMaxIdleMs, handlerThreads, zeroCopy, namedListeners, security, maxConnections,
-                maxConnectionsPerIp, queuedMaxRequestBytes, v);
+                queuedMaxRequestBytes);
     }
 
     /** Several named listeners instead of the single PLAINTEXT one. */
     public KafkaListenerConfig withListeners(List<ListenerSpec> v) {
         return new KafkaListenerConfig(enabled, host, port, advertisedHost, advertisedPort, maxRequestBytes,
                 connectionsMaxIdleMs, handlerThreads, zeroCopy, v, security, maxConnections, maxConnectionsPerIp,
-                queuedMaxRequestBytes, transport);
+                queuedMaxRequestBytes);
     }
 
     public KafkaListenerConfig withSecurity(SecurityConfig v) {
         return new KafkaListenerConfig(enabled, host, port, advertisedHost, advertisedPort, maxRequestBytes,
                 connectionsMaxIdleMs, handlerThreads, zeroCopy, namedListeners, v, maxConnections, maxConnectionsPerIp,
-                queuedMaxRequestBytes, transport);
+                queuedMaxRequestBytes);
     }
 
     public KafkaListenerConfig withLimits(int newMaxConnections, int newMaxPerIp, long newQueuedMaxRequestBytes) {
         return new KafkaListenerConfig(enabled, host, port, advertisedHost, advertisedPort, maxRequestBytes,
                 connectionsMaxIdleMs, handlerThreads, zeroCopy, namedListeners, security, newMaxConnections, newMaxPerIp,
-                newQueuedMaxRequestBytes, transport);
+                newQueuedMaxRequestBytes);
     }
 
     /** Reads the {@code busbar.kafka.*} keys of {@code props}; absent keys keep their defaults. */
@@ -212,8 +180,7 @@ public record KafkaListenerConfig(boolean enabled, String host, int port, String
                 Boolean.parseBoolean(props.getOrDefault(ZERO_COPY, "true").trim()), named, parseSecurity(props),
                 (int) number(props, MAX_CONNECTIONS, c.maxConnections),
                 (int) number(props, MAX_CONNECTIONS_PER_IP, c.maxConnectionsPerIp),
-                Math.max(maxRequestBytes, number(props, QUEUED_MAX_REQUEST_BYTES, c.queuedMaxRequestBytes)),
-                Transport.parse(props.getOrDefault(TRANSPORT, "auto")));
+                Math.max(maxRequestBytes, number(props, QUEUED_MAX_REQUEST_BYTES, c.queuedMaxRequestBytes)));
     }
 
     /** Kafka's listeners / listener.security.protocol.map / advertised.listeners, under busbar.kafka. */

@@ -51,16 +51,4 @@ class KafkaListenerConfigTest {
         assertThatThrownBy(() -> KafkaListenerConfig.fromProperties(Map.of("busbar.kafka.connections.max.idle.ms", "soon")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("not a number");
     }
-
-    @Test
-    void transportDefaultsToAutoAndAcceptsEpollOrNioInAnyCase() {
-        assertThat(KafkaListenerConfig.fromProperties(Map.of()).transport()).isEqualTo(KafkaListenerConfig.Transport.AUTO);
-        assertThat(KafkaListenerConfig.fromProperties(Map.of("busbar.kafka.transport", " NIO ")).transport())
-                .isEqualTo(KafkaListenerConfig.Transport.NIO);
-        assertThat(KafkaListenerConfig.fromProperties(Map.of("busbar.kafka.transport", "epoll")).transport())
-                .isEqualTo(KafkaListenerConfig.Transport.EPOLL);
-        assertThatThrownBy(() -> KafkaListenerConfig.fromProperties(Map.of("busbar.kafka.transport", "io_uring")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("busbar.kafka.transport")
-                .hasMessageContaining("auto, epoll or nio");
-    }
 }

@@ -1,41 +1,85 @@
 package io.busbar.kafka.codec;
 
-import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.FileRegion;
+import io.netty.util.AbstractReferenceCounted;
 import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.record.FileRecords;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
- * A slice of a segment file sent with sendfile: the Fetch zero-copy path.
+ * A slice of a segment file sent with {@code FileChannel.transferTo} (sendfile): the Fetch zero-copy path.
  *
- * <p>A {@link DefaultFileRegion} because that is the type Netty's transports send natively: NIO through
- * {@code FileChannel.transferTo} to the socket channel, epoll through its own {@code sendfile} call on the file
- * channel's descriptor (any other {@code FileRegion} the epoll transport copies through an 8 KiB buffer). Unlike its
- * parent it never closes the file channel, which belongs to the log segment. Segments removed by retention or
- * compaction are closed only after a delay (DelayedSegmentDeletion), so a transfer in flight finds the file open; if a
- * file is closed anyway (topic deleted, bus closed) the write fails and the connection closes, and the client fetches
- * again. Used by one channel's event loop only.
+ * <p>Unlike Netty's {@code DefaultFileRegion} it never closes the file channel, which belongs to the log segment.
+ * If the segment is deleted by retention during the transfer the write fails and the connection closes; the client
+ * fetches again. Used by one channel's event loop only.
  */
-final class RecordsFileRegion extends DefaultFileRegion {
+final class RecordsFileRegion extends AbstractReferenceCounted implements FileRegion {
 
-    private RecordsFileRegion(FileChannel file, long position, long count) {
-        super(file, position, count);
+    private final FileRecords records;
+    private final long count;
+    private long transferred;
+
+    RecordsFileRegion(FileRecords records) {
+        this.records = records;
+        this.count = records.sizeInBytes();
     }
 
-    /** The region of {@code records}, a slice of a segment file (FileRecords does not expose where it starts). */
-    static RecordsFileRegion of(FileRecords records) {
-        SliceBounds bounds = new SliceBounds();
-        try {
-            // FileRecords.writeTo checks the slice still fits the file and hands over its channel, start and size
-            records.writeTo(bounds, 0, records.sizeInBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Reading " + records + " for a fetch response failed", e);
+    @Override
+    public long position() {
+        return 0;
+    }
+
+    @Override
+    @Deprecated
+    public long transfered() {
+        return transferred;
+    }
+
+    @Override
+    public long transferred() {
+        return transferred;
+    }
+
+    @Override
+    public long count() {
+        return count;
+    }
+
+    @Override
+    public long transferTo(WritableByteChannel target, long position) throws IOException {
+        long remaining = count - position;
+        if (remaining <= 0) {
+            return 0;
         }
-        return new RecordsFileRegion(bounds.channel, bounds.position, bounds.count);
+        long written = records.writeTo(new Target(target), (int) position, (int) remaining);
+        transferred += written;
+        return written;
+    }
+
+    @Override
+    public FileRegion retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public FileRegion retain(int increment) {
+        super.retain(increment);
+        return this;
+    }
+
+    @Override
+    public FileRegion touch() {
+        return this;
+    }
+
+    @Override
+    public FileRegion touch(Object hint) {
+        return this;
     }
 
     @Override
@@ -43,47 +87,45 @@ final class RecordsFileRegion extends DefaultFileRegion {
         // nothing: the file channel is the segment's
     }
 
-    /** Receives FileRecords' channel, absolute position and byte count instead of transferring anything. */
-    private static final class SliceBounds implements TransferableChannel {
-        FileChannel channel;
-        long position;
-        long count;
-
-        @Override
-        public long transferFrom(FileChannel fileChannel, long position, long count) {
-            this.channel = fileChannel;
-            this.position = position;
-            this.count = count;
-            return count;
-        }
-
+    /** Lets FileRecords.writeTo hand its channel and position to transferTo. */
+    private record Target(WritableByteChannel socket) implements TransferableChannel {
         @Override
         public boolean hasPendingWrites() {
             return false;
         }
 
         @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            throw new UnsupportedOperationException("FileRecords only transfers");
+        public long transferFrom(FileChannel fileChannel, long position, long count) throws IOException {
+            return fileChannel.transferTo(position, count, socket);
         }
 
         @Override
-        public long write(ByteBuffer[] srcs) {
-            throw new UnsupportedOperationException("FileRecords only transfers");
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            long n = 0;
+            for (int i = offset; i < offset + length; i++) {
+                n += socket.write(srcs[i]);
+            }
+            return n;
         }
 
         @Override
-        public int write(ByteBuffer src) {
-            throw new UnsupportedOperationException("FileRecords only transfers");
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return socket.write(src);
         }
 
         @Override
         public boolean isOpen() {
-            return true;
+            return socket.isOpen();
         }
 
         @Override
         public void close() {
+            // the socket is Netty's
         }
     }
 }

@@ -59,7 +59,7 @@ final class ResponseWriter implements Writable {
         } else if (records instanceof FileRecords file) {
             if (zeroCopy) {
                 parts.add(current);
-                parts.add(RecordsFileRegion.of(file));
+                parts.add(new RecordsFileRegion(file));
                 current = alloc.ioBuffer(256);
             } else {
                 ByteBuffer copy = ByteBuffer.allocate(file.sizeInBytes());

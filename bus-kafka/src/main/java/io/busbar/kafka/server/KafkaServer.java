@@ -16,7 +16,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -36,8 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
- * The Netty server: one acceptor thread, I/O threads (native epoll where it loads, else NIO; see {@link SocketTransport}),
- * and handler executors, shared
+ * The Netty server: one acceptor thread, I/O threads (NIO, so fetch can use sendfile), and handler executors, shared
  * by every named listener. Connections accepted before the handlers exist wait (nothing is read) and are served as
  * soon as the server is ready: a client connecting the instant the port opens is served, never dropped.
  * Thread-safe; {@link #close()} is idempotent.
@@ -64,12 +65,10 @@ public final class KafkaServer {
     private final ChannelGroup connections;
     private final ConnectionLimiter limiter;
     private final QueuedRequestBytes queued;
-    private final SocketTransport transport;
 
-    private KafkaServer(SocketTransport transport, EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlerExecutors,
+    private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup handlerExecutors,
                         Map<String, Bound> listeners, KafkaApis apis, ChannelGroup connections, ConnectionLimiter limiter,
                         QueuedRequestBytes queued) {
-        this.transport = transport;
         this.limiter = limiter;
         this.queued = queued;
         this.boss = boss;
@@ -96,12 +95,8 @@ public final class KafkaServer {
         List<ListenerSpec> specs = config.listenerSpecs();
         InsecureListenerCheck.check(specs, config.security());
         SslContext tls = specs.stream().anyMatch(ListenerSpec::usesTls) ? TlsContexts.server(config.security().tls()) : null;
-        SocketTransport transport = SocketTransport.choose(config.transport());
-        LOG.info("Kafka listener transport: {} ({} = {}){}", transport.name(), KafkaListenerConfig.TRANSPORT,
-                config.transport().name().toLowerCase(java.util.Locale.ROOT),
-                SocketTransport.whyNotEpoll(config.transport(), transport));
-        EventLoopGroup boss = transport.newGroup(1, new DefaultThreadFactory("busbar-kafka-accept", true));
-        EventLoopGroup workers = transport.newGroup(Math.max(1, Math.min(4, config.handlerThreads())),
+        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("busbar-kafka-accept", true));
+        EventLoopGroup workers = new NioEventLoopGroup(Math.max(1, Math.min(4, config.handlerThreads())),
                 new DefaultThreadFactory("busbar-kafka-io", true));
         EventExecutorGroup executors = new DefaultEventExecutorGroup(config.handlerThreads(),
                 new DefaultThreadFactory("busbar-kafka-handler", true));
@@ -117,7 +112,7 @@ public final class KafkaServer {
                 DeferredInitializer d = new DeferredInitializer(connections, limiter, spec.name());
                 Channel channel = new ServerBootstrap()
                         .group(boss, workers)
-                        .channel(transport.serverChannel())
+                        .channel(NioServerSocketChannel.class)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.AUTO_READ, false)
@@ -144,7 +139,7 @@ public final class KafkaServer {
             if (sec.requests().enforced()) {
                 LOG.info("Kafka ACLs enforced (deny by default); super users: {}", sec.config().superUsers());
             }
-            return new KafkaServer(transport, boss, workers, executors, bound, apis, connections, limiter, queued);
+            return new KafkaServer(boss, workers, executors, bound, apis, connections, limiter, queued);
         } catch (Exception e) {
             bound.values().forEach(b -> b.channel().close().syncUninterruptibly());
             connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -175,11 +170,6 @@ public final class KafkaServer {
 
     public int advertisedPort() {
         return first().advertised().port();
-    }
-
-    /** The transport the sockets run on: "epoll" or "nio". */
-    public String transport() {
-        return transport.name();
     }
 
     /** Every listener by name, in configuration order. */

@@ -39,8 +39,6 @@ public final class KafkaListenerService implements BusbarService {
             KafkaListenerConfig.DEFAULT.connectionsMaxIdleMs(), 1, "Kafka connections idle for this long are closed.");
     static final ConfigKey ZERO_COPY = ConfigKey.bool(KafkaListenerConfig.ZERO_COPY, true,
             "Send fetched records straight from the segment files (sendfile).");
-    static final ConfigKey TRANSPORT = ConfigKey.oneOf(KafkaListenerConfig.TRANSPORT, "auto", List.of("auto", "epoll", "nio"),
-            "Socket transport of the Kafka listener: auto (native epoll on Linux x86_64, else NIO), epoll or nio.");
     // several named listeners and their security (docs/security.md); Kafka's names under busbar.kafka.
     static final ConfigKey LISTENERS = ConfigKey.string(KafkaListenerConfig.LISTENERS, null,
             "Named listeners NAME://host:port,... (Kafka's listeners), instead of busbar.kafka.listener.");
@@ -94,7 +92,7 @@ public final class KafkaListenerService implements BusbarService {
 
     @Override
     public List<ConfigKey> configKeys() {
-        return List.of(ENABLED, LISTENER, ADVERTISED, MAX_REQUEST_BYTES, IDLE_MS, ZERO_COPY, TRANSPORT, LISTENERS, PROTOCOL_MAP,
+        return List.of(ENABLED, LISTENER, ADVERTISED, MAX_REQUEST_BYTES, IDLE_MS, ZERO_COPY, LISTENERS, PROTOCOL_MAP,
                 ADVERTISED_LISTENERS, SASL_MECHANISMS, SUPER_USERS, AUTHORIZER, ALLOW_INSECURE, KEYSTORE_LOCATION,
                 KEYSTORE_TYPE, KEYSTORE_PASSWORD, KEY_PASSWORD, TRUSTSTORE_LOCATION, TRUSTSTORE_TYPE, TRUSTSTORE_PASSWORD,
                 CLIENT_AUTH, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, QUEUED_MAX_REQUEST_BYTES, PIPELINES_PRINCIPAL);
