@@ -28,8 +28,9 @@ kp_build_busbar() { # test-compile writes bus-kafka/target/broker-classpath.txt;
 # kp_start_busbar DATA_DIR DURABILITY LOG [JVM_OPTION...]: sets BUSBAR_PID and BUSBAR_BOOTSTRAP
 kp_start_busbar() {
   local dir=$1 durability=$2 log=$3; shift 3
+  # the group's initial rebalance delay as kp_start_kafka sets Kafka's (0; Busbar's default is 100 ms)
   java -Xmx1g "$@" -cp "$BUSBAR_CP" io.busbar.kafka.BusbarBroker --data-dir "$dir" \
-    --listener 127.0.0.1:"$(kp_free_port)" --durability "$durability" > "$log" 2>&1 &
+    --listener 127.0.0.1:"$(kp_free_port)" --durability "$durability" --group-initial-rebalance-delay-ms 0 > "$log" 2>&1 &
   BUSBAR_PID=$!
   for _ in $(seq 1 120); do grep -qs BUSBAR_KAFKA_LISTENING "$log" && break; sleep 0.5; done
   BUSBAR_BOOTSTRAP=$(awk '/BUSBAR_KAFKA_LISTENING/{print $2}' "$log")

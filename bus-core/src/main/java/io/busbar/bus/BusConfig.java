@@ -19,10 +19,13 @@ import java.util.Objects;
  *                                an operator decides ({@code busbar.log.truncate.on.corruption})
  * @param cleanerDedupeBufferBytes memory for one compaction pass's key map, 24 bytes per key; logs with more keys are
  *                                compacted in several passes ({@code busbar.log.cleaner.dedupe.buffer.size}, 32 MiB)
+ * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty consumer group waits for more members
+ *                                to join ({@code group.initial.rebalance.delay.ms} in Kafka; 100 ms, 0 to answer at once)
  */
 public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
                         int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
-                        long retentionCheckIntervalMs, boolean truncateOnCorruption, long cleanerDedupeBufferBytes) {
+                        long retentionCheckIntervalMs, boolean truncateOnCorruption, long cleanerDedupeBufferBytes,
+                        long groupInitialRebalanceDelayMs) {
 
     public BusConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -31,10 +34,17 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         if (defaultPartitions < 1) {
             throw new InvalidConfigException("busbar.topics.default.partitions = " + defaultPartitions + " is invalid: use at least 1");
         }
+        if (groupInitialRebalanceDelayMs < 0) {
+            throw new InvalidConfigException("busbar.group.initial.rebalance.delay.ms = " + groupInitialRebalanceDelayMs
+                    + " is invalid: use 0 or more");
+        }
         if (flushIntervalMs < 1) {
             throw new InvalidConfigException("busbar.flush.interval.ms = " + flushIntervalMs + " is invalid: use at least 1");
         }
     }
+
+    /** Kafka's broker default is 3 s (its shipped server.properties sets 0); a bus usually starts its members together. */
+    public static final long DEFAULT_GROUP_INITIAL_REBALANCE_DELAY_MS = 100;
 
     public static Builder builder(Path dataDir) {
         return new Builder(dataDir);
@@ -51,6 +61,7 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         private long retentionCheckIntervalMs = 60_000;
         private boolean truncateOnCorruption;
         private long cleanerDedupeBufferBytes = io.busbar.bus.log.LogOptions.DEFAULT_DEDUPE_BUFFER_BYTES;
+        private long groupInitialRebalanceDelayMs = DEFAULT_GROUP_INITIAL_REBALANCE_DELAY_MS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -65,11 +76,12 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         public Builder retentionCheckIntervalMs(long v) { retentionCheckIntervalMs = v; return this; }
         public Builder truncateOnCorruption(boolean v) { truncateOnCorruption = v; return this; }
         public Builder cleanerDedupeBufferBytes(long v) { cleanerDedupeBufferBytes = v; return this; }
+        public Builder groupInitialRebalanceDelayMs(long v) { groupInitialRebalanceDelayMs = v; return this; }
 
         public BusConfig build() {
             return new BusConfig(dataDir, durability, flushIntervalMs, autoCreateTopics, defaultPartitions,
                     defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs, truncateOnCorruption,
-                    cleanerDedupeBufferBytes);
+                    cleanerDedupeBufferBytes, groupInitialRebalanceDelayMs);
         }
     }
 }

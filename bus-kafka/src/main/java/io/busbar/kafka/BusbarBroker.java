@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp ... io.busbar.kafka.BusbarBroker --data-dir /tmp/bus --listener 127.0.0.1:9092 [--advertised-listener h:p]
  *      [--durability fsync|interval|os] [--config busbar-kafka.properties] [--scram-user NAME=PASSWORD_FILE]
+ *      [--group-initial-rebalance-delay-ms MS]
  * </pre>
  * {@code --scram-user} stores SCRAM-SHA-256 and SCRAM-SHA-512 credentials for NAME (password read from the file)
  * before starting, for tests and benchmarks.
@@ -63,6 +64,9 @@ public final class BusbarBroker {
         BusConfig.Builder bus = BusConfig.builder(Path.of(opts.get("data-dir")));
         if (opts.containsKey("durability")) {
             bus.durability(Durability.valueOf(opts.get("durability").toUpperCase(java.util.Locale.ROOT)));
+        }
+        if (opts.containsKey("group-initial-rebalance-delay-ms")) {
+            bus.groupInitialRebalanceDelayMs(Long.parseLong(opts.get("group-initial-rebalance-delay-ms")));
         }
         EmbeddedBus embedded = EmbeddedBus.open(bus.build());
         if (opts.containsKey("scram-user")) {

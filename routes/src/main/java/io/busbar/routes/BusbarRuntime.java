@@ -182,6 +182,7 @@ public final class BusbarRuntime {
                 .autoCreateTopics(settings.getBoolean(RuntimeKeys.AUTO_CREATE_TOPICS))
                 .truncateOnCorruption(settings.getBoolean(RuntimeKeys.TRUNCATE_ON_CORRUPTION))
                 .cleanerDedupeBufferBytes(settings.getLong(RuntimeKeys.CLEANER_DEDUPE_BUFFER_SIZE))
+                .groupInitialRebalanceDelayMs(settings.getLong(RuntimeKeys.GROUP_INITIAL_REBALANCE_DELAY_MS))
                 .build();
     }
 

@@ -38,6 +38,11 @@ public final class RuntimeKeys {
             "Bytes of memory for one compaction pass's key map (24 bytes per key, as Kafka's log.cleaner.dedupe.buffer.size);"
                     + " a compacted topic with more keys is cleaned in several passes.");
 
+    public static final ConfigKey GROUP_INITIAL_REBALANCE_DELAY_MS = ConfigKey.longValue("busbar.group.initial.rebalance.delay.ms",
+            io.busbar.bus.BusConfig.DEFAULT_GROUP_INITIAL_REBALANCE_DELAY_MS, 0,
+            "How long the first rebalance of an empty consumer group waits for more members to join (as Kafka's"
+                    + " group.initial.rebalance.delay.ms); 0 assigns partitions to the first member at once.");
+
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
                     + " docs/scaling-out.md). Pipelines are the same on both.");
@@ -64,7 +69,7 @@ public final class RuntimeKeys {
     /** The runtime's keys, plus those every HTTP listener shares (tokens, HTTPS: {@link io.busbar.routes.http.HttpKeys}). */
     public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(DATA_DIR,
                     DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS, AUTO_CREATE_TOPICS, RELOAD_ENABLED, PLUGINS_DIR,
-                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
+                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, GROUP_INITIAL_REBALANCE_DELAY_MS, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
                     KAFKA_REPLICATION_FACTOR), io.busbar.routes.http.HttpKeys.ALL.stream()).toList();
 
     private RuntimeKeys() {

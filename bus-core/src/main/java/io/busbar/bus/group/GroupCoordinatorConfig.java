@@ -36,10 +36,12 @@ public record GroupCoordinatorConfig(long offsetsRetentionMs, long offsetsRetent
 
     /** The coordinator settings of a bus: its offsets retention and check interval; short rebalance delay. */
     public static GroupCoordinatorConfig from(BusConfig bus) {
-        return new GroupCoordinatorConfig(bus.offsetsRetentionMs(), Math.max(1, bus.retentionCheckIntervalMs()), 100, 500, 1_800_000);
+        return new GroupCoordinatorConfig(bus.offsetsRetentionMs(), Math.max(1, bus.retentionCheckIntervalMs()),
+                bus.groupInitialRebalanceDelayMs(), 500, 1_800_000);
     }
 
     public static GroupCoordinatorConfig defaults() {
-        return new GroupCoordinatorConfig(7L * 24 * 3600 * 1000, 60_000, 100, 500, 1_800_000);
+        return new GroupCoordinatorConfig(7L * 24 * 3600 * 1000, 60_000,
+                io.busbar.bus.BusConfig.DEFAULT_GROUP_INITIAL_REBALANCE_DELAY_MS, 500, 1_800_000);
     }
 }
