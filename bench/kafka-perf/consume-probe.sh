@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The 1 KiB consumer probe (docs/performance.md, "The 1 KiB consumer gap"): Kafka 4.1.2 (default configuration) and
-# Busbar (--durability fsync, this checkout's build) side by side, a topic of N x 1 KiB records on each (PARTS
+# Busbar (--durability fsync, group initial rebalance delay 0 as lib.sh gives Kafka, this checkout's build) side by side, a topic of N x 1 KiB records on each (PARTS
 # partitions, produced once), then consumed REPS times alternately by ConsumerPerformance --print-metrics. Prints per
 # run: fetch-only and overall rec/s, broker CPU ticks, the consumer's fetch-latency-avg, fetch-size-avg,
 # records-per-request-avg and fetch-total, then the load average and the consumer JVM's user, sys and wall seconds.
@@ -22,7 +22,8 @@ BUSBAR_CP="$ROOT/bus-kafka/target/classes:$ROOT/bus-core/target/classes:$(cat "$
 kp_start_kafka "$WORK/kafka" no "$WORK/kafka.log"
 extra=(); [ -z "${BUSBAR_CONFIG:-}" ] || extra=(--config "$BUSBAR_CONFIG")
 java -Xmx1g ${BUSBAR_JVM:-} -cp "$BUSBAR_CP" io.busbar.kafka.BusbarBroker --data-dir "$WORK/busbar" \
-    --listener 127.0.0.1:"$(kp_free_port)" --durability fsync "${extra[@]}" > "$WORK/busbar.log" 2>&1 &
+    --listener 127.0.0.1:"$(kp_free_port)" --durability fsync --group-initial-rebalance-delay-ms 0 "${extra[@]}" \
+    > "$WORK/busbar.log" 2>&1 &
 BUSBAR_PID=$!
 for _ in $(seq 1 120); do grep -qs BUSBAR_KAFKA_LISTENING "$WORK/busbar.log" && break; sleep 0.5; done
 BUSBAR_BOOTSTRAP=$(awk '/BUSBAR_KAFKA_LISTENING/{print $2}' "$WORK/busbar.log")
