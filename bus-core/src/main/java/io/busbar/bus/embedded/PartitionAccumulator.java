@@ -74,8 +74,7 @@ final class PartitionAccumulator {
         }
         if (open == null) {
             int upperBound = RecordBatchBuilder.sizeUpperBound(record);
-            open = new RecordBatchBuilder(Math.max(batchBytes, upperBound), buffer(initialCapacity(upperBound)),
-                    CompressionType.NONE);
+            open = newBatch(Math.max(batchBytes, upperBound), initialCapacity(upperBound));
             openFutures = new ArrayList<>();
             openTimestamps = new long[16];
             openReserved = 0;
@@ -126,14 +125,14 @@ final class PartitionAccumulator {
         }
     }
 
-    /** The spare buffer when it holds {@code capacity} bytes, else a new one. */
-    private ByteBuffer buffer(int capacity) {
+    /** A batch written into the spare buffer when it holds {@code capacity} bytes, else into a new one. */
+    private RecordBatchBuilder newBatch(int writeLimit, int capacity) {
         ByteBuffer b = spare;
         if (b != null && b.capacity() >= capacity) {
             spare = null;
-            return b.clear();
+            return new RecordBatchBuilder(writeLimit, b.clear(), CompressionType.NONE);
         }
-        return ByteBuffer.allocate(Math.max(capacity, 256));
+        return new RecordBatchBuilder(writeLimit, capacity, CompressionType.NONE);
     }
 
     /** True while records are waiting to be drained or appended batches to become durable. */

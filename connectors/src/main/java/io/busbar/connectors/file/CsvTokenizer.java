@@ -137,11 +137,6 @@ final class CsvTokenizer {
         return bufferStart + pos;
     }
 
-    /** Line breaks consumed so far, in records and in the empty lines between them. */
-    long lineBreaks() {
-        return lineBreaks;
-    }
-
     /** An unquoted field up to the delimiter, a line break or the end; true when it ends the record. */
     private boolean readUnquoted() throws IOException {
         while (true) {
