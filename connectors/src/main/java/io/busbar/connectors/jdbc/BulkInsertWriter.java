@@ -31,6 +31,19 @@ interface BulkInsertWriter {
     /** Loads what is left and ends the run; returns the rows the database loaded. */
     long end() throws SQLException;
 
+    /**
+     * A new encoder of this writer's rows, detached from any connection: the pipelined sink encodes the next batch
+     * into it while the previous one loads, then hands it to {@link #load}.
+     */
+    CopyTextFormat newEncoder();
+
+    /**
+     * Loads {@code count} rows encoded by a {@link #newEncoder()} of this writer in one run, in the connection's open
+     * transaction; returns the rows loaded. Safe to call from another thread than the one that encodes: it reads only
+     * the statement and the given rows.
+     */
+    long load(Connection connection, CopyTextFormat rows, long count) throws SQLException;
+
     /** Abandons an open run (an encoding error or a failure elsewhere); the transaction is rolled back next. */
     void cancel(Exception cause);
 

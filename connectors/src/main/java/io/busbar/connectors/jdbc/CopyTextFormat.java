@@ -93,6 +93,11 @@ final class CopyTextFormat {
         return new CopyTextFormat(List.copyOf(columns), kinds, mapping, false);
     }
 
+    /** An encoder of the same columns, rules and dialect with a buffer of its own (a batch encoded while another loads). */
+    CopyTextFormat emptyCopy() {
+        return new CopyTextFormat(columns, kinds, mapping, trueChar == '1');
+    }
+
     /** The encoder for MariaDB's {@code LOAD DATA}, or null when a column's type is not one it handles. */
     static CopyTextFormat forLoadData(List<TableColumns.Column> columns, TypeMapping mapping) {
         Kind[] kinds = new Kind[columns.size()];

@@ -23,6 +23,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One JDBC sink instance: a consumer-group member of the topic that writes each polled batch in one database
@@ -38,8 +42,11 @@ import java.util.Set;
  * rewound to its first records not yet written, so the next {@link #poll()} retries it. A batch that fails for a
  * record's data ({@link SqlErrors}) is split in halves until the bad records are alone; the others are written, and
  * each bad one goes to the dead-letter topic (with the reason, the SQLState and where it came from), is skipped, or
- * stops the sink, as {@link SinkErrorPolicy} says. One bad value never blocks the sink for good. Not thread-safe: one
- * thread drives it (BusConsumer is single-threaded).
+ * stops the sink, as {@link SinkErrorPolicy} says. One bad value never blocks the sink for good.
+ *
+ * <p>Bulk-loaded inserts are pipelined ({@link #poll()}): the next batch is polled and encoded while the database
+ * loads the previous one on a loader thread, one transaction at a time and in order. Not thread-safe: one thread drives
+ * it (BusConsumer is single-threaded); the loader thread touches only the batch it was handed.
  */
 public final class JdbcSinkTask implements AutoCloseable {
 
@@ -71,6 +78,24 @@ public final class JdbcSinkTask implements AutoCloseable {
      * nothing is claimed until the group's next rebalance tells this member what it owns.
      */
     private boolean fencedAwaitingRebalance;
+    /** The batch loading on {@link #loader} while the next one is polled and encoded; null: none. */
+    private InFlight inFlight;
+    /** Records of a batch in flight that committed while partitions were revoked or lost: the next poll counts them. */
+    private int settledDuringRebalance;
+    /** A batch in flight that failed while partitions were revoked or lost: the next poll recovers it. */
+    private FailedLoad failedDuringRebalance;
+    /** The thread that loads encoded batches (the pipelined path); created with the first one. */
+    private ExecutorService loader;
+    /** Batches loaded and committed on the loader thread (pipelined) since start. */
+    private long batchesLoadedAhead;
+
+    /** A batch handed to the loader: all its records (for offsets), the ones it writes, and how it was encoded. */
+    private record InFlight(List<ConsumedRecord> records, List<ConsumedRecord> mine, JdbcSinkWriter encodedBy,
+                            JdbcSinkWriter.EncodedBatch batch, Future<?> load) {
+    }
+
+    private record FailedLoad(InFlight batch, Throwable error) {
+    }
 
     public JdbcSinkTask(DataSource dataSource, JdbcDialect dialect, JdbcSinkConfig config, Bus bus) {
         this.dataSource = dataSource;
@@ -110,8 +135,16 @@ public final class JdbcSinkTask implements AutoCloseable {
     }
 
     /**
-     * Polls once and writes what came; returns the number of records handled (written, deleted or skipped).
-     * Throws {@link SQLException} when the database cannot take the batch; nothing of it is committed then.
+     * Polls once and writes what came; returns the number of records handled (written, deleted or skipped) whose
+     * transaction committed during this call. Throws {@link SQLException} when the database cannot take a batch;
+     * nothing of it is committed then, and the next poll retries it.
+     *
+     * <p>Pipelined: a batch of inserts that the database loads in bulk (COPY, LOAD DATA) is encoded here and loaded
+     * on the {@link #loader} thread, while this thread polls and encodes the next batch. Then it waits for that load
+     * before it hands over the next: one transaction at a time, in order, so the database sees the same transactions
+     * as without the pipeline, and a record's group offset is committed only after its transaction. A batch that
+     * needs statements (upserts, tombstones, schema changes, values the bulk format cannot carry) waits for the batch
+     * in flight and is written here, as before.
      */
     public int poll() throws SQLException {
         if (consumer == null) {
@@ -121,15 +154,30 @@ public final class JdbcSinkTask implements AutoCloseable {
             seekFromOffsetTable();
         }
         List<ConsumedRecord> records = pollBatch();
-        if (records.isEmpty()) {
-            return 0;
-        }
         batchProgress.clear();
         // a dead letter replayed for another group's pipeline is not this sink's: skipped, its offset committed past
         List<ConsumedRecord> mine = records.stream()
                 .filter(r -> !io.busbar.connectors.bus.ReplayedDeadLetters.isForAnotherGroup(r, config.groupId())).toList();
+        boolean evolve = schemaEvolution != null && !mine.isEmpty() && schemaEvolution.mayNeedChange(tableColumns,
+                mine.stream().map(ConsumedRecord::value).toList());
+        // encoded while the previous batch loads: the encoding reads only the records and the writer's plans
+        JdbcSinkWriter.EncodedBatch encoded = writer != null && !evolve && !mine.isEmpty() ? writer.encode(mine, records) : null;
+        int written = completeInFlight(records);
+        if (records.isEmpty()) {
+            return written;
+        }
+        if (encoded != null) {
+            if (writer.encodesAhead() && !fencedAwaitingRebalance) {
+                load(records, mine, encoded);
+                return written;
+            }
+            writer.recycle(encoded); // the previous batch found that the table takes no bulk loads, or was fenced
+        }
+        if (fencedAwaitingRebalance) {
+            return written; // paused until the group's next rebalance, which positions the partitions again
+        }
         try {
-            if (schemaEvolution != null && !mine.isEmpty()) {
+            if (evolve) {
                 evolveSchema(mine); // a DDL failure is transient: rewound and retried like any other
             }
             if (!mine.isEmpty()) {
@@ -137,17 +185,164 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
         } catch (FencedSinkWriterException e) {
             fenced(e);
-            return 0;
+            return written;
         } catch (SQLException | RuntimeException e) {
-            if (offsetTable != null) {
-                resumeFromOffsetTable(records);
-            } else {
-                rewind(records);
-            }
+            rewindOrResume(records);
             throw e;
         }
-        commitOffsets(records);
+        commitOffsets(JdbcSinkWriter.nextOffsets(records), List.of());
+        return written + records.size();
+    }
+
+    /** How many batches were loaded on the loader thread while the next was polled (the pipelined path). */
+    long batchesLoadedAhead() {
+        return batchesLoadedAhead;
+    }
+
+    /** Hands an encoded batch to the loader thread (exactly-once: with its offsets write, under the epochs claimed now). */
+    private void load(List<ConsumedRecord> records, List<ConsumedRecord> mine, JdbcSinkWriter.EncodedBatch encoded) {
+        SinkOffsetTable.Write offsets;
+        try {
+            offsets = offsetTable == null ? null : offsetTable.prepare(config.groupId(), encoded.nextOffsets());
+        } catch (FencedSinkWriterException e) {
+            writer.recycle(encoded);
+            fenced(e);
+            return;
+        }
+        if (loader == null) {
+            loader = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "jdbc-sink-load-" + config.table());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        Future<?> load = loader.submit(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                encoded.load(connection, offsets);
+            }
+            return null;
+        });
+        inFlight = new InFlight(records, mine, writer, encoded, load);
+    }
+
+    /**
+     * Waits for the batch in flight and commits its offsets; returns its record count. When its load failed: a value
+     * the database refused (or a batch the bulk load cannot take as statements would) is written again through the
+     * statement path here, which isolates the bad records; anything else rewinds it and {@code next} (the records
+     * polled meanwhile, not written yet) and throws, so that the next poll retries both.
+     */
+    private int completeInFlight(List<ConsumedRecord> next) throws SQLException {
+        int settled = settledDuringRebalance;
+        settledDuringRebalance = 0;
+        return settled + completeLoad(next);
+    }
+
+    private int completeLoad(List<ConsumedRecord> next) throws SQLException {
+        FailedLoad failed = failedDuringRebalance;
+        failedDuringRebalance = null;
+        if (failed == null) {
+            InFlight done = inFlight;
+            if (done == null) {
+                return 0;
+            }
+            inFlight = null;
+            Throwable error = awaitLoad(done);
+            if (error == null) {
+                batchesLoadedAhead++;
+                commitOffsets(JdbcSinkWriter.nextOffsets(done.records()), List.of());
+                return done.records().size();
+            }
+            failed = new FailedLoad(done, error);
+        }
+        return recover(failed, next);
+    }
+
+    private int recover(FailedLoad failed, List<ConsumedRecord> next) throws SQLException {
+        InFlight done = failed.batch();
+        Throwable error = failed.error();
+        if (error instanceof Error fatal) {
+            throw fatal;
+        }
+        if (error instanceof FencedSinkWriterException fencedOut) {
+            fenced(fencedOut);
+            return 0;
+        }
+        List<ConsumedRecord> both = new ArrayList<>(done.records());
+        both.addAll(next);
+        batchProgress.clear();
+        if (!SqlErrors.isDataError(error) && !(error instanceof BulkInsertWriter.NotLoadable)
+                && !(error instanceof CopyTextFormat.NotCopyable)
+                && !(error instanceof SQLException sql && dialect.refusesBulkInsert(sql))) {
+            rewindOrResume(both); // transient: nothing of it committed (exactly-once: the offsets table knows for sure)
+            if (error instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw error instanceof SQLException sql ? sql : new SQLException(error.getMessage(), error);
+        }
+        // the database refused a record of it, or cannot bulk-load it: the statement path writes it, bad records apart
+        Set<TopicPartition> assigned = consumer.assignment();
+        List<ConsumedRecord> records = done.records().stream().filter(r -> assigned.contains(r.topicPartition())).toList();
+        List<ConsumedRecord> mine = done.mine().stream().filter(r -> assigned.contains(r.topicPartition())).toList();
+        try {
+            if (!mine.isEmpty()) {
+                writeIsolatingBadRecords(mine);
+            }
+        } catch (FencedSinkWriterException e) {
+            fenced(e);
+            return 0;
+        } catch (SQLException | RuntimeException e) {
+            rewindOrResume(both);
+            throw e;
+        }
+        commitOffsets(JdbcSinkWriter.nextOffsets(records), List.of());
         return records.size();
+    }
+
+    /** Waits for a batch's load; null when it committed, else why not. Its buffers go back to its writer either way. */
+    private static Throwable awaitLoad(InFlight done) {
+        try {
+            done.load().get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // the load goes on and may commit: treated as a transient failure whose outcome is unknown
+            return new SQLException("interrupted while batch of " + done.records().size() + " records loads", "08000", e);
+        } finally {
+            if (done.load().isDone()) {
+                done.encodedBy().recycle(done.batch());
+            }
+        }
+    }
+
+    /**
+     * During a rebalance (revoked or lost partitions): waits for the batch in flight; its offsets are committed for the
+     * partitions this member keeps and left pending for the {@code leaving} ones (the revocation hands them over). A
+     * failure is kept for the next poll, which rewinds or rewrites the batch.
+     */
+    private void settleInFlight(Collection<TopicPartition> leaving) {
+        InFlight done = inFlight;
+        if (done == null) {
+            return;
+        }
+        inFlight = null;
+        Throwable error = awaitLoad(done);
+        if (error == null) {
+            batchesLoadedAhead++;
+            settledDuringRebalance += done.records().size();
+            commitOffsets(JdbcSinkWriter.nextOffsets(done.records()), leaving);
+        } else {
+            failedDuringRebalance = new FailedLoad(done, error);
+        }
+    }
+
+    private void rewindOrResume(List<ConsumedRecord> records) {
+        if (offsetTable != null) {
+            resumeFromOffsetTable(records);
+        } else {
+            rewind(records);
+        }
     }
 
     /**
@@ -243,7 +438,8 @@ public final class JdbcSinkTask implements AutoCloseable {
      */
     private List<ConsumedRecord> pollBatch() {
         List<ConsumedRecord> records = new ArrayList<>();
-        Duration wait = Duration.ofMillis(config.pollTimeoutMs());
+        // with a batch loading, nothing new ends this poll at once: the caller then completes that batch without delay
+        Duration wait = inFlight != null ? Duration.ZERO : Duration.ofMillis(config.pollTimeoutMs());
         while (records.size() < config.batchSize()) {
             List<ConsumedRecord> polled = consumer.poll(wait);
             if (polled.isEmpty()) {
@@ -274,14 +470,11 @@ public final class JdbcSinkTask implements AutoCloseable {
     }
 
     /**
-     * Runs the DDL the batch needs (the table, new columns) and rebuilds the writer for the new columns. Each batch
-     * costs a scan of the field names; values are parsed here only when a field has no column yet. Records that are
+     * Runs the DDL the batch needs (the table, new columns) and rebuilds the writer for the new columns; called for a
+     * batch that {@link SchemaEvolution#mayNeedChange} (a scan of the field names). Values are parsed here only then. Records that are
      * not JSON objects are left to the writer.
      */
     private void evolveSchema(List<ConsumedRecord> records) throws SQLException {
-        if (!schemaEvolution.mayNeedChange(tableColumns, records.stream().map(ConsumedRecord::value).toList())) {
-            return;
-        }
         List<com.fasterxml.jackson.databind.JsonNode> values = new ArrayList<>(records.size());
         for (ConsumedRecord r : records) {
             com.fasterxml.jackson.databind.JsonNode value = SchemaEvolution.parseValue(r.value());
@@ -318,7 +511,8 @@ public final class JdbcSinkTask implements AutoCloseable {
         consumer.subscribe(List.of(config.topic()), new RebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                awaitingSeek.removeAll(partitions); // batches are written before each poll: nothing in flight
+                settleInFlight(partitions); // its offsets of the revoked partitions are handed over below
+                awaitingSeek.removeAll(partitions);
                 if (offsetTable != null) {
                     offsetTable.release(partitions);
                 }
@@ -357,6 +551,7 @@ public final class JdbcSinkTask implements AutoCloseable {
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                settleInFlight(partitions);
                 awaitingSeek.removeAll(partitions);
                 partitions.forEach(pendingCommit::remove); // another member owns them now: never commit for it
                 if (offsetTable != null) {
@@ -436,12 +631,17 @@ public final class JdbcSinkTask implements AutoCloseable {
      * Commits the group's offsets after the database commit, without waiting for it to be durable: the next batch is
      * written meanwhile. A commit that is lost (crash, rebalance) only means re-delivery of batches the database
      * already has, which the offsets table (exactly-once) or upsert (effectively once) absorb; {@link #close()}
-     * waits for the last one.
+     * waits for the last one. Offsets of {@code leaving} partitions are only left pending (the revocation commits
+     * them synchronously; a lost partition's are dropped).
      */
-    private void commitOffsets(List<ConsumedRecord> records) {
+    private void commitOffsets(Map<TopicPartition, Long> nextOffsets, Collection<TopicPartition> leaving) {
         Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
-        JdbcSinkWriter.nextOffsets(records).forEach((tp, next) -> offsets.put(tp, new CommittedOffset(next)));
+        nextOffsets.forEach((tp, next) -> offsets.put(tp, new CommittedOffset(next)));
         pendingCommit.putAll(offsets);
+        offsets.keySet().removeAll(leaving);
+        if (offsets.isEmpty()) {
+            return;
+        }
         consumer.commitAsync(offsets, (committed, error) -> {
             if (error != null) {
                 LOG.warn("JDBC sink (group {}) wrote records up to {} but could not commit those offsets: {}; they"
@@ -454,6 +654,12 @@ public final class JdbcSinkTask implements AutoCloseable {
     public void close() {
         if (consumer != null) {
             try {
+                completeInFlight(List.of()); // the last batch's load, and its offsets
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("JDBC sink (group {}) could not write its last batch before closing: {}; it will be delivered"
+                        + " again", config.groupId(), e.getMessage());
+            }
+            try {
                 if (!pendingCommit.isEmpty()) {
                     consumer.commitSync(Map.copyOf(pendingCommit)); // the latest offsets, durable before leaving
                     pendingCommit.clear(); // committed: the revocation that close() runs has nothing left to hand over
@@ -463,6 +669,10 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
             consumer.close();
             consumer = null;
+        }
+        if (loader != null) {
+            loader.shutdown(); // nothing is in flight any more
+            loader = null;
         }
     }
 }

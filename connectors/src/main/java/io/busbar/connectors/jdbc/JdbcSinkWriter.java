@@ -50,6 +50,8 @@ final class JdbcSinkWriter {
     private final TypeMapping typeMapping;
     /** Insert plans loaded in bulk (see {@link JdbcDialect#bulkInsertWriter}); null value: statements. */
     private final Map<Plan, BulkInsertWriter> bulkWriters = new IdentityHashMap<>();
+    /** Encoders of batches encoded ahead ({@link #encode}), kept per bulk writer for the next batches. */
+    private final Map<BulkInsertWriter, java.util.Deque<CopyTextFormat>> spareEncoders = new IdentityHashMap<>();
     /** Set once the database refused bulk loads into the table (a view, LOAD DATA disabled): statements from then on. */
     private boolean bulkRefused;
 
@@ -119,6 +121,117 @@ final class JdbcSinkWriter {
             LOG.warn("JDBC sink of table {}: the database refuses bulk loads into it ({}: {}); inserting with"
                     + " statements from now on", table.table(), e.getSQLState(), e.getMessage());
             writeOnce(connection, records, covered, false);
+        }
+    }
+
+    /**
+     * Whether batches may be encoded ahead of their load ({@link #encode}): insert mode, and the database has not
+     * refused bulk loads into the table.
+     */
+    boolean encodesAhead() {
+        return !bulkRefused && config.writeMode() == WriteMode.INSERT;
+    }
+
+    /**
+     * Encodes the records for the database's bulk load without touching the database, so that the sink can encode a
+     * batch while the previous one loads; {@code covered} gives the offsets stored with it (exactly-once). Returns null
+     * when a record needs the statement path: a tombstone, a shape whose columns the bulk format is not used for, a
+     * value it cannot carry, or a record that is not a JSON object of known fields (the statement path reports why).
+     */
+    EncodedBatch encode(List<ConsumedRecord> records, List<ConsumedRecord> covered) {
+        if (!encodesAhead()) {
+            return null;
+        }
+        List<EncodedRun> runs = new ArrayList<>();
+        Plan plan = null;
+        BulkInsertWriter bulk = null;
+        CopyTextFormat rows = null;
+        long count = 0;
+        try {
+            for (ConsumedRecord record : records) {
+                if (record.value() == null) {
+                    return recycled(runs, bulk, rows);
+                }
+                if (rows != null && rows.tryAppendRow(plan.fields(), record.value())) {
+                    count++;
+                    continue;
+                }
+                ObjectNode value = parse(record);
+                Plan next = plan(value);
+                if (next != plan) {
+                    if (rows != null) {
+                        runs.add(new EncodedRun(bulk, rows, count));
+                    }
+                    plan = next;
+                    bulk = bulkWriter(next);
+                    if (bulk == null) {
+                        return recycled(runs, null, null);
+                    }
+                    rows = spareEncoder(bulk);
+                    count = 0;
+                }
+                rows.appendRow(plan.fields(), value);
+                count++;
+            }
+        } catch (RuntimeException e) {
+            // not JSON, an unknown field, a value COPY cannot carry: the statement path writes or names it
+            return recycled(runs, bulk, rows);
+        }
+        if (rows != null) {
+            runs.add(new EncodedRun(bulk, rows, count));
+        }
+        return new EncodedBatch(List.copyOf(runs), nextOffsets(covered));
+    }
+
+    private EncodedBatch recycled(List<EncodedRun> runs, BulkInsertWriter open, CopyTextFormat rows) {
+        recycle(new EncodedBatch(runs, Map.of()));
+        if (rows != null) {
+            rows.clear();
+            spareEncoders.computeIfAbsent(open, w -> new java.util.ArrayDeque<>()).push(rows);
+        }
+        return null;
+    }
+
+    private CopyTextFormat spareEncoder(BulkInsertWriter bulk) {
+        java.util.Deque<CopyTextFormat> spare = spareEncoders.get(bulk);
+        return spare == null || spare.isEmpty() ? bulk.newEncoder() : spare.pop();
+    }
+
+    /** Gives an encoded batch's buffers back for the next batches (after its load ended, well or not). */
+    void recycle(EncodedBatch batch) {
+        for (EncodedRun run : batch.runs()) {
+            run.rows().clear();
+            spareEncoders.computeIfAbsent(run.writer(), w -> new java.util.ArrayDeque<>()).push(run.rows());
+        }
+    }
+
+    /** One run of rows of one shape, encoded for its bulk writer. */
+    record EncodedRun(BulkInsertWriter writer, CopyTextFormat rows, long count) {
+    }
+
+    /**
+     * A batch encoded ahead of its load: its runs in record order and the next offsets it covers. {@link #load} reads
+     * only this and the statement of each run's writer, so it may run on another thread than the encoding.
+     */
+    record EncodedBatch(List<EncodedRun> runs, Map<TopicPartition, Long> nextOffsets) {
+
+        /**
+         * Loads the runs in order, then (exactly-once) the offsets, and commits; on any failure rolls back and throws:
+         * a {@link BulkInsertWriter.NotLoadable} or a data error means the batch must go through the statement path.
+         */
+        void load(Connection connection, SinkOffsetTable.Write offsets) throws SQLException {
+            try {
+                for (EncodedRun run : runs) {
+                    run.writer().load(connection, run.rows(), run.count());
+                }
+                if (offsets != null) {
+                    offsets.execute(connection);
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.List;
  * with statements, which fail on the bad record itself (and the sink's error policy isolates it). A server with
  * {@code local_infile=OFF} refuses the statement ({@link #refusesLoadData}).
  *
- * <p>Not thread-safe: one per writer and shape, used by the sink's single thread.
+ * <p>Not thread-safe: one per writer and shape, used by the sink's single thread ({@link #load} excepted).
  */
 final class MariaDbLoadWriter implements BulkInsertWriter {
 
@@ -91,23 +91,35 @@ final class MariaDbLoadWriter implements BulkInsertWriter {
 
     @Override
     public long end() throws SQLException {
+        try {
+            return load(connection, format, rows);
+        } finally {
+            format.clear();
+            connection = null;
+        }
+    }
+
+    @Override
+    public CopyTextFormat newEncoder() {
+        return format.emptyCopy();
+    }
+
+    @Override
+    public long load(Connection connection, CopyTextFormat encoded, long count) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             if (!statement.isWrapperFor(org.mariadb.jdbc.Statement.class)) {
                 throw new SQLFeatureNotSupportedException("LOAD DATA from memory needs MariaDB Connector/J; the driver"
                         + " is " + connection.getMetaData().getDriverName(), "0A000");
             }
             statement.unwrap(org.mariadb.jdbc.Statement.class)
-                    .setLocalInfileInputStream(new ByteArrayInputStream(format.bytes(), 0, format.length()));
+                    .setLocalInfileInputStream(new ByteArrayInputStream(encoded.bytes(), 0, encoded.length()));
             long loaded = statement.executeLargeUpdate(sql);
             SQLWarning warning = statement.getWarnings();
-            if (warning != null || loaded != rows) {
-                throw new NotLoadable("LOAD DATA loaded " + loaded + " of " + rows + " rows"
+            if (warning != null || loaded != count) {
+                throw new NotLoadable("LOAD DATA loaded " + loaded + " of " + count + " rows"
                         + (warning != null ? " with warnings (first: " + warning.getMessage() + ")" : ""));
             }
             return loaded;
-        } finally {
-            format.clear();
-            connection = null;
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * chunks of about 64 KiB while the next ones are encoded, so the server parses while the sink encodes. Several times
  * faster than INSERT batches (one protocol message per chunk, no statement per row, no plan). A data error (SQLState
  * 22/23) surfaces at {@link #end()} or while streaming; the transaction is then aborted and the caller rolls back.
- * Not thread-safe: one per writer and shape, used by the sink's single thread.
+ * Not thread-safe: one per writer and shape, used by the sink's single thread ({@link #load} excepted).
  */
 final class PostgresCopyWriter implements BulkInsertWriter {
 
@@ -94,6 +94,34 @@ final class PostgresCopyWriter implements BulkInsertWriter {
             throw e;
         } finally {
             copy = null;
+        }
+    }
+
+    @Override
+    public CopyTextFormat newEncoder() {
+        return format.emptyCopy();
+    }
+
+    /** One COPY of rows already encoded; a count that differs from what the server loaded fails the batch. */
+    @Override
+    public long load(Connection connection, CopyTextFormat rows, long count) throws SQLException {
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            in.writeToCopy(rows.bytes(), 0, rows.length());
+            long loaded = in.endCopy();
+            if (loaded != count) {
+                throw new SQLException("COPY loaded " + loaded + " of " + count + " rows into " + sql, "XX000");
+            }
+            return loaded;
+        } catch (SQLException | RuntimeException e) {
+            if (in.isActive()) {
+                try {
+                    in.cancelCopy(); // the connection must leave COPY mode before the caller can roll back
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
         }
     }
 

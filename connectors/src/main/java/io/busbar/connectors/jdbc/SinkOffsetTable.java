@@ -24,7 +24,8 @@ import java.util.Map;
  * the partition in a rebalance without knowing it yet (a zombie: paused by GC, a slow database) still holds the old
  * epoch, so its write matches no row, and {@link #write} throws {@link FencedSinkWriterException}: the writer rolls
  * back its whole transaction, rows included, and the new owner's offsets stand. The row locks of the database order a
- * claim and a write that race. Not thread-safe (one sink task drives it).
+ * claim and a write that race. Not thread-safe (one sink task drives it); a prepared {@link Write} may run on another
+ * thread.
  */
 final class SinkOffsetTable {
 
@@ -154,23 +155,54 @@ final class SinkOffsetTable {
      * claimed; otherwise throws {@link FencedSinkWriterException} (the caller rolls back).
      */
     void write(Connection connection, String groupId, Map<TopicPartition, Long> nextOffsets) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + dialect.quoteQualified(table) + " SET "
-                + dialect.quote("next_offset") + " = ?" + where() + " AND " + dialect.quote("owner_epoch") + " = ?")) {
-            for (Map.Entry<TopicPartition, Long> e : nextOffsets.entrySet()) {
-                Long epoch = claimed.get(e.getKey());
-                if (epoch == null) {
-                    throw new FencedSinkWriterException(groupId, e.getKey(), "it was never claimed by this member");
-                }
-                ps.setLong(1, e.getValue());
-                ps.setString(2, groupId);
-                ps.setString(3, e.getKey().topic());
-                ps.setInt(4, e.getKey().partition());
-                ps.setLong(5, epoch);
-                // one statement each (not a batch): some drivers report no per-row counts for batches
-                if (ps.executeUpdate() != 1) {
-                    claimed.remove(e.getKey());
-                    throw new FencedSinkWriterException(groupId, e.getKey(), "another member claimed it (epoch "
-                            + epoch + " is stale)");
+        prepare(groupId, nextOffsets).execute(connection);
+    }
+
+    /**
+     * The write of these next offsets under the epochs claimed now, to execute later, possibly on another thread (the
+     * pipelined sink loads a batch while it polls the next); throws {@link FencedSinkWriterException} at once for a
+     * partition this member never claimed.
+     */
+    Write prepare(String groupId, Map<TopicPartition, Long> nextOffsets) throws FencedSinkWriterException {
+        Map<TopicPartition, long[]> offsetAndEpoch = new java.util.LinkedHashMap<>();
+        for (Map.Entry<TopicPartition, Long> e : nextOffsets.entrySet()) {
+            Long epoch = claimed.get(e.getKey());
+            if (epoch == null) {
+                throw new FencedSinkWriterException(groupId, e.getKey(), "it was never claimed by this member");
+            }
+            offsetAndEpoch.put(e.getKey(), new long[] {e.getValue(), epoch});
+        }
+        return new Write(groupId, offsetAndEpoch);
+    }
+
+    /**
+     * An offsets write bound to the epochs claimed when it was prepared: immutable, so it can run on the thread that
+     * loads the batch. A stale epoch matches no row and throws {@link FencedSinkWriterException}; the sink then
+     * releases its claims ({@link #release}) and waits for the group's next rebalance.
+     */
+    final class Write {
+        private final String groupId;
+        private final Map<TopicPartition, long[]> offsetAndEpoch;
+
+        private Write(String groupId, Map<TopicPartition, long[]> offsetAndEpoch) {
+            this.groupId = groupId;
+            this.offsetAndEpoch = offsetAndEpoch;
+        }
+
+        void execute(Connection connection) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE " + dialect.quoteQualified(table) + " SET "
+                    + dialect.quote("next_offset") + " = ?" + where() + " AND " + dialect.quote("owner_epoch") + " = ?")) {
+                for (Map.Entry<TopicPartition, long[]> e : offsetAndEpoch.entrySet()) {
+                    ps.setLong(1, e.getValue()[0]);
+                    ps.setString(2, groupId);
+                    ps.setString(3, e.getKey().topic());
+                    ps.setInt(4, e.getKey().partition());
+                    ps.setLong(5, e.getValue()[1]);
+                    // one statement each (not a batch): some drivers report no per-row counts for batches
+                    if (ps.executeUpdate() != 1) {
+                        throw new FencedSinkWriterException(groupId, e.getKey(), "another member claimed it (epoch "
+                                + e.getValue()[1] + " is stale)");
+                    }
                 }
             }
         }
