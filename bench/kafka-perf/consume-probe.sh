@@ -10,6 +10,8 @@
 #   BUSBAR_CONFIG=file BUSBAR_JVM="-D..." ...    # BusbarBroker --config and JVM options
 #   CONSUMER_JVM="-agentpath:.../libasyncProfiler.so=start,event=cpu,interval=1ms,file=%RUN%.collapsed,collapsed"
 #                                                # the measured consumers' JVM options; %RUN% becomes $OUT/rep<n>-<broker>
+#   DUMP=1 ...                                   # first one Fetch of t1k from each broker (src/FetchDump.java,
+#                                                # FETCH_SIZE bytes, default 1 MiB): fields, batches, $OUT/<broker>-fetch.bin
 # Build first: mvn -B -q -pl bus-kafka -am test-compile
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,6 +43,10 @@ for b in kafka busbar; do
   done
   java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$boot" --topic warm \
       --messages "$N" --timeout 60000 >/dev/null 2>&1
+  if [ "${DUMP:-0}" = 1 ]; then
+    echo "# $b: one Fetch of t1k at offset 0" >&2
+    java -cp "$TOOLS_CP" "$ROOT/bench/kafka-perf/src/FetchDump.java" "$boot" t1k 0 "${FETCH_SIZE:-1048576}" "$OUT/$b-fetch.bin" >&2
+  fi
 done
 printf 'rep\tbroker\tfetch_nmsg_s\tnmsg_s\tcpu_ticks\tfetch_latency_avg\tfetch_size_avg\trecords_per_request\tfetch_total\tload\n'
 for rep in $(seq 1 "$REPS"); do
