@@ -3,10 +3,15 @@
 # Busbar (--durability fsync, group initial rebalance delay 0 as lib.sh gives Kafka, this checkout's build) side by side, a topic of N x 1 KiB records on each (PARTS
 # partitions, produced once), then consumed REPS times alternately by ConsumerPerformance --print-metrics. Prints per
 # run: fetch-only and overall rec/s, broker CPU ticks, the consumer's fetch-latency-avg, fetch-size-avg,
-# records-per-request-avg and fetch-total, then the load average and the consumer JVM's user, sys and wall seconds.
+# records-per-request-avg and fetch-total, then the load average and the consumer JVM's user, sys and wall seconds and
+# minor page faults.
 #
 #   bench/kafka-perf/consume-probe.sh           # N=200000 REPS=4 PARTS=1; OUT (/tmp/consume-probe-out): raw outputs
 #   BUSBAR_CONFIG=file BUSBAR_JVM="-D..." ...    # BusbarBroker --config and JVM options
+#   CONSUMER_JVM="-agentpath:.../libasyncProfiler.so=start,event=cpu,interval=1ms,file=%RUN%.collapsed,collapsed"
+#                                                # the measured consumers' JVM options; %RUN% becomes $OUT/rep<n>-<broker>
+#   DUMP=1 ...                                   # first one Fetch of t1k from each broker (src/FetchDump.java,
+#                                                # FETCH_SIZE bytes, default 1 MiB): fields, batches, $OUT/<broker>-fetch.bin
 # Build first: mvn -B -q -pl bus-kafka -am test-compile
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,6 +43,10 @@ for b in kafka busbar; do
   done
   java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$boot" --topic warm \
       --messages "$N" --timeout 60000 >/dev/null 2>&1
+  if [ "${DUMP:-0}" = 1 ]; then
+    echo "# $b: one Fetch of t1k at offset 0" >&2
+    java -cp "$TOOLS_CP" "$ROOT/bench/kafka-perf/src/FetchDump.java" "$boot" t1k 0 "${FETCH_SIZE:-1048576}" "$OUT/$b-fetch.bin" >&2
+  fi
 done
 printf 'rep\tbroker\tfetch_nmsg_s\tnmsg_s\tcpu_ticks\tfetch_latency_avg\tfetch_size_avg\trecords_per_request\tfetch_total\tload\n'
 for rep in $(seq 1 "$REPS"); do
@@ -45,7 +54,8 @@ for rep in $(seq 1 "$REPS"); do
   for b in $order; do
     boot=$KAFKA_BOOTSTRAP; pid=$KAFKA_PID; [ $b = busbar ] && { boot=$BUSBAR_BOOTSTRAP; pid=$BUSBAR_PID; }
     load=$(cut -d' ' -f1 /proc/loadavg); c0=$(cpu $pid)
-    /usr/bin/time -f "%U %S %e" -o "$OUT/rep$rep-$b.time" java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$boot" --topic t1k \
+    jvm=${CONSUMER_JVM:-}; jvm=${jvm//%RUN%/$OUT/rep$rep-$b}
+    /usr/bin/time -f "%U %S %e %R" -o "$OUT/rep$rep-$b.time" java -Xmx1g $jvm -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$boot" --topic t1k \
       --messages "$N" --timeout 60000 --print-metrics ${CONSUMER_ARGS:-} > "$OUT/rep$rep-$b.out" 2>/dev/null
     c1=$(cpu $pid)
     vals=$(grep -A1 "^start.time" "$OUT/rep$rep-$b.out" | tail -1)
