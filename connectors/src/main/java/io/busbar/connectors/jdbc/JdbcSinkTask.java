@@ -471,8 +471,8 @@ public final class JdbcSinkTask implements AutoCloseable {
 
     /**
      * Runs the DDL the batch needs (the table, new columns) and rebuilds the writer for the new columns; called for a
-     * batch that {@link SchemaEvolution#mayNeedChange} (a scan of the field names). Values are parsed here only then. Records that are
-     * not JSON objects are left to the writer.
+     * batch that {@link SchemaEvolution#mayNeedChange} (a scan of the field names), so values are parsed only then.
+     * Records that are not JSON objects are left to the writer.
      */
     private void evolveSchema(List<ConsumedRecord> records) throws SQLException {
         List<com.fasterxml.jackson.databind.JsonNode> values = new ArrayList<>(records.size());
