@@ -17,7 +17,9 @@ import java.util.Map;
  * Elects one leader among the Busbar instances that share a bus, for work that must run exactly once at a time (a
  * directory watcher, a JDBC poller). Each candidate joins the consumer group {@code busbar-leader-<name>} on the
  * one-partition topic {@code busbar-leader.<name>}: whoever is assigned partition 0 leads. When the leader stops
- * (close) or dies (its session times out), the group hands the partition, and the lead, to another candidate.
+ * (close) or dies (its session times out), the group hands the partition, and the lead, to another candidate. A
+ * candidate that joins later does not take the lead from the current leader (sticky assignment), though the leader
+ * sees the rebalance as revoked-then-elected.
  *
  * <p>Works on both backends; on the embedded bus a data directory has one runtime anyway, so the first candidate
  * leads. Callbacks run on the election's own thread. Thread-safe.
@@ -47,7 +49,14 @@ public final class LeaderElection implements AutoCloseable {
         int session = (int) sessionTimeout.toMillis();
         this.consumer = bus.consumer(ConsumerConfig.builder().groupId("busbar-leader-" + name).clientId("busbar-leader")
                 .sessionTimeoutMs(session).heartbeatIntervalMs(Math.max(100, session / 5))
-                .assignmentStrategies(List.of("range")).build());
+                // sticky: a candidate that joins (an instance starting, one restarted) leaves the lead where it is; with
+                // range the partition went to whichever member id sorted first, so a join could move the lead to the
+                // newcomer. The eager StickyAssignor remembers the previous assignment itself (the cooperative one
+                // reads it from the owned partitions, which an eager rebalance has already revoked), and range stays
+                // second so that instances of an older version, which offer range only, still agree on a protocol
+                // during a rolling upgrade. Eager: the leader is told revoked, then elected again, when a candidate
+                // joins (never two leaders at a time)
+                .assignmentStrategies(List.of("sticky", "range")).build());
         this.thread = new Thread(this::run, "busbar-leader-" + name);
         this.thread.setDaemon(true);
     }

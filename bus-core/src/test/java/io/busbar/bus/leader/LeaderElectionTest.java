@@ -64,6 +64,67 @@ class LeaderElectionTest {
         assertThat(leaders.get()).isZero();
     }
 
+    /** Instances that start later (or restart) join the election without moving the lead: no needless failover. */
+    @Test
+    void candidatesJoiningLaterLeaveTheLeadWithTheLeader() throws Exception {
+        String name = "poller-" + UUID.randomUUID().toString().substring(0, 8);
+        AtomicInteger leaders = new AtomicInteger();
+        AtomicInteger max = new AtomicInteger();
+        AtomicInteger firstElected = new AtomicInteger();
+        // elections of any candidate: the lead never goes to the second or the third
+        AtomicInteger othersElected = new AtomicInteger();
+        AtomicInteger firstRevoked = new AtomicInteger();
+        String bootstrap = KafkaBrokerProcess.shared().bootstrapServers();
+        try (Bus a = Bus.kafka(KafkaBusConfig.of(bootstrap)); Bus b = Bus.kafka(KafkaBusConfig.of(bootstrap));
+             Bus c = Bus.kafka(KafkaBusConfig.of(bootstrap))) {
+            Tally tally = new Tally(leaders, max);
+            LeaderElection first = LeaderElection.start(a, name, Duration.ofSeconds(6), new LeaderElection.Listener() {
+                @Override
+                public void elected() {
+                    firstElected.incrementAndGet();
+                    tally.elected();
+                }
+
+                @Override
+                public void revoked() {
+                    firstRevoked.incrementAndGet();
+                    tally.revoked();
+                }
+            });
+            await().atMost(Duration.ofSeconds(60)).until(first::isLeader);
+            LeaderElection.Listener others = new LeaderElection.Listener() {
+                @Override
+                public void elected() {
+                    othersElected.incrementAndGet();
+                    tally.elected();
+                }
+
+                @Override
+                public void revoked() {
+                    tally.revoked();
+                }
+            };
+            try (LeaderElection second = LeaderElection.start(b, name, Duration.ofSeconds(6), others);
+                 LeaderElection third = LeaderElection.start(c, name, Duration.ofSeconds(6), others)) {
+                // both joined and the group settled: three members in a stable group, and a leader told so
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    var group = a.admin().describeGroup("busbar-leader-" + name);
+                    return group.members().size() == 3 && group.state().equalsIgnoreCase("Stable")
+                            && leaders.get() == 1;
+                });
+                assertThat(first.isLeader()).as("the first candidate still leads").isTrue();
+                assertThat(second.isLeader() || third.isLeader()).isFalse();
+                // eager rebalances tell the leader revoked, then elected again; the lead never went elsewhere
+                assertThat(firstElected.get()).as("elections of the first candidate").isEqualTo(firstRevoked.get() + 1);
+                assertThat(leaders.get()).isEqualTo(1);
+                assertThat(othersElected.get()).as("the later candidates never led").isZero();
+            } finally {
+                first.close();
+            }
+        }
+        assertThat(max.get()).isEqualTo(1);
+    }
+
     @Test
     void onTheEmbeddedBusTheOnlyInstanceLeads() {
         AtomicInteger leaders = new AtomicInteger();

@@ -102,7 +102,7 @@ class ScaleOutClusterIT {
                 "request.timeout.ms", 10_000, "default.api.timeout.ms", 20_000));
         awaiting("both instances in both groups, exactly one leading the source", 2).atMost(Duration.ofSeconds(180))
                 .until(() -> members("busbar-leader-" + leaderName) == 2 && members(group) == 2
-                        && leaders().size() == 1);
+                        && stable("busbar-leader-" + leaderName) && leaders().size() == 1);
 
         String firstLeader = leaders().get(0);
         long firstElections = instances.get(firstLeader).timesElected(leaderName);
@@ -260,6 +260,11 @@ class ScaleOutClusterIT {
 
     private int members(String groupId) throws Exception {
         return describe(groupId).members().size();
+    }
+
+    /** The group is not rebalancing: what its members were assigned is what they hold. */
+    private boolean stable(String groupId) throws Exception {
+        return describe(groupId).state() == org.apache.kafka.common.ConsumerGroupState.STABLE;
     }
 
     private int coordinator(String groupId) throws Exception {
