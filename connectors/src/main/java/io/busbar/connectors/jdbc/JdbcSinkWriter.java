@@ -184,10 +184,9 @@ final class JdbcSinkWriter {
     }
 
     private EncodedBatch recycled(List<EncodedRun> runs, BulkInsertWriter open, CopyTextFormat rows) {
-        recycle(new EncodedBatch(runs, Map.of()));
+        runs.forEach(run -> giveBack(run.writer(), run.rows()));
         if (rows != null) {
-            rows.clear();
-            spareEncoders.computeIfAbsent(open, w -> new java.util.ArrayDeque<>()).push(rows);
+            giveBack(open, rows);
         }
         return null;
     }
@@ -199,10 +198,12 @@ final class JdbcSinkWriter {
 
     /** Gives an encoded batch's buffers back for the next batches (after its load ended, well or not). */
     void recycle(EncodedBatch batch) {
-        for (EncodedRun run : batch.runs()) {
-            run.rows().clear();
-            spareEncoders.computeIfAbsent(run.writer(), w -> new java.util.ArrayDeque<>()).push(run.rows());
-        }
+        batch.runs().forEach(run -> giveBack(run.writer(), run.rows()));
+    }
+
+    private void giveBack(BulkInsertWriter writer, CopyTextFormat rows) {
+        rows.clear();
+        spareEncoders.computeIfAbsent(writer, w -> new java.util.ArrayDeque<>()).push(rows);
     }
 
     /** One run of rows of one shape, encoded for its bulk writer. */

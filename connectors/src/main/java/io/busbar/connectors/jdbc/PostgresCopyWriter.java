@@ -114,13 +114,7 @@ final class PostgresCopyWriter implements BulkInsertWriter {
             }
             return loaded;
         } catch (SQLException | RuntimeException e) {
-            if (in.isActive()) {
-                try {
-                    in.cancelCopy(); // the connection must leave COPY mode before the caller can roll back
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            leaveCopyMode(in, e);
             throw e;
         }
     }
@@ -129,13 +123,18 @@ final class PostgresCopyWriter implements BulkInsertWriter {
     @Override
     public void cancel(Exception cause) {
         format.clear();
-        if (copy != null && copy.isActive()) {
+        leaveCopyMode(copy, cause);
+        copy = null;
+    }
+
+    /** Cancels a COPY still open, so that the caller can roll back; the server's "COPY ... canceled" is expected. */
+    private static void leaveCopyMode(CopyIn in, Exception cause) {
+        if (in != null && in.isActive()) {
             try {
-                copy.cancelCopy();
+                in.cancelCopy();
             } catch (SQLException e) {
-                cause.addSuppressed(e); // cancelling reports the server's "COPY ... canceled" error: expected
+                cause.addSuppressed(e);
             }
         }
-        copy = null;
     }
 }
