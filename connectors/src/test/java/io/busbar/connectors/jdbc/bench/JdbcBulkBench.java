@@ -6,8 +6,10 @@ import io.busbar.bus.BusConfig;
 import io.busbar.bus.GroupDescription;
 import io.busbar.connectors.jdbc.ConnectionPools;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.ScheduledPollConsumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -162,6 +164,10 @@ public final class JdbcBulkBench {
             }
             return;
         }
+        if (path.startsWith("PostgreSQL")) {
+            // the previous path's dirty pages and WAL are written now, not in the middle of this one's clock
+            execute(PG_URL, "postgres", "CHECKPOINT");
+        }
         double rate = what.rate();
         System.out.printf(Locale.ROOT, "  %s%s: %,.0f rows/s%n", run < 0 ? "(warm-up) " : "", path, rate);
         if (run < 0) {
@@ -259,6 +265,7 @@ public final class JdbcBulkBench {
                 }
             });
             camel.start();
+            awaitFirstScan(camel);
             long t0 = drop(in);
             if (!done.await(30, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("the file source did not finish");
@@ -307,6 +314,7 @@ public final class JdbcBulkBench {
                 }
             });
             camel.start();
+            awaitFirstScan(camel);
             long t0 = drop(in);
             awaitCommitted(bus, group);
             double rate = ROWS * 1e9 / (System.nanoTime() - t0);
@@ -316,6 +324,24 @@ public final class JdbcBulkBench {
             drop(url, user, table);
             drop(url, user, offsetsTable(table));
             delete(dir);
+        }
+    }
+
+    /**
+     * Waits for the file source's first directory scan: the clock measures a file dropped into a running pipeline, not
+     * the pipeline's start-up (Camel's file consumer scans first {@code initialDelay}, 1 s, after the route started).
+     */
+    private static void awaitFirstScan(CamelContext camel) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (Route route : camel.getRoutes()) {
+            if (route.getConsumer() instanceof ScheduledPollConsumer poller && route.getEndpoint().getEndpointUri().startsWith("file:")) {
+                while (!poller.isFirstPollDone()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the file source of route " + route.getRouteId() + " did not scan in 30 s");
+                    }
+                    Thread.sleep(5);
+                }
+            }
         }
     }
 
