@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Child JVM of {@link JdbcSinkCrashTest}: runs an exactly-once JDBC sink from an embedded bus into an H2 file
- * database until every record is written (prints DONE), unless the test kills it first with SIGKILL.
- * Args: busDir, jdbcUrl, table, offsetsTable, groupId, topic, total.
+ * Child JVM of {@link JdbcSinkCrashTest}: runs an exactly-once JDBC sink from an embedded bus into a database until
+ * every record is written (prints DONE), unless the test kills it first with SIGKILL. It prints READY once writing is
+ * under way: after the first poll on H2; on a database the sink bulk-loads (PostgreSQL, MariaDB), once a batch has
+ * been loaded on the pipeline's loader thread while the next was polled, so a kill lands in that path.
+ * Args: busDir, jdbcUrl, user, password, table, offsetsTable, groupId, topic, total, batchSize.
  */
 public final class ExactlyOnceSinkProcess {
 
@@ -20,21 +22,31 @@ public final class ExactlyOnceSinkProcess {
     public static void main(String[] args) throws Exception {
         Path busDir = Path.of(args[0]);
         String url = args[1];
-        String table = args[2];
-        String offsetsTable = args[3];
-        String group = args[4];
-        String topic = args[5];
-        long total = Long.parseLong(args[6]);
+        String user = args[2];
+        String password = args[3];
+        String table = args[4];
+        String offsetsTable = args[5];
+        String group = args[6];
+        String topic = args[7];
+        long total = Long.parseLong(args[8]);
+        int batchSize = Integer.parseInt(args[9]);
+        JdbcDialect dialect = JdbcDialect.fromUrl(url);
+        boolean pipelined = dialect != JdbcDialect.H2;
         JdbcSinkConfig config = new JdbcSinkConfig(topic, group, table, WriteMode.INSERT, List.of(), false, Map.of(),
-                false, true, offsetsTable, 50, 100);
+                false, true, offsetsTable, batchSize, 100);
         try (Bus bus = BusFixture.open(busDir);
-             HikariDataSource ds = ConnectionPools.create("crash-child", url, "sa", "", 2);
-             JdbcSinkTask task = new JdbcSinkTask(ds, JdbcDialect.H2, config, bus)) {
-            task.poll(); // joins the group and writes a first batch: from here on a kill lands mid-stream
-            System.out.println("READY");
-            System.out.flush();
+             HikariDataSource ds = ConnectionPools.create("crash-child", url, user, password, 2);
+             JdbcSinkTask task = new JdbcSinkTask(ds, dialect, config, bus)) {
+            boolean ready = false;
             while (true) {
-                if (task.poll() == 0 && writtenUpTo(ds, offsetsTable) >= total) {
+                int written = task.poll();
+                boolean done = written == 0 && writtenUpTo(ds, dialect, offsetsTable) >= total;
+                if (!ready && (done || !pipelined || task.batchesLoadedAhead() > 0)) {
+                    System.out.println("READY");
+                    System.out.flush();
+                    ready = true;
+                }
+                if (done) {
                     System.out.println("DONE");
                     System.out.flush();
                     return;
@@ -43,7 +55,8 @@ public final class ExactlyOnceSinkProcess {
         }
     }
 
-    private static long writtenUpTo(HikariDataSource ds, String offsetsTable) throws Exception {
-        return JdbcTestRows.count(ds, "SELECT COALESCE(SUM(\"next_offset\"), 0) FROM \"" + offsetsTable + "\"");
+    private static long writtenUpTo(HikariDataSource ds, JdbcDialect dialect, String offsetsTable) throws Exception {
+        return JdbcTestRows.count(ds, "SELECT COALESCE(SUM(" + dialect.quote("next_offset") + "), 0) FROM "
+                + dialect.quoteQualified(offsetsTable));
     }
 }
