@@ -43,6 +43,31 @@ final class SinkOffsetTable {
     }
 
     void createIfMissing(Connection connection) throws SQLException {
+        try {
+            create(connection);
+        } catch (SQLException e) {
+            if (!createdConcurrently(e)) {
+                throw e;
+            }
+            // another member created it (or added the column) at the same moment and has committed: now a no-op
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            create(connection);
+        }
+    }
+
+    /**
+     * PostgreSQL's {@code CREATE TABLE IF NOT EXISTS} is not safe against itself: of two sessions creating the same
+     * table at once, the second fails on the catalog's unique index (23505, or 42P07) when the first commits; the same
+     * race on the added column is 42701 (MariaDB: 42S21). Two sink members starting together meet it.
+     */
+    private static boolean createdConcurrently(SQLException e) {
+        String state = e.getSQLState();
+        return "23505".equals(state) || "42P07".equals(state) || "42701".equals(state) || "42S21".equals(state);
+    }
+
+    private void create(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + dialect.quoteQualified(table) + " ("
                     + dialect.quote("group_id") + " VARCHAR(255) NOT NULL, "
