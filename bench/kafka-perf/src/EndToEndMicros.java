@@ -20,7 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * warm up and are not counted.
  *
  * Usage (java's source launcher, kafka-clients on the class path):
- *   java -cp $TOOLS_CP bench/kafka-perf/src/EndToEndMicros.java BOOTSTRAP TOPIC ROUND_TRIPS RECORD_BYTES
+ *   java -cp $TOOLS_CP bench/kafka-perf/src/EndToEndMicros.java BOOTSTRAP TOPIC ROUND_TRIPS RECORD_BYTES [TRIPS_FILE]
+ * With TRIPS_FILE, every counted round trip is also written there, one line each: the nanoseconds until the
+ * acknowledgement and until the consumer had the record (to tell the produce path's share of a slow round trip from
+ * the fetch path's), and the wall-clock time it started (epoch microseconds, to line it up with broker-side traces).
  * Prints "Avg latency: X ms" and "Percentiles: 50th = a, 99th = b, 99.9th = c" in milliseconds with three decimals
  * (the format compare-table.py reads for EndToEndLatency).
  */
@@ -37,6 +40,8 @@ public class EndToEndMicros {
                 "enable.auto.commit", false, "auto.offset.reset", "latest",
                 "key.deserializer", ByteArrayDeserializer.class, "value.deserializer", ByteArrayDeserializer.class);
         long[] nanos = new long[n - warm];
+        long[] ackNanos = new long[n - warm];
+        long[] startMicros = new long[n - warm];
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
             TopicPartition tp = new TopicPartition(topic, 0);
@@ -47,7 +52,9 @@ public class EndToEndMicros {
             for (int i = 0; i < n; i++) {
                 ThreadLocalRandom.current().nextBytes(value);
                 long start = System.nanoTime();
+                long wallStart = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now());
                 producer.send(new ProducerRecord<>(topic, 0, null, value)).get();
+                long acked = System.nanoTime() - start;
                 int got = 0;
                 while (got == 0) {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(10));
@@ -62,8 +69,22 @@ public class EndToEndMicros {
                 long took = System.nanoTime() - start;
                 if (i >= warm) {
                     nanos[i - warm] = took;
+                    ackNanos[i - warm] = acked;
+                    startMicros[i - warm] = wallStart;
                 }
             }
+        }
+        if (args.length > 4) {
+            try (java.io.PrintWriter out = new java.io.PrintWriter(args[4])) {
+                out.println("ack_ns\ttotal_ns\tstart_epoch_us");
+                for (int i = 0; i < nanos.length; i++) {
+                    out.println(ackNanos[i] + "\t" + nanos[i] + "\t" + startMicros[i]);
+                }
+            }
+            long[] acks = ackNanos.clone();
+            Arrays.sort(acks);
+            System.out.printf("Ack percentiles: 50th = %.3f, 99th = %.3f, 99.9th = %.3f%n", pct(acks, 0.50),
+                    pct(acks, 0.99), pct(acks, 0.999));
         }
         Arrays.sort(nanos);
         double avg = Arrays.stream(nanos).average().orElse(0) / 1e6;

@@ -146,6 +146,32 @@ class ProtocolEdgeCasesTest {
     }
 
     @Test
+    void pipelinedAndLoneProducesAreAcknowledgedInOrderOnlyOnceDurable() throws Exception {
+        // produces are fsynced when the connection's read completes (on the I/O thread when the commit would start at
+        // once): pipelined ones share that commit, and no answer may come before the high watermark covers it
+        try (RawKafkaClient client = connect()) {
+            int[] ids = new int[5];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = client.sendOnly(produce(MemoryRecords.withRecords(Compression.NONE,
+                        new SimpleRecord(("piped" + i).getBytes(StandardCharsets.UTF_8))), (short) -1), PRODUCE_V);
+            }
+            for (int i = 0; i < ids.length; i++) {
+                ProduceResponse r = (ProduceResponse) client.receive(ApiKeys.PRODUCE, PRODUCE_V, ids[i]);
+                assertThat(Errors.forCode(only(r).errorCode())).isEqualTo(Errors.NONE);
+                assertThat(only(r).baseOffset()).isEqualTo(i);
+                assertThat(log().highWatermark()).isGreaterThan(i); // durable before it was answered
+            }
+            for (int i = 0; i < 20; i++) { // one at a time: each round covers one append
+                ProduceResponse r = client.send(produce(MemoryRecords.withRecords(Compression.NONE,
+                        new SimpleRecord(("lone" + i).getBytes(StandardCharsets.UTF_8))), (short) -1), PRODUCE_V);
+                assertThat(only(r).baseOffset()).isEqualTo(5 + i);
+                assertThat(log().highWatermark()).isGreaterThan(5 + i);
+            }
+        }
+        assertThat(log().highWatermark()).isEqualTo(25);
+    }
+
+    @Test
     void aBatchWithABadCrcIsRefusedAndTheLogIsUntouched() throws Exception {
         MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("payload".getBytes(StandardCharsets.UTF_8)));
         ByteBuffer corrupted = records.buffer().duplicate();

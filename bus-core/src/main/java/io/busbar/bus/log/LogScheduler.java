@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link PartitionLogs#open(java.nio.file.Path, io.busbar.bus.TopicPartition, io.busbar.bus.TopicConfig, LogOptions, LogScheduler)}),
  * so a thousand partitions do not mean a thousand threads; close it after the logs.
  *
- * <p>Durable futures complete on these threads: callbacks must not block on another append's durability.
+ * <p>Durable futures complete on these threads (or on an appending thread that holds an {@link InlineCommitScope}):
+ * callbacks must not block on another append's durability.
  * Thread-safe.
  */
 public final class LogScheduler implements AutoCloseable {

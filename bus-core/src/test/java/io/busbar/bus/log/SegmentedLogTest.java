@@ -185,6 +185,77 @@ class SegmentedLogTest {
     }
 
     @Test
+    void inAnInlineCommitScopeTheAppendingThreadFsyncsAtTheEndOfTheScopeAndNotBefore() throws Exception {
+        SegmentedLog log = (SegmentedLog) open();
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release)); // the only flusher thread is busy: only this thread can commit
+        try {
+            InlineCommitScope.begin();
+            AppendResult first = log.append(TestBatches.values(1, "a"));
+            AppendResult second = log.append(TestBatches.values(2, "b")); // pipelined in the same read
+            long roundsBefore = log.fsyncRounds();
+            assertThat(first.durable()).isNotDone();
+            assertThat(log.highWatermark()).isZero();
+            assertThat(log.read(0, 1000, true).records().sizeInBytes()).isZero();
+            Thread appender = Thread.currentThread();
+            CompletableFuture<Thread> completedOn = second.durable().thenApply(hw -> Thread.currentThread());
+
+            InlineCommitScope.end();
+
+            assertThat(first.durable()).isCompletedWithValue(2L); // done on return: no other thread was free
+            assertThat(completedOn).isCompletedWithValue(appender);
+            assertThat(log.fsyncRounds() - roundsBefore).isEqualTo(1); // both appends shared one fsync
+            assertThat(log.highWatermark()).isEqualTo(2);
+            assertThat(TestBatches.valuesOf(log.read(0, 1000, true).records())).containsExactly("a", "b");
+            // that round covered two appends: the next commit waits (commit delay), so it goes to the scheduler
+            InlineCommitScope.begin();
+            AppendResult delayed = log.append(TestBatches.values(3, "c"));
+            InlineCommitScope.end();
+            assertThat(delayed.durable()).isNotDone();
+            assertThat(log.highWatermark()).isEqualTo(2);
+            release.countDown();
+            assertThat(delayed.durable().get(10, TimeUnit.SECONDS)).isEqualTo(3L);
+        } finally {
+            InlineCommitScope.end();
+            release.countDown();
+        }
+    }
+
+    @Test
+    void anInlineCommitScopeRunsOneCommitOnItsThreadAndHandsTheOthersToTheScheduler() throws Exception {
+        PartitionLog one = open();
+        PartitionLog two = PartitionLogs.open(dir.resolve("orders-1"), new TopicPartition("orders", 1),
+                TopicConfig.DEFAULT, LogOptions.DEFAULT, scheduler);
+        opened.add(two);
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release));
+        InlineCommitScope.begin();
+        AppendResult a = one.append(TestBatches.values(1, "a"));
+        AppendResult b = two.append(TestBatches.values(1, "b"));
+        Thread appender = Thread.currentThread();
+        CompletableFuture<Thread> aOn = a.durable().thenApply(hw -> Thread.currentThread());
+        CompletableFuture<Thread> bOn = b.durable().thenApply(hw -> Thread.currentThread());
+        InlineCommitScope.end();
+        assertThat(aOn).isCompletedWithValue(appender);
+        assertThat(b.durable()).isNotDone(); // queued behind the busy flusher thread
+        release.countDown();
+        assertThat(bOn.get(10, TimeUnit.SECONDS)).isNotSameAs(appender);
+        assertThat(InlineCommitScope.isOpen()).isFalse();
+    }
+
+    @Test
+    void withoutAnInlineCommitScopeTheSchedulerCommits() throws Exception {
+        PartitionLog log = open();
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release));
+        Thread appender = Thread.currentThread();
+        AppendResult result = log.append(TestBatches.values(1, "a"));
+        CompletableFuture<Thread> on = result.durable().thenApply(hw -> Thread.currentThread());
+        release.countDown();
+        assertThat(on.get(10, TimeUnit.SECONDS)).isNotSameAs(appender);
+    }
+
+    @Test
     void intervalAndOsDurabilityCompleteAtWrite() {
         for (Durability durability : List.of(Durability.INTERVAL, Durability.OS)) {
             PartitionLog log = PartitionLogs.open(dir.resolve(durability.name()), TP, TopicConfig.DEFAULT,

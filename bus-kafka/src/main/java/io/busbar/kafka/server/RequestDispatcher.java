@@ -1,6 +1,7 @@
 package io.busbar.kafka.server;
 
 import io.busbar.bus.BusException;
+import io.busbar.bus.log.InlineCommitScope;
 import io.busbar.kafka.codec.ApiVersionTable;
 import io.busbar.kafka.codec.KafkaRequest;
 import io.busbar.kafka.codec.KafkaResponse;
@@ -46,8 +47,10 @@ import java.util.function.Function;
  * step ({@link RequestAuthorizer}) before its handler runs.
  *
  * <p>Threads: the dispatcher runs on the connection's I/O thread. Produce, Fetch and ApiVersions run there too, in
- * line: they only touch memory and the page cache (an append is a write into the page cache; its fsync runs on the
- * log's flusher, and the answer comes back here when it is durable). Every other API may block (files, fsyncs, SASL
+ * line: they only touch memory and the page cache (an append is a write into the page cache). Its fsync runs when
+ * this read of the connection's input is complete ({@link #channelReadComplete}): here, if the log's group commit
+ * would start at once ({@link InlineCommitScope}), else on the log's flusher, and the answer comes back here when it
+ * is durable. Every other API may block (files, fsyncs, SASL
  * hashing) and runs on the connection's handler executor. Handlers start strictly in arrival order: once a request
  * went to the handler executor, the ones behind it queue until it has started. Compared with running every request
  * on the handler executor this saves two thread hand-offs per produce (read → handler, handler → write), which
@@ -131,6 +134,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (!(msg instanceof KafkaRequest request)) {
             ctx.fireChannelRead(msg);
             return;
+        }
+        // produces started in this read are committed (fsynced) at channelReadComplete, on this thread if the log's
+        // group commit would start at once (see InlineCommitScope). The task is a backstop for a channelRead that no
+        // channelReadComplete follows (one fired from a task, e.g. by a TLS handler): tasks run after the reads
+        if (InlineCommitScope.begin()) {
+            ctx.executor().execute(InlineCommitScope::end);
         }
         if (!admissible(ctx, request)) {
             queued.refund(request.sizeInBytes());
@@ -239,6 +248,16 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (pending.size() < MAX_OUTSTANDING / 2 && ReadPause.isPaused(ctx.channel(), ReadPause.OUTSTANDING)) {
             ReadPause.resume(ctx.channel(), ReadPause.OUTSTANDING);
         }
+    }
+
+    /**
+     * The end of one read of this connection's input: the group commits of the produces it started run now, the first
+     * on this thread (an acknowledgement without two thread hand-offs), the others on the log scheduler.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        InlineCommitScope.end();
+        ctx.fireChannelReadComplete();
     }
 
     /** Gives back the queued-bytes charge of every request still waiting (the connection is going away). */
