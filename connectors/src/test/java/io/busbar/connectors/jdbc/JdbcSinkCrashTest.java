@@ -10,12 +10,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Deque;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,21 +63,18 @@ class JdbcSinkCrashTest {
             Random random = new Random();
             int killed = 0;
             for (int cycle = 0; cycle < cycles; cycle++) {
-                Process child = start(busDir, url, db, table, offsets, records, batchSize);
-                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                awaitLine(out, "READY");
+                Member child = new Member(start(busDir, url, db, table, offsets, records, batchSize));
+                child.await("READY", 60);
                 Thread.sleep(random.nextInt(400)); // READY comes once writing is under way
-                if (child.isAlive()) {
-                    child.toHandle().destroyForcibly(); // SIGKILL
+                if (child.process.isAlive()) {
+                    child.process.toHandle().destroyForcibly(); // SIGKILL
                     killed++;
                 }
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(child.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
-            Process last = start(busDir, url, db, table, offsets, records, batchSize);
-            BufferedReader out = new BufferedReader(new InputStreamReader(last.getInputStream(), StandardCharsets.UTF_8));
-            awaitLine(out, "READY");
-            awaitLine(out, "DONE");
-            assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Member last = new Member(start(busDir, url, db, table, offsets, records, batchSize));
+            last.await("DONE", 120);
+            assertThat(last.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
             assertThat(killed).as("children killed while writing, of " + cycles).isGreaterThanOrEqualTo((cycles + 1) / 2);
             try (HikariDataSource ds = ConnectionPools.create("crash-verify", url, db.user, db.password, 1)) {
@@ -148,11 +148,11 @@ class JdbcSinkCrashTest {
         }
     }
 
-    /** A sink JVM whose output is read all along (so it never blocks on a full pipe), remembering READY and DONE. */
+    /** A sink JVM whose output is read all along (so it never blocks on a full pipe), remembering what it printed. */
     private static final class Member {
         final Process process;
         private final Set<String> seen = ConcurrentHashMap.newKeySet();
-        private final java.util.Deque<String> last = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private final Deque<String> last = new ConcurrentLinkedDeque<>();
 
         Member(Process process) {
             this.process = process;
@@ -166,7 +166,7 @@ class JdbcSinkCrashTest {
                             last.pollFirst();
                         }
                     }
-                } catch (java.io.IOException ended) {
+                } catch (IOException ended) {
                     // the process was killed: what it printed before is kept
                 }
             }, "crash-member-output");
@@ -188,17 +188,6 @@ class JdbcSinkCrashTest {
                 Thread.sleep(20);
             }
         }
-    }
-
-    /** Reads the child's output (its log lines too) until the line; fails if the child ends first. */
-    private static void awaitLine(BufferedReader out, String expected) throws Exception {
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.equals(expected)) {
-                return;
-            }
-        }
-        throw new AssertionError("the sink process ended before printing " + expected);
     }
 
     private Process start(Path busDir, String url, TestDatabase db, String table, String offsets, int records,
