@@ -135,11 +135,14 @@ final class LogSegment {
     }
 
     /**
-     * Whole batches starting with the one holding {@code startOffset} (or the first after it, across a compaction
-     * gap), up to {@code maxBytes} but at least one batch when {@code minOneBatch}, ending before {@code maxPosition}.
-     * Null when no batch at or after {@code startOffset} lies before {@code maxPosition}.
+     * The records starting with the batch holding {@code startOffset} (or the first after it, across a compaction
+     * gap), up to {@code maxBytes} but at least that batch when {@code minOneBatch}, ending at or before
+     * {@code maxPosition}. With {@code wholeBatches} the read ends after the last batch that fits; without, it is the
+     * byte slice up to the limit, which may end inside a batch ({@link PartitionLog#readSlice}). Null when no batch at
+     * or after {@code startOffset} lies before {@code maxPosition}.
      */
-    Records read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+    Records read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, boolean wholeBatches)
+            throws IOException {
         int from = offsetIndex.lookup(startOffset);
         int start = -1;
         int end = -1;
@@ -153,6 +156,14 @@ final class LogSegment {
                     continue;
                 }
                 start = position;
+                if (!wholeBatches) {
+                    int first = batch.sizeInBytes();
+                    if (first > maxBytes && !minOneBatch) {
+                        return MemoryRecords.EMPTY;
+                    }
+                    // no further batch header is read: the slice's end is arithmetic, as in Kafka's LogSegment.read
+                    return records.slice(start, Math.min(maxPosition - start, Math.max(maxBytes, first)));
+                }
             }
             int batchEnd = position + batch.sizeInBytes();
             if (batchEnd - start > maxBytes && (end >= 0 || !minOneBatch)) {

@@ -47,6 +47,18 @@ public interface PartitionLog extends Closeable {
      */
     LogReadResult read(long startOffset, int maxBytes, boolean minOneBatch);
 
+    /**
+     * Reads as Kafka's broker does for a Fetch: the bytes from the batch that holds {@code startOffset} up to
+     * {@code maxBytes} (at least that whole batch when {@code minOneBatch}), within one segment and never past the high
+     * watermark. Unlike {@link #read}, the result may end inside a batch: Kafka clients drop a trailing partial batch
+     * and fetch it again from its start. Cutting at a batch boundary instead costs a read of every batch header in the
+     * range, and it makes responses to a consumer a few KiB smaller than Kafka's, which changes how the client's heap
+     * takes them (docs/performance.md, "The 1 KiB consumer gap"). The bus's own readers use {@link #read}.
+     *
+     * @throws io.busbar.bus.OffsetOutOfRangeException startOffset is below the log start or above the high watermark
+     */
+    LogReadResult readSlice(long startOffset, int maxBytes, boolean minOneBatch);
+
     long logStartOffset();
 
     /**

@@ -262,6 +262,15 @@ final class SegmentedLog implements PartitionLog {
 
     @Override
     public LogReadResult read(long startOffset, int maxBytes, boolean minOneBatch) {
+        return read(startOffset, maxBytes, minOneBatch, true);
+    }
+
+    @Override
+    public LogReadResult readSlice(long startOffset, int maxBytes, boolean minOneBatch) {
+        return read(startOffset, maxBytes, minOneBatch, false);
+    }
+
+    private LogReadResult read(long startOffset, int maxBytes, boolean minOneBatch, boolean wholeBatches) {
         HighWatermark.Position hw = highWatermark.current();
         long start = logStartOffset;
         if (startOffset < start || startOffset > hw.offset()) {
@@ -282,7 +291,8 @@ final class SegmentedLog implements PartitionLog {
                 }
                 boolean last = segment == hw.segment();
                 int maxPosition = last ? hw.filePosition() : segment.size();
-                Records records = segment.read(startOffset, Math.max(maxBytes, 0), maxPosition, minOneBatch);
+                Records records = segment.read(startOffset, Math.max(maxBytes, 0), maxPosition, minOneBatch,
+                        wholeBatches);
                 if (records != null) {
                     return new LogReadResult(records, hw.offset(), start);
                 }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.Records;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,35 @@ class SegmentedLogTest {
         assertThat(log.read(0, batchSize * 3 + 10, true).records().sizeInBytes()).isEqualTo(batchSize * 3);
         assertThat(log.read(0, 1, true).records().sizeInBytes()).isEqualTo(batchSize);
         assertThat(log.read(0, 1, false).records().sizeInBytes()).isZero();
+    }
+
+    @Test
+    void aSliceEndsAtTheByteLimitEvenInsideABatchButNeverPastTheHighWatermark() {
+        PartitionLog log = open();
+        for (int i = 0; i < 10; i++) {
+            log.append(TestBatches.sized(1, 1, 100)).durable().join();
+        }
+        int batchSize = log.read(0, 1, true).records().sizeInBytes();
+
+        // from the batch holding offset 4: three whole batches and the first 10 bytes of the next
+        Records slice = log.readSlice(4, batchSize * 3 + 10, true).records();
+        assertThat(slice.sizeInBytes()).isEqualTo(batchSize * 3 + 10);
+        assertThat(TestBatches.offsetsOf(slice)).as("a partial batch is not read as one").containsExactly(4L, 5L, 6L);
+        // KIP-74: the first batch whole when asked, even over the limit; nothing when not asked and it does not fit
+        assertThat(log.readSlice(0, 1, true).records().sizeInBytes()).isEqualTo(batchSize);
+        assertThat(log.readSlice(0, 1, false).records().sizeInBytes()).isZero();
+
+        // appended but not yet durable: held back by an open scope, so past the high watermark
+        InlineCommitScope.begin();
+        try {
+            AppendResult pending = log.append(TestBatches.sized(1, 1, 100));
+            assertThat(pending.durable()).isNotDone();
+            assertThat(log.readSlice(8, 1 << 20, true).records().sizeInBytes()).isEqualTo(batchSize * 2);
+            assertThat(log.readSlice(10, 1 << 20, true).records().sizeInBytes()).isZero();
+        } finally {
+            InlineCommitScope.end();
+        }
+        assertThat(log.readSlice(8, 1 << 20, true).records().sizeInBytes()).isEqualTo(batchSize * 3);
     }
 
     @Test

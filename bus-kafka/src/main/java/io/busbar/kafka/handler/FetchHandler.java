@@ -26,10 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Fetch with incremental fetch sessions ({@link FetchSessions}, KIP-227): whole batches read from the segment files
- * (file slices, sent zero-copy by the encoder), at least one batch for the first partition with data even if larger
- * than the byte limits (KIP-74); a full fetch answers every requested partition, an incremental one only the
- * partitions with something new.
+ * Fetch with incremental fetch sessions ({@link FetchSessions}, KIP-227): byte slices of the segment files up to the
+ * byte limits, as Kafka sends them ({@link PartitionLog#readSlice}: the last batch may be partial, and the client
+ * drops it), sent zero-copy by the encoder; at least one whole batch for the first partition with data even if larger
+ * than the limits (KIP-74); a full fetch answers every requested partition, an incremental one only the partitions
+ * with something new.
  *
  * <p>Long-poll: if fewer than {@code min_bytes} are available, the fetch waits for a high watermark to move or for
  * {@code max_wait_ms}, without holding a thread. Offsets between the high watermark and the log end (appended, not yet
@@ -191,7 +192,9 @@ final class FetchHandler implements ApiHandler {
                 continue;
             }
             try {
-                LogReadResult result = log.read(offset, Math.max(limit, 0), bytes == 0);
+                // read_committed cuts at the last stable offset, batch by batch; otherwise Kafka's byte slice
+                LogReadResult result = readCommitted ? log.read(offset, Math.max(limit, 0), bytes == 0)
+                        : log.readSlice(offset, Math.max(limit, 0), bytes == 0);
                 Records records = result.records();
                 data.setHighWatermark(result.highWatermark()).setLogStartOffset(result.logStartOffset());
                 if (readCommitted) {
