@@ -7,9 +7,10 @@
 #
 #   A_ROOT=/tmp/busbar-before bench/kafka-perf/ab.sh            # A: another checkout, already built; B: this one
 #   A_CONFIG=nio.properties bench/kafka-perf/ab.sh              # A and B: this checkout, A with BusbarBroker --config
+#   A_ARGS="--log-flush-threads 2" bench/kafka-perf/ab.sh        # A and B: this checkout, A with further broker arguments
 #
 # A checkout is built with: mvn -B -q -pl bus-kafka -am test-compile (SKIP_BUILD=1: this one is already built too).
-# Environment (defaults): A_ROOT (this checkout), A_CONFIG, B_CONFIG (none), RECORDS_100 (1000000),
+# Environment (defaults): A_ROOT (this checkout), A_CONFIG, B_CONFIG, A_ARGS, B_ARGS (none), RECORDS_100 (1000000),
 #   RECORDS_1K (200000), REPS (5), CASES ("p1-100 p4-100 p1-1k p4-1k": partitions-record size), WARMUP_RECORDS
 #   (1000000 x 100 B, then a fifth of it x 1 KiB, to each broker), RESULTS (a fresh /tmp/busbar-ab.* directory).
 # Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat) just before and after each run.
@@ -35,9 +36,10 @@ kp_resolve_tools
 classpath_of() { echo "$1/bus-kafka/target/classes:$1/bus-core/target/classes:$(cat "$1/bus-kafka/target/broker-classpath.txt")"; }
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
 
-start() { # start NAME CHECKOUT CONFIG: sets PID and BOOTSTRAP
+start() { # start NAME CHECKOUT CONFIG ARGS: sets PID and BOOTSTRAP
   local name=$1 checkout=$2 config=$3 log="$RESULTS/$1-broker.log" extra=()
   [ -z "$config" ] || extra=(--config "$config")
+  read -r -a more <<< "$4"; extra+=("${more[@]}")
   java -Xmx1g -cp "$(classpath_of "$checkout")" io.busbar.kafka.BusbarBroker --data-dir "$WORK/$name" \
     --listener 127.0.0.1:"$(kp_free_port)" --durability fsync "${extra[@]}" > "$log" 2>&1 &
   PID=$!
@@ -45,12 +47,12 @@ start() { # start NAME CHECKOUT CONFIG: sets PID and BOOTSTRAP
   BOOTSTRAP=$(awk '/BUSBAR_KAFKA_LISTENING/{print $2}' "$log")
   [ -n "$BOOTSTRAP" ] || { echo "broker $name did not start:" >&2; tail -50 "$log" >&2; exit 1; }
 }
-start A "$A_ROOT" "${A_CONFIG:-}"; A_PID=$PID; A_BOOT=$BOOTSTRAP
-start B "$ROOT" "${B_CONFIG:-}"; B_PID=$PID; B_BOOT=$BOOTSTRAP
+start A "$A_ROOT" "${A_CONFIG:-}" "${A_ARGS:-}"; A_PID=$PID; A_BOOT=$BOOTSTRAP
+start B "$ROOT" "${B_CONFIG:-}" "${B_ARGS:-}"; B_PID=$PID; B_BOOT=$BOOTSTRAP
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cpus: $(nproc); java: $(java -version 2>&1 | head -1)"
-  echo "A: $A_ROOT ($(git -C "$A_ROOT" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout')) config ${A_CONFIG:-none}"
-  echo "B: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD || echo ', uncommitted changes')) config ${B_CONFIG:-none}"
+  echo "A: $A_ROOT ($(git -C "$A_ROOT" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout')) config ${A_CONFIG:-none} args ${A_ARGS:-none}"
+  echo "B: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD || echo ', uncommitted changes')) config ${B_CONFIG:-none} args ${B_ARGS:-none}"
   echo "records: $RECORDS_100 x 100 B, $RECORDS_1K x 1 KiB; reps: $REPS; cases: $CASES"
   # the broker logs nothing without a logging back end: the native library in its memory map tells the transport
   for b in A B; do

@@ -21,11 +21,13 @@ import java.util.Objects;
  *                                compacted in several passes ({@code busbar.log.cleaner.dedupe.buffer.size}, 32 MiB)
  * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty consumer group waits for more members
  *                                to join ({@code group.initial.rebalance.delay.ms} in Kafka; 100 ms, 0 to answer at once)
+ * @param logFlushThreads         threads that run the logs' group-commit fsyncs, shared by all partitions: fsyncs of
+ *                                different partitions overlap up to this many ({@code busbar.log.flush.threads})
  */
 public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
                         int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
                         long retentionCheckIntervalMs, boolean truncateOnCorruption, long cleanerDedupeBufferBytes,
-                        long groupInitialRebalanceDelayMs) {
+                        long groupInitialRebalanceDelayMs, int logFlushThreads) {
 
     public BusConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -37,6 +39,9 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         if (groupInitialRebalanceDelayMs < 0) {
             throw new InvalidConfigException("busbar.group.initial.rebalance.delay.ms = " + groupInitialRebalanceDelayMs
                     + " is invalid: use 0 or more");
+        }
+        if (logFlushThreads < 1) {
+            throw new InvalidConfigException("busbar.log.flush.threads = " + logFlushThreads + " is invalid: use at least 1");
         }
         if (flushIntervalMs < 1) {
             throw new InvalidConfigException("busbar.flush.interval.ms = " + flushIntervalMs + " is invalid: use at least 1");
@@ -62,6 +67,7 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         private boolean truncateOnCorruption;
         private long cleanerDedupeBufferBytes = io.busbar.bus.log.LogOptions.DEFAULT_DEDUPE_BUFFER_BYTES;
         private long groupInitialRebalanceDelayMs = DEFAULT_GROUP_INITIAL_REBALANCE_DELAY_MS;
+        private int logFlushThreads = io.busbar.bus.log.LogScheduler.DEFAULT_THREADS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -77,11 +83,12 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         public Builder truncateOnCorruption(boolean v) { truncateOnCorruption = v; return this; }
         public Builder cleanerDedupeBufferBytes(long v) { cleanerDedupeBufferBytes = v; return this; }
         public Builder groupInitialRebalanceDelayMs(long v) { groupInitialRebalanceDelayMs = v; return this; }
+        public Builder logFlushThreads(int v) { logFlushThreads = v; return this; }
 
         public BusConfig build() {
             return new BusConfig(dataDir, durability, flushIntervalMs, autoCreateTopics, defaultPartitions,
                     defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs, truncateOnCorruption,
-                    cleanerDedupeBufferBytes, groupInitialRebalanceDelayMs);
+                    cleanerDedupeBufferBytes, groupInitialRebalanceDelayMs, logFlushThreads);
         }
     }
 }

@@ -183,6 +183,7 @@ public final class BusbarRuntime {
                 .truncateOnCorruption(settings.getBoolean(RuntimeKeys.TRUNCATE_ON_CORRUPTION))
                 .cleanerDedupeBufferBytes(settings.getLong(RuntimeKeys.CLEANER_DEDUPE_BUFFER_SIZE))
                 .groupInitialRebalanceDelayMs(settings.getLong(RuntimeKeys.GROUP_INITIAL_REBALANCE_DELAY_MS))
+                .logFlushThreads(settings.getInt(RuntimeKeys.LOG_FLUSH_THREADS))
                 .build();
     }
 

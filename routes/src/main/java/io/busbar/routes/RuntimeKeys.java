@@ -43,6 +43,11 @@ public final class RuntimeKeys {
             "How long the first rebalance of an empty consumer group waits for more members to join (as Kafka's"
                     + " group.initial.rebalance.delay.ms); 0 assigns partitions to the first member at once.");
 
+    public static final ConfigKey LOG_FLUSH_THREADS = ConfigKey.integer("busbar.log.flush.threads",
+            io.busbar.bus.log.LogScheduler.DEFAULT_THREADS, 1,
+            "Threads that run the partition logs' group-commit fsyncs, shared by all partitions: fsyncs of different"
+                    + " partitions overlap up to this many.");
+
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
                     + " docs/scaling-out.md). Pipelines are the same on both.");
@@ -69,7 +74,7 @@ public final class RuntimeKeys {
     /** The runtime's keys, plus those every HTTP listener shares (tokens, HTTPS: {@link io.busbar.routes.http.HttpKeys}). */
     public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(DATA_DIR,
                     DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS, AUTO_CREATE_TOPICS, RELOAD_ENABLED, PLUGINS_DIR,
-                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, GROUP_INITIAL_REBALANCE_DELAY_MS, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
+                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, GROUP_INITIAL_REBALANCE_DELAY_MS, LOG_FLUSH_THREADS, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
                     KAFKA_REPLICATION_FACTOR), io.busbar.routes.http.HttpKeys.ALL.stream()).toList();
 
     private RuntimeKeys() {

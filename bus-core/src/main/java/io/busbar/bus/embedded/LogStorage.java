@@ -14,9 +14,10 @@ import java.nio.file.Path;
 /** Opens the partition logs of one bus with its durability settings and one shared set of log threads. Thread-safe. */
 final class LogStorage implements AutoCloseable {
     private final LogOptions options;
-    private final LogScheduler scheduler = new LogScheduler();
+    private final LogScheduler scheduler;
 
     LogStorage(BusConfig config) {
+        this.scheduler = new LogScheduler(config.logFlushThreads());
         this.options = LogOptions.DEFAULT.withDurability(config.durability()).withFlushIntervalMs(config.flushIntervalMs())
                 .withTruncateOnCorruption(config.truncateOnCorruption())
                 .withCleanerDedupeBufferBytes(config.cleanerDedupeBufferBytes());

@@ -28,7 +28,10 @@ public final class LogScheduler implements AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     private final LatencyHistogram fsyncLatency = new LatencyHistogram();
 
-    /** A scheduler with {@code threads} threads (two suit most machines: fsyncs of different partitions overlap). */
+    /** Threads of a bus's scheduler unless {@code busbar.log.flush.threads} says otherwise. */
+    public static final int DEFAULT_THREADS = 2;
+
+    /** A scheduler with {@code threads} threads: fsyncs of different partitions overlap up to this many. */
     public LogScheduler(int threads) {
         int id = SCHEDULERS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
@@ -43,7 +46,7 @@ public final class LogScheduler implements AutoCloseable {
     }
 
     public LogScheduler() {
-        this(2);
+        this(DEFAULT_THREADS);
     }
 
     /** The fsync rounds of every log on this scheduler. */

@@ -23,13 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +71,32 @@ class EmbeddedBusTest {
                 assertThat(consumer.position(tp)).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void fsyncsRunOnAsManyLogThreadsAsConfigured() {
+        Set<String> before = logThreadNames();
+        try (Bus bus = Bus.open(BusConfig.builder(dir).logFlushThreads(3).build())) {
+            bus.admin().createTopic("orders", 6, Map.of());
+            for (int round = 0; round < 10; round++) {
+                List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+                for (int p = 0; p < 6; p++) {
+                    sent.add(bus.producer().send("orders", new BusRecord(p, null, "v".getBytes(), List.of(), 1L)));
+                }
+                sent.forEach(CompletableFuture::join);
+            }
+            Set<String> started = logThreadNames();
+            started.removeAll(before);
+            // the scheduler starts a thread per task until it has its configured number, and never more
+            assertThat(started).hasSize(3);
+        }
+        assertThatThrownBy(() -> BusConfig.builder(dir).logFlushThreads(0).build())
+                .hasMessageContaining("busbar.log.flush.threads = 0").hasMessageContaining("at least 1");
+    }
+
+    private static Set<String> logThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.matches("busbar-log-\\d+-\\d+")).collect(Collectors.toCollection(HashSet::new));
     }
 
     @Test
