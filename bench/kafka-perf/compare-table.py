@@ -182,6 +182,45 @@ for key, label in (("p50", "end-to-end p50"), ("p99", "end-to-end p99"), ("avg",
     k, b = cell_pair("e2e", "p1-100", key, fmt)
     out.append(f"| {label}, 1 partition, 100 B | {k} | {b} | — | — |")
 
+# the goals of issue #21, judged from the medians above
+def ratios(kind, cases, key):
+    out_r = []
+    for case in cases:
+        (k, _), (b, _) = med(kind, case, "kafka", key), med(kind, case, "busbar", key)
+        if k and b is not None:
+            out_r.append((case, b / k))
+    return out_r
+
+
+def verdict(pairs, ok, complete):
+    if not pairs or len(pairs) < complete:
+        return "n/a (rows missing)"
+    bad = [f"{c} {r:.2f}×" for c, r in pairs if not ok(r)]
+    lo, hi = min(r for _, r in pairs), max(r for _, r in pairs)
+    span = f"{lo:.2f}×" if lo == hi else f"{lo:.2f}-{hi:.2f}×"
+    return f"**met** ({span})" if not bad else f"not met ({span}; " + ", ".join(bad) + ")"
+
+
+SIZED = [c for c, _ in PRODUCE_ROWS[:4]]
+goals = [
+    ("every produce row ≥ 1.0× Kafka's rate", ratios("produce", [c for c, _ in PRODUCE_ROWS[:5]], "rate"),
+     lambda r: r >= 1.0, 5),
+    ("broker CPU per record ≤ 0.5× Kafka's, produce (100 B and 1 KiB rows)", ratios("produce", SIZED, "cpu_us"),
+     lambda r: r <= 0.5, 4),
+    ("broker CPU per record ≤ 0.5× Kafka's, consume", ratios("consume", SIZED, "cpu_us"), lambda r: r <= 0.5, 4),
+    ("consumers ≥ 1.0× at both sizes", ratios("consume", SIZED, "rate"), lambda r: r >= 1.0, 4),
+    ("producer p99 at the fixed rate ≤ 0.5× Kafka's", ratios("p99", ["p1-100"], "p99"), lambda r: r <= 0.5, 1),
+    ("≥ 3× Kafka with fsync on every append", ratios("produce", ["p4-100-fsync"], "rate"), lambda r: r >= 3.0, 1),
+    ("end-to-end p99 ≤ Kafka's", ratios("e2e", ["p1-100"], "p99"), lambda r: r <= 1.0, 1),
+]
+out.append("")
+out.append("Goals of issue #21, from the medians above:")
+out.append("")
+out.append("| goal | result |")
+out.append("|---|---|")
+for label, pairs, ok, complete in goals:
+    out.append(f"| {label} | {verdict(pairs, ok, complete)} |")
+
 # spread: every repetition's value, so the noise behind a median shows
 out.append("")
 out.append("Every repetition (rec/s; latency rows in ms), Kafka | Busbar:")
