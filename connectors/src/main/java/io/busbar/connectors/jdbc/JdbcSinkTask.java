@@ -483,10 +483,8 @@ public final class JdbcSinkTask implements AutoCloseable {
             }
         }
         try (Connection connection = dataSource.getConnection()) {
-            List<String> ddl = schemaEvolution.plan(connection, dialect, values);
-            if (!ddl.isEmpty()) {
-                schemaEvolution.apply(connection, ddl);
-            } else if (tableColumns == null && TableColumns.find(connection, config.table()).isEmpty()) {
+            if (!schemaEvolution.evolve(connection, dialect, values) && tableColumns == null
+                    && TableColumns.find(connection, config.table()).isEmpty()) {
                 throw new JdbcConfigException("Table '" + config.table() + "' does not exist yet and no record of this"
                         + " batch is a JSON object to create it from: send JSON objects, or create the table");
             }

@@ -20,7 +20,8 @@ import java.util.Optional;
  * ({@code autoCreate}), a nullable column added for each field that has none ({@code autoEvolve}). Types come from
  * {@link ColumnTypeInference} over all the records given, the text from {@link DdlGenerator}. Existing columns are
  * never dropped, narrowed or changed: a value that no longer fits its column fails that record, which then follows
- * the sink's error policy. The JDBC sink runs the plan before each batch; {@code busbar sql preview} prints it.
+ * the sink's error policy. The JDBC sink runs it before a batch that needs it ({@link #evolve}), even with another
+ * member changing the table at the same moment; {@code busbar sql preview} prints the plan.
  * Immutable, thread-safe.
  *
  * @param table             the table, as the user names it (any case, {@code schema.table} allowed)
@@ -34,6 +35,8 @@ public record SchemaEvolution(String table, boolean autoCreate, boolean autoEvol
                               Map<String, String> fieldMap, boolean emptyStringAsNull) {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaEvolution.class);
+    /** Orders the DDL of the sink members of an H2 database (see {@link #evolve}). */
+    private static final Object H2_DDL = new Object();
 
     public SchemaEvolution {
         keyColumns = keyColumns == null ? List.of() : List.copyOf(keyColumns);
@@ -140,8 +143,48 @@ public record SchemaEvolution(String table, boolean autoCreate, boolean autoEvol
         return DdlGenerator.createTable(dialect, table, columns, keys);
     }
 
+    /**
+     * Runs the DDL these record values need against the live table ({@link #plan}), then plans once more and runs
+     * what is still missing; returns whether any DDL ran. The second look is for another sink member changing the
+     * table at the same moment: its {@code CREATE TABLE} makes ours a no-op (without the columns only our records
+     * have), or makes ours fail ({@link SqlErrors#createdConcurrently}, rolled back); planned again against the table
+     * it committed, ours becomes the columns still missing. Any other failure, or a second one, is thrown.
+     */
+    public boolean evolve(Connection connection, JdbcDialect dialect, Iterable<? extends JsonNode> values)
+            throws SQLException {
+        if (dialect != JdbcDialect.H2) {
+            return planAndApply(connection, dialect, values);
+        }
+        // H2 adds a column by copying the table, and two sessions doing so at once break its catalog (internal
+        // errors, the table not found): no error to tell and retry. H2 is embedded, so the members of one H2 database
+        // share this JVM: they take turns here
+        synchronized (H2_DDL) {
+            return planAndApply(connection, dialect, values);
+        }
+    }
+
+    private boolean planAndApply(Connection connection, JdbcDialect dialect, Iterable<? extends JsonNode> values)
+            throws SQLException {
+        boolean ran = false;
+        for (int run = 1; run <= 2; run++) {
+            List<String> ddl = plan(connection, dialect, values);
+            if (ddl.isEmpty()) {
+                break;
+            }
+            try {
+                apply(connection, ddl);
+                ran = true;
+            } catch (SQLException e) {
+                if (run == 2 || !SqlErrors.createdConcurrently(e)) {
+                    throw e;
+                }
+            }
+        }
+        return ran;
+    }
+
     /** Runs the DDL and commits (PostgreSQL and H2 run DDL in the transaction; MariaDB commits each itself). */
-    public void apply(Connection connection, List<String> ddl) throws SQLException {
+    private void apply(Connection connection, List<String> ddl) throws SQLException {
         try (Statement st = connection.createStatement()) {
             for (String sql : ddl) {
                 LOG.info("JDBC sink evolves table {}: {}", table, sql);

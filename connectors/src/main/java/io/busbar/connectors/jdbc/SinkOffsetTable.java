@@ -46,7 +46,7 @@ final class SinkOffsetTable {
         try {
             create(connection);
         } catch (SQLException e) {
-            if (!createdConcurrently(e)) {
+            if (!SqlErrors.createdConcurrently(e)) {
                 throw e;
             }
             // another member created it (or added the column) at the same moment and has committed: now a no-op
@@ -55,16 +55,6 @@ final class SinkOffsetTable {
             }
             create(connection);
         }
-    }
-
-    /**
-     * PostgreSQL's {@code CREATE TABLE IF NOT EXISTS} is not safe against itself: of two sessions creating the same
-     * table at once, the second fails on the catalog's unique index (23505, or 42P07) when the first commits; the same
-     * race on the added column is 42701 (MariaDB: 42S21). Two sink members starting together meet it.
-     */
-    private static boolean createdConcurrently(SQLException e) {
-        String state = e.getSQLState();
-        return "23505".equals(state) || "42P07".equals(state) || "42701".equals(state) || "42S21".equals(state);
     }
 
     private void create(Connection connection) throws SQLException {

@@ -38,6 +38,22 @@ final class SqlErrors {
         return false;
     }
 
+    /**
+     * Whether this error of a {@code CREATE TABLE IF NOT EXISTS} or {@code ALTER TABLE ... ADD} means that another
+     * session created the table (or added the column) at the same moment, and committed: then the caller rolls back
+     * and runs its DDL again, now against that table. Two sink members starting together meet it (their offsets
+     * table, a table they {@code autoCreate}). PostgreSQL's {@code IF NOT EXISTS} is not safe against itself: it
+     * checks, then creates, and of two sessions creating the same table at once the second fails when the first
+     * commits — on the catalog's unique index (23505, {@code pg_type_typname_nsp_index}), or as 42P07 duplicate table
+     * or 42710 duplicate object (the table's row type), depending on the moment. The same race on an added column is
+     * 42701 (PostgreSQL) or 42S21 (MariaDB, H2) duplicate column. Only for DDL: after DML, 23505 is a duplicate key.
+     */
+    static boolean createdConcurrently(Throwable e) {
+        String state = sqlState(e);
+        return "23505".equals(state) || "42P07".equals(state) || "42710".equals(state) || "42701".equals(state)
+                || "42S21".equals(state);
+    }
+
     /** The SQLState of the first SQLException in the chain, or null. */
     static String sqlState(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {

@@ -55,10 +55,11 @@ public final class TableColumns {
         String name = parts.length == 2 ? parts[1] : parts[0];
         for (String candidate : new String[] {name, name.toUpperCase(Locale.ROOT), name.toLowerCase(Locale.ROOT)}) {
             String schemaCandidate = schema == null ? connection.getSchema() : matchCase(schema, candidate, name);
-            Map<String, Column> columns = columns(meta, connection.getCatalog(), schemaCandidate, candidate);
-            if (!columns.isEmpty()) {
-                List<String> pk = primaryKey(meta, connection.getCatalog(), schemaCandidate, candidate);
-                String stored = schema == null ? candidate : schemaCandidate + "." + candidate;
+            Map<String, Column> columns = new LinkedHashMap<>();
+            String reported = columns(meta, connection.getCatalog(), schemaCandidate, candidate, columns);
+            if (reported != null) {
+                List<String> pk = primaryKey(meta, connection.getCatalog(), schemaCandidate, reported);
+                String stored = schema == null ? reported : schemaCandidate + "." + reported;
                 return Optional.of(new TableColumns(stored, columns, pk));
             }
         }
@@ -72,16 +73,23 @@ public final class TableColumns {
         return candidate.equals(original.toUpperCase(Locale.ROOT)) ? schema.toUpperCase(Locale.ROOT) : schema.toLowerCase(Locale.ROOT);
     }
 
-    private static Map<String, Column> columns(DatabaseMetaData meta, String catalog, String schema, String table)
-            throws SQLException {
-        Map<String, Column> columns = new LinkedHashMap<>();
+    /**
+     * Puts the table's columns into {@code columns} and returns its name as the database reports it (null: no such
+     * table). The reported name, not the one asked for: MariaDB matches it case-insensitively even where table names
+     * are case-sensitive, so {@code ORDERS} finds {@code orders} (say, created by another sink member between two of
+     * {@link #find}'s tries), and only {@code orders} works in statements.
+     */
+    private static String columns(DatabaseMetaData meta, String catalog, String schema, String table,
+                                  Map<String, Column> columns) throws SQLException {
+        String reported = null;
         try (ResultSet rs = meta.getColumns(catalog, schema, table, null)) {
             while (rs.next()) {
+                reported = rs.getString("TABLE_NAME");
                 String name = rs.getString("COLUMN_NAME");
                 columns.put(name.toLowerCase(Locale.ROOT), new Column(name, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
             }
         }
-        return columns;
+        return reported;
     }
 
     private static List<String> primaryKey(DatabaseMetaData meta, String catalog, String schema, String table)
