@@ -1,9 +1,13 @@
 package io.busbar.kafka;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -11,6 +15,7 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,6 +119,33 @@ class FetchSizeTest {
         ByteBuffer start = following.buffer();
         ByteBuffer head = start.duplicate().limit(start.position() + LIMIT - whole);
         assertThat(tail).isEqualTo(head);
+    }
+
+    @Test
+    void aKafkaConsumerReadsEveryRecordOnceThroughCutBatches() {
+        Properties props = broker.consumerProps(null);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // 2.5 batches a fetch: every answer ends in a cut batch, which the client drops and fetches again
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "40000");
+        List<Long> offsets = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition("t", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (offsets.size() < RECORDS && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(r.value()).hasSize(1024);
+                    assertThat(r.value()[1023]).as("value of offset " + r.offset()).isEqualTo((byte) r.offset());
+                    offsets.add(r.offset());
+                }
+            }
+        }
+        assertThat(offsets).hasSize(RECORDS);
+        for (int i = 0; i < RECORDS; i++) {
+            assertThat(offsets.get(i)).isEqualTo(i);
+        }
     }
 
     @Test
