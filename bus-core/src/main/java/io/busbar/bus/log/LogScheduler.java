@@ -45,10 +45,6 @@ public final class LogScheduler implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    public LogScheduler() {
-        this(DEFAULT_THREADS);
-    }
-
     /** The fsync rounds of every log on this scheduler. */
     public LatencyHistogram fsyncLatency() {
         return fsyncLatency;
