@@ -56,6 +56,15 @@ class SegmentedLogTest {
         return open(TopicConfig.DEFAULT, LogOptions.DEFAULT);
     }
 
+    /** Offsets 0 to 9, one durable batch of one 100-byte record each: batches of one size, for byte limits. */
+    private PartitionLog openWithTenOneRecordBatches() {
+        PartitionLog log = open();
+        for (int i = 0; i < 10; i++) {
+            log.append(TestBatches.sized(1, 1, 100)).durable().join();
+        }
+        return log;
+    }
+
     private static TopicConfig config(Map<String, String> overrides) {
         return TopicConfig.DEFAULT.with(overrides);
     }
@@ -104,10 +113,7 @@ class SegmentedLogTest {
 
     @Test
     void readsWholeBatchesUpToMaxBytesAndAtLeastOneWhenAsked() {
-        PartitionLog log = open();
-        for (int i = 0; i < 10; i++) {
-            log.append(TestBatches.sized(1, 1, 100)).durable().join();
-        }
+        PartitionLog log = openWithTenOneRecordBatches();
         int batchSize = log.read(0, 1, true).records().sizeInBytes();
         assertThat(batchSize).isGreaterThan(100);
 
@@ -118,10 +124,7 @@ class SegmentedLogTest {
 
     @Test
     void aSliceEndsAtTheByteLimitEvenInsideABatchButNeverPastTheHighWatermark() {
-        PartitionLog log = open();
-        for (int i = 0; i < 10; i++) {
-            log.append(TestBatches.sized(1, 1, 100)).durable().join();
-        }
+        PartitionLog log = openWithTenOneRecordBatches();
         int batchSize = log.read(0, 1, true).records().sizeInBytes();
 
         // from the batch holding offset 4: three whole batches and the first 10 bytes of the next
