@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp ... io.busbar.kafka.BusbarBroker --data-dir /tmp/bus --listener 127.0.0.1:9092 [--advertised-listener h:p]
  *      [--durability fsync|interval|os] [--config busbar-kafka.properties] [--scram-user NAME=PASSWORD_FILE]
- *      [--group-initial-rebalance-delay-ms MS] [--log-flush-threads N]
+ *      [--group-initial-rebalance-delay-ms MS] [--log-flush-threads N] [--log-preallocate-bytes N]
  * </pre>
  * {@code --scram-user} stores SCRAM-SHA-256 and SCRAM-SHA-512 credentials for NAME (password read from the file)
  * before starting, for tests and benchmarks.
@@ -70,6 +70,9 @@ public final class BusbarBroker {
         }
         if (opts.containsKey("log-flush-threads")) {
             bus.logFlushThreads(Integer.parseInt(opts.get("log-flush-threads")));
+        }
+        if (opts.containsKey("log-preallocate-bytes")) {
+            bus.logPreallocateBytes(Integer.parseInt(opts.get("log-preallocate-bytes")));
         }
         EmbeddedBus embedded = EmbeddedBus.open(bus.build());
         if (opts.containsKey("scram-user")) {

@@ -184,6 +184,7 @@ public final class BusbarRuntime {
                 .cleanerDedupeBufferBytes(settings.getLong(RuntimeKeys.CLEANER_DEDUPE_BUFFER_SIZE))
                 .groupInitialRebalanceDelayMs(settings.getLong(RuntimeKeys.GROUP_INITIAL_REBALANCE_DELAY_MS))
                 .logFlushThreads(settings.getInt(RuntimeKeys.LOG_FLUSH_THREADS))
+                .logPreallocateBytes(settings.getInt(RuntimeKeys.LOG_PREALLOCATE_BYTES))
                 .build();
     }
 

@@ -48,6 +48,12 @@ public final class RuntimeKeys {
             "Threads that run the partition logs' group-commit fsyncs, shared by all partitions: fsyncs of different"
                     + " partitions overlap up to this many.");
 
+    public static final ConfigKey LOG_PREALLOCATE_BYTES = ConfigKey.integer("busbar.log.preallocate.bytes",
+            io.busbar.bus.log.LogOptions.DEFAULT_PREALLOCATE_BYTES, 0,
+            "Bytes of zeros a background thread keeps written and fsynced ahead of each active segment's records (at"
+                    + " most twice this, and no more than the segment holds), so the fsync before an acknowledgement"
+                    + " has no file size or block map to commit. 0 turns it off; otherwise at least 512.");
+
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
                     + " docs/scaling-out.md). Pipelines are the same on both.");
@@ -74,7 +80,7 @@ public final class RuntimeKeys {
     /** The runtime's keys, plus those every HTTP listener shares (tokens, HTTPS: {@link io.busbar.routes.http.HttpKeys}). */
     public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(DATA_DIR,
                     DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS, AUTO_CREATE_TOPICS, RELOAD_ENABLED, PLUGINS_DIR,
-                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, GROUP_INITIAL_REBALANCE_DELAY_MS, LOG_FLUSH_THREADS, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
+                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, GROUP_INITIAL_REBALANCE_DELAY_MS, LOG_FLUSH_THREADS, LOG_PREALLOCATE_BYTES, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
                     KAFKA_REPLICATION_FACTOR), io.busbar.routes.http.HttpKeys.ALL.stream()).toList();
 
     private RuntimeKeys() {

@@ -20,7 +20,8 @@ final class LogStorage implements AutoCloseable {
         this.scheduler = new LogScheduler(config.logFlushThreads());
         this.options = LogOptions.DEFAULT.withDurability(config.durability()).withFlushIntervalMs(config.flushIntervalMs())
                 .withTruncateOnCorruption(config.truncateOnCorruption())
-                .withCleanerDedupeBufferBytes(config.cleanerDedupeBufferBytes());
+                .withCleanerDedupeBufferBytes(config.cleanerDedupeBufferBytes())
+                .withPreallocateBytes(config.logPreallocateBytes());
     }
 
     PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config) {

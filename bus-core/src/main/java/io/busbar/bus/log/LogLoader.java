@@ -281,6 +281,9 @@ final class LogLoader {
             LOG.error("{}: segment {} is corrupt at byte {} ({}); truncateOnCorruption is set, dropping offsets {} "
                     + "and later ({} bytes)", partition, damaged.file(), scan.validBytes(), scan.problem(),
                     scan.nextOffset(), lostBytes);
+        } else if (scan.zeroTail() && later.isEmpty()) {
+            LOG.info("{}: dropping {} bytes of zeros after the last record batch of {} (preallocated space)", partition,
+                    lostBytes, damaged.file());
         } else {
             LOG.warn("{}: truncating a torn tail of {} bytes at offset {} in {} ({})", partition, lostBytes,
                     scan.nextOffset(), damaged.file(), scan.problem());

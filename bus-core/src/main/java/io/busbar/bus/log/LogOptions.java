@@ -16,13 +16,22 @@ import java.util.Objects;
  *                             default false: an operator decides)
  * @param cleanerDedupeBufferBytes memory for one compaction pass's key map ({@code busbar.log.cleaner.dedupe.buffer.size},
  *                             24 bytes per key; a log with more keys is compacted in several passes)
+ * @param preallocateBytes     under {@link Durability#FSYNC}, how far ahead of the active segment's end a background
+ *                             thread keeps the file zero-filled and fsynced ({@code busbar.log.preallocate.bytes}; 0 turns
+ *                             it off): an fdatasync of data written over zeros the disk already holds has no file size or
+ *                             block map to commit, which halves its time and CPU on ext4 (see {@link SegmentPreallocation})
  */
 public record LogOptions(Durability durability, long flushIntervalMs, boolean truncateOnCorruption,
-                         long cleanerDedupeBufferBytes) {
+                         long cleanerDedupeBufferBytes, int preallocateBytes) {
 
     /** 32 MiB: about 1.2 million keys per pass. */
     public static final long DEFAULT_DEDUPE_BUFFER_BYTES = 32L * 1024 * 1024;
-    public static final LogOptions DEFAULT = new LogOptions(Durability.FSYNC, 1000, false, DEFAULT_DEDUPE_BUFFER_BYTES);
+    /** 8 MiB: one background write and fdatasync per 8 MiB appended. */
+    public static final int DEFAULT_PREALLOCATE_BYTES = 8 * 1024 * 1024;
+    /** The smallest non-zero {@code busbar.log.preallocate.bytes}. */
+    public static final int MIN_PREALLOCATE_BYTES = 512;
+    public static final LogOptions DEFAULT = new LogOptions(Durability.FSYNC, 1000, false, DEFAULT_DEDUPE_BUFFER_BYTES,
+            DEFAULT_PREALLOCATE_BYTES);
 
     public LogOptions {
         Objects.requireNonNull(durability, "durability");
@@ -33,21 +42,29 @@ public record LogOptions(Durability durability, long flushIntervalMs, boolean tr
             throw new InvalidConfigException("busbar.log.cleaner.dedupe.buffer.size = " + cleanerDedupeBufferBytes
                     + " is invalid: use at least 1024 (bytes)");
         }
+        if (preallocateBytes != 0 && preallocateBytes < MIN_PREALLOCATE_BYTES) {
+            throw new InvalidConfigException("busbar.log.preallocate.bytes = " + preallocateBytes + " is invalid: use 0 "
+                    + "(off) or at least " + MIN_PREALLOCATE_BYTES + " (bytes)");
+        }
     }
 
     public LogOptions withDurability(Durability value) {
-        return new LogOptions(value, flushIntervalMs, truncateOnCorruption, cleanerDedupeBufferBytes);
+        return new LogOptions(value, flushIntervalMs, truncateOnCorruption, cleanerDedupeBufferBytes, preallocateBytes);
     }
 
     public LogOptions withFlushIntervalMs(long value) {
-        return new LogOptions(durability, value, truncateOnCorruption, cleanerDedupeBufferBytes);
+        return new LogOptions(durability, value, truncateOnCorruption, cleanerDedupeBufferBytes, preallocateBytes);
     }
 
     public LogOptions withTruncateOnCorruption(boolean value) {
-        return new LogOptions(durability, flushIntervalMs, value, cleanerDedupeBufferBytes);
+        return new LogOptions(durability, flushIntervalMs, value, cleanerDedupeBufferBytes, preallocateBytes);
     }
 
     public LogOptions withCleanerDedupeBufferBytes(long value) {
-        return new LogOptions(durability, flushIntervalMs, truncateOnCorruption, value);
+        return new LogOptions(durability, flushIntervalMs, truncateOnCorruption, value, preallocateBytes);
+    }
+
+    public LogOptions withPreallocateBytes(int value) {
+        return new LogOptions(durability, flushIntervalMs, truncateOnCorruption, cleanerDedupeBufferBytes, value);
     }
 }

@@ -4,8 +4,11 @@ import io.busbar.bus.LatencyHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The background threads shared by partition logs: group-commit fsyncs, the periodic fsync of
  * {@link io.busbar.bus.Durability#INTERVAL}, and the delayed deletion of segment files removed by retention or
- * compaction. An embedded bus creates one and passes it to every log it opens
+ * compaction; plus one thread of its own for zero-filling segments ahead of their appends
+ * ({@link SegmentPreallocation}), so that work never delays an fsync. An embedded bus creates one and passes it to every log it opens
  * ({@link PartitionLogs#open(java.nio.file.Path, io.busbar.bus.TopicPartition, io.busbar.bus.TopicConfig, LogOptions, LogScheduler)}),
  * so a thousand partitions do not mean a thousand threads; close it after the logs.
  *
@@ -26,6 +30,8 @@ public final class LogScheduler implements AutoCloseable {
     private static final AtomicInteger SCHEDULERS = new AtomicInteger();
 
     private final ScheduledThreadPoolExecutor executor;
+    /** One thread, started on first use and stopped after a minute idle. */
+    private final ThreadPoolExecutor preallocator;
     private final LatencyHistogram fsyncLatency = new LatencyHistogram();
 
     /** Threads of a bus's scheduler unless {@code busbar.log.flush.threads} says otherwise. */
@@ -43,6 +49,12 @@ public final class LogScheduler implements AutoCloseable {
         executor = new ScheduledThreadPoolExecutor(threads, factory);
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        preallocator = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "busbar-log-" + id + "-preallocate");
+            t.setDaemon(true);
+            return t;
+        });
+        preallocator.allowCoreThreadTimeOut(true);
     }
 
     /** The fsync rounds of every log on this scheduler. */
@@ -52,6 +64,16 @@ public final class LogScheduler implements AutoCloseable {
 
     void execute(Runnable task) {
         executor.execute(guarded(task));
+    }
+
+    /** Runs a segment's zero-fill on the preallocation thread; false when the scheduler is shut down. */
+    boolean preallocate(Runnable task) {
+        try {
+            preallocator.execute(guarded(task));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     ScheduledFuture<?> schedule(Runnable task, long delayMs) {
@@ -74,8 +96,9 @@ public final class LogScheduler implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdown();
+        preallocator.shutdown();
         try {
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS) || !preallocator.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Log scheduler threads did not stop within 30 s");
             }
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -37,6 +39,10 @@ final class LogSegment {
     private volatile boolean indexesPersisted;
     /** Size of the records file at the last fsync, -1 when unknown. */
     private volatile int flushedSize = -1;
+    /** Zero-filled space ahead of the records while the segment is active under FSYNC, else null. */
+    private volatile SegmentPreallocation preallocation;
+    /** The file was trimmed to its records since the last fsync: the next flush must sync the new size. */
+    private volatile boolean trimUnsynced;
 
     private LogSegment(Path dir, long baseOffset, FileRecords records, int indexIntervalBytes, long rollBaseTimeMs) {
         this.dir = dir;
@@ -112,7 +118,14 @@ final class LogSegment {
      */
     void append(MemoryRecords batches) throws IOException {
         int position = records.sizeInBytes();
+        SegmentPreallocation zeros = preallocation;
+        if (zeros != null) {
+            zeros.beforeAppend((long) position + batches.sizeInBytes());
+        }
         records.append(batches);
+        if (zeros != null) {
+            zeros.afterAppend(records.sizeInBytes());
+        }
         for (RecordBatch batch : batches.batches()) {
             if (batch.maxTimestamp() > maxTimestamp) {
                 maxTimestamp = batch.maxTimestamp();
@@ -129,9 +142,49 @@ final class LogSegment {
         }
     }
 
-    /** Undoes a failed append: drops the bytes from {@code size} on (indexes were not yet touched). */
+    /**
+     * Undoes a failed append or drops a damaged tail: cuts the file at {@code size} (indexes were not yet touched). A
+     * failed append (usually a full disk) also ends the zero-filling ahead of the records.
+     */
     void truncateTo(int size) throws IOException {
+        SegmentPreallocation zeros = preallocation;
+        if (zeros != null) {
+            zeros.stop();
+            preallocation = null;
+        }
         records.truncateTo(size);
+    }
+
+    /**
+     * Starts keeping zero-filled space ahead of the records ({@link SegmentPreallocation}); called when the segment
+     * becomes the active one, before its next append.
+     */
+    void startPreallocation(LogScheduler scheduler, int chunk, int capacity) {
+        preallocation = new SegmentPreallocation(records.channel(), file(), records::sizeInBytes, chunk, capacity,
+                scheduler);
+    }
+
+    /** The end of the zero-filled space, or the records' end when nothing is preallocated (for tests). */
+    long preallocatedEnd() {
+        SegmentPreallocation zeros = preallocation;
+        return zeros == null ? records.sizeInBytes() : Math.max(records.sizeInBytes(), zeros.zeroedEnd());
+    }
+
+    /**
+     * Ends the zero-filling and cuts the zeros off the file, so that the file ends with its last record again (its
+     * next {@link #flush} syncs the new size). Called once the segment is no longer active, and at close.
+     */
+    private void stopPreallocation() throws IOException {
+        SegmentPreallocation zeros = preallocation;
+        if (zeros == null) {
+            return;
+        }
+        zeros.stop();
+        preallocation = null;
+        if (records.channel().size() > records.sizeInBytes()) {
+            records.trim();
+            trimUnsynced = true;
+        }
     }
 
     /**
@@ -204,8 +257,13 @@ final class LogSegment {
      * inode write less per group commit than fsync when only the times changed.
      */
     void flush(boolean inactive) throws IOException {
+        if (inactive) {
+            stopPreallocation();
+        }
         int size = records.sizeInBytes();
-        if (size != flushedSize) {
+        // fdatasync syncs a size change, a trim included (it is needed to read the file back)
+        if (size != flushedSize || trimUnsynced) {
+            trimUnsynced = false;
             records.channel().force(false);
             flushedSize = size;
         }
@@ -232,8 +290,13 @@ final class LogSegment {
             return recover(contiguous);
         }
         long last = baseOffset - 1;
-        for (FileChannelRecordBatch batch : records.batchesFrom(offsetIndex.lastPosition())) {
-            last = batch.lastOffset();
+        try {
+            for (FileChannelRecordBatch batch : records.batchesFrom(offsetIndex.lastPosition())) {
+                last = batch.lastOffset();
+            }
+        } catch (CorruptRecordException e) {
+            // not a file this log closed or rolled (those end with their last batch): zeros a trim did not keep, or damage
+            return recover(contiguous);
         }
         nextOffset = size == 0 ? baseOffset : last + 1;
         bytesSinceLastIndexEntry = size - offsetIndex.lastPosition();
@@ -249,7 +312,8 @@ final class LogSegment {
 
     /**
      * Rebuilds the indexes by reading every batch and checking its CRC, stopping at the first batch that fails.
-     * Does not truncate: the loader decides whether invalid bytes are a torn tail or corruption.
+     * Does not truncate: the loader decides whether invalid bytes are a torn tail or corruption. Zeros from there to
+     * the end of the file ({@code zeroTail}) are what preallocation leaves in a segment that was active at a crash.
      */
     RecoveryScan recover(boolean contiguous) throws IOException {
         offsetIndex.clear();
@@ -289,7 +353,29 @@ final class LogSegment {
         if (cutShort) {
             problem = "a record batch is cut short by the end of the file";
         }
-        return new RecoveryScan(validBytes, size, next, problem, cutShort);
+        return new RecoveryScan(validBytes, size, next, problem, cutShort, validBytes < size && zerosFrom(validBytes));
+    }
+
+    /** Whether every byte from {@code position} to the end of the file is zero. */
+    private boolean zerosFrom(int position) throws IOException {
+        FileChannel channel = records.channel();
+        long end = channel.size();
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(0, end - position)));
+        for (long at = position; at < end; ) {
+            buffer.clear();
+            buffer.limit((int) Math.min(buffer.capacity(), end - at));
+            int read = channel.read(buffer, at);
+            if (read < 0) {
+                break;
+            }
+            for (int i = 0; i < read; i++) {
+                if (buffer.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += read;
+        }
+        return true;
     }
 
     /**
@@ -316,9 +402,10 @@ final class LogSegment {
     /**
      * The result of a recovery scan: {@code validBytes} of good batches, then (when {@code problem} is set) bytes
      * that failed the checks from that position on; {@code cutShort} when those bytes are a batch that the end of the
-     * file cuts off (a write the crash tore: a file's size never shrinks by itself).
+     * file cuts off (a write the crash tore: a file's size never shrinks by itself); {@code zeroTail} when every byte
+     * after the good batches is zero (preallocated space, {@link SegmentPreallocation}).
      */
-    record RecoveryScan(int validBytes, int size, long nextOffset, String problem, boolean cutShort) {
+    record RecoveryScan(int validBytes, int size, long nextOffset, String problem, boolean cutShort, boolean zeroTail) {
         boolean clean() {
             return problem == null;
         }
@@ -361,12 +448,23 @@ final class LogSegment {
         }
     }
 
+    /** Trims preallocated zeros and syncs that before closing (kafka-clients' close trims after its fsync). */
     void close() throws IOException {
+        stopPreallocation();
+        if (trimUnsynced) {
+            records.channel().force(false);
+            trimUnsynced = false;
+        }
         records.close();
     }
 
     /** Closes and deletes the segment's files, whatever their suffix. */
     void closeAndDelete() throws IOException {
+        SegmentPreallocation zeros = preallocation;
+        if (zeros != null) {
+            zeros.stop();
+            preallocation = null;
+        }
         records.closeHandlers();
         Path current = records.file().toPath();
         String suffix = current.getFileName().toString().substring(LogFiles.baseName(baseOffset).length()

@@ -82,6 +82,18 @@ final class SegmentedLog implements PartitionLog {
         this.flushLock = flusher.lock();
         this.deletion = new DelayedSegmentDeletion(partition, scheduler, flushLock);
         this.cleaner = new LogCleaner(this, options.cleanerDedupeBufferBytes());
+        preallocate(active, config);
+    }
+
+    /**
+     * Keeps zeros ahead of the active segment's records under FSYNC ({@link SegmentPreallocation}), unless the segment
+     * is too small for it to matter (under four chunks: tests' tiny segments would fill each roll for nothing).
+     */
+    private void preallocate(LogSegment segment, TopicConfig cfg) {
+        int chunk = options.preallocateBytes();
+        if (options.durability() == Durability.FSYNC && chunk > 0 && cfg.segmentBytes() >= 4L * chunk) {
+            segment.startPreallocation(scheduler, chunk, cfg.segmentBytes());
+        }
     }
 
     /** The log end with the active segment and its size, read together. */
@@ -252,6 +264,7 @@ final class SegmentedLog implements PartitionLog {
                     + ": " + e + ". Nothing was appended; retry once the disk is healthy", e);
         }
         previous.onBecomeInactive();
+        preallocate(next, cfg);
         segments.put(next);
         active = next;
         LOG.debug("{}: rolled to segment {}", partition, next.file());

@@ -116,7 +116,8 @@ public final class PowerLossWorkload {
     }
 
     private BusConfig config() {
-        return BusConfig.builder(dir).retentionCheckIntervalMs(50).build();
+        // 512-byte preallocation chunks with 2 KiB segments: cuts also fall in zero-filling, trims and appends over zeros
+        return BusConfig.builder(dir).retentionCheckIntervalMs(50).logPreallocateBytes(512).build();
     }
 
     /** Appends, commits and re-creates a topic until the power goes (or a bound is hit, then the power is cut). */
