@@ -9,7 +9,8 @@
 #
 # BROKERS: any of kafka (4.1.2, default configuration), busbar (this checkout's build), NAME=DIR (Busbar built
 # elsewhere: DIR holds bus-kafka/target/classes, bus-core/target/classes and bus-kafka/target/broker-classpath.txt,
-# e.g. a copy of those taken before a change).
+# e.g. a copy of those taken before a change). ARGS_<NAME>: further BusbarBroker arguments for that broker, e.g.
+#   BROKERS="kafka off=. busbar" ARGS_off="--log-preallocate-bytes 0" bench/kafka-perf/latency-probe.sh
 # Environment (defaults): BROKERS ("kafka busbar"), CASES ("e2e p99"), REPS (3), E2E_MESSAGES (10000), P99_RECORDS
 #   (500000), P99_RATE (50000), WARMUP_RECORDS (500000 x 100 B on 4 partitions, produced and consumed, plus one
 #   uncounted end-to-end run of 2000), BUSBAR_JVM (extra JVM options for Busbar's brokers), RESULTS (a fresh
@@ -51,7 +52,8 @@ for spec in $BROKERS; do
     busbar|*=*)
       checkout=$ROOT; [ "$spec" = busbar ] || checkout=${spec#*=}
       BUSBAR_CP=$(classpath_of "$checkout")
-      kp_start_busbar "$WORK/$b" fsync "$RESULTS/$b-broker.log" "${BUSBAR_JVM_OPTS[@]}"
+      args_var="ARGS_$b"
+      KP_BUSBAR_ARGS=${!args_var:-} kp_start_busbar "$WORK/$b" fsync "$RESULTS/$b-broker.log" "${BUSBAR_JVM_OPTS[@]}"
       PID[$b]=$BUSBAR_PID; BOOT[$b]=$BUSBAR_BOOTSTRAP ;;
     *) echo "unknown broker $spec" >&2; exit 1 ;;
   esac
@@ -62,6 +64,7 @@ BROKERS=${NAMES# }
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD || echo ' (uncommitted changes)')"
   echo "brokers: ${BROKER_SPECS}; cases: $CASES; reps: $REPS; e2e: $E2E_MESSAGES; p99: $P99_RECORDS at $P99_RATE/s"
   echo "busbar jvm: ${BUSBAR_JVM:-}"
+  for b in $BROKERS; do args_var="ARGS_$b"; [ -z "${!args_var:-}" ] || echo "$b arguments: ${!args_var}"; done
 } | tee "$RESULTS/environment.txt" >&2
 
 locked() { flock /tmp/bench.lock "$@"; }

@@ -25,12 +25,15 @@ kp_build_busbar() { # test-compile writes bus-kafka/target/broker-classpath.txt;
   BUSBAR_CP="$ROOT/bus-kafka/target/classes:$ROOT/bus-core/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
 }
 
-# kp_start_busbar DATA_DIR DURABILITY LOG [JVM_OPTION...]: sets BUSBAR_PID and BUSBAR_BOOTSTRAP
+# kp_start_busbar DATA_DIR DURABILITY LOG [JVM_OPTION...]: sets BUSBAR_PID and BUSBAR_BOOTSTRAP; KP_BUSBAR_ARGS (split
+# on spaces) are further BusbarBroker arguments
 kp_start_busbar() {
-  local dir=$1 durability=$2 log=$3; shift 3
+  local dir=$1 durability=$2 log=$3 extra; shift 3
+  read -r -a extra <<< "${KP_BUSBAR_ARGS:-}"
   # the group's initial rebalance delay as kp_start_kafka sets Kafka's (0; Busbar's default is 100 ms)
   java -Xmx1g "$@" -cp "$BUSBAR_CP" io.busbar.kafka.BusbarBroker --data-dir "$dir" \
-    --listener 127.0.0.1:"$(kp_free_port)" --durability "$durability" --group-initial-rebalance-delay-ms 0 > "$log" 2>&1 &
+    --listener 127.0.0.1:"$(kp_free_port)" --durability "$durability" --group-initial-rebalance-delay-ms 0 \
+    "${extra[@]}" > "$log" 2>&1 &
   BUSBAR_PID=$!
   for _ in $(seq 1 120); do grep -qs BUSBAR_KAFKA_LISTENING "$log" && break; sleep 0.5; done
   BUSBAR_BOOTSTRAP=$(awk '/BUSBAR_KAFKA_LISTENING/{print $2}' "$log")

@@ -94,6 +94,44 @@ class EmbeddedBusTest {
                 .hasMessageContaining("busbar.log.flush.threads = 0").hasMessageContaining("at least 1");
     }
 
+    @Test
+    void zeroFillsAheadOfTheAppendsOnlyWhenConfigured() throws Exception {
+        byte[] value = "x".repeat(1000).getBytes();
+        Map<String, String> topic = Map.of("segment.bytes", "1048576");
+        for (int preallocate : new int[] {0, 4096}) {
+            Path data = dir.resolve("prealloc-" + preallocate);
+            try (Bus bus = Bus.open(BusConfig.builder(data).logPreallocateBytes(preallocate).build())) {
+                bus.admin().createTopic("orders", 1, topic);
+                for (int i = 0; i < 50; i++) {
+                    bus.producer().send("orders", new BusRecord(0, null, value, List.of(), 1L)).join();
+                }
+                Path file = data.resolve("orders-0").resolve("00000000000000000000.log");
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (preallocate > 0 && !endsWithZeros(file, 2048) && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                // a record batch never ends with 2 KiB of zeros: only preallocated space does
+                assertThat(endsWithZeros(file, 2048)).as("zeros after the records with %d", preallocate)
+                        .isEqualTo(preallocate > 0);
+            }
+        }
+        assertThatThrownBy(() -> BusConfig.builder(dir).logPreallocateBytes(100).build())
+                .hasMessageContaining("busbar.log.preallocate.bytes = 100").hasMessageContaining("0 (off) or at least 512");
+    }
+
+    private static boolean endsWithZeros(Path file, int bytes) throws java.io.IOException {
+        byte[] all = java.nio.file.Files.readAllBytes(file);
+        if (all.length < bytes) {
+            return false;
+        }
+        for (int i = all.length - bytes; i < all.length; i++) {
+            if (all[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Set<String> logThreadNames() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.matches("busbar-log-\\d+-\\d+")).collect(Collectors.toCollection(HashSet::new));

@@ -30,8 +30,13 @@ final class BenchLogs {
     }
 
     static SegmentedLog open(Path dir, Durability durability) {
+        return open(dir, durability, LogOptions.DEFAULT_PREALLOCATE_BYTES);
+    }
+
+    static SegmentedLog open(Path dir, Durability durability, int preallocateBytes) {
         return (SegmentedLog) PartitionLogs.open(dir.resolve("bench-0"), PARTITION, CONFIG,
-                LogOptions.DEFAULT.withDurability(durability).withFlushIntervalMs(1000));
+                LogOptions.DEFAULT.withDurability(durability).withFlushIntervalMs(1000)
+                        .withPreallocateBytes(preallocateBytes));
     }
 
     static void delete(Path dir) {

@@ -43,13 +43,17 @@ public class PartitionLogAppendBenchmark {
         @Param({"100", "1024"})
         public int recordSize;
 
+        /** {@code busbar.log.preallocate.bytes}: 0 (off, the default) or 8 MiB. */
+        @Param({"0", "8388608"})
+        public int preallocateBytes;
+
         Path dir;
         SegmentedLog log;
 
         @Setup(Level.Trial)
         public void open() {
             dir = BenchLogs.newDirectory();
-            log = BenchLogs.open(dir, durability);
+            log = BenchLogs.open(dir, durability, preallocateBytes);
         }
 
         @TearDown(Level.Trial)

@@ -29,6 +29,8 @@ class SegmentPreallocationTest {
     /** 64 KiB segments with 4 KiB chunks: preallocated (segments of at least four chunks are) and rolled often. */
     static final TopicConfig SMALL_SEGMENTS = TopicConfig.DEFAULT.with(Map.of(TopicConfig.SEGMENT_BYTES, "65536"));
     static final LogOptions SMALL_CHUNKS = LogOptions.DEFAULT.withPreallocateBytes(4096);
+    /** The value docs/storage.md suggests. */
+    static final LogOptions EIGHT_MIB = LogOptions.DEFAULT.withPreallocateBytes(8 << 20);
 
     @TempDir
     Path root;
@@ -103,7 +105,7 @@ class SegmentPreallocationTest {
     @Test
     void keepsZerosAheadOfTheRecordsAndTrimsThemAtClose() throws Exception {
         Path dir = root.resolve("orders-0");
-        SegmentedLog log = open(dir, TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog log = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
         appendKiB(log, 0, 10);
         LogSegment active = log.activeSegment();
         awaitZeros(active);
@@ -120,7 +122,7 @@ class SegmentPreallocationTest {
         log.close();
         opened.remove(log);
         assertThat(Files.size(active.file())).as("the file ends with its last record after close").isEqualTo(records);
-        SegmentedLog reopened = open(dir, TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog reopened = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
         assertValues(reopened, 310);
         assertThat(reopened.append(TestBatches.values(1, "after")).baseOffset()).isEqualTo(310);
     }
@@ -128,13 +130,13 @@ class SegmentPreallocationTest {
     @Test
     void recoveryDropsTheZerosOfTheSegmentActiveAtACrash() throws Exception {
         Path dir = root.resolve("orders-0");
-        SegmentedLog log = open(dir, TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog log = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
         appendKiB(log, 0, 100);
         awaitZeros(log.activeSegment());
         Path image = crashImage(dir, root.resolve("crash-0"));
         long recordBytes = log.activeSegment().size();
 
-        SegmentedLog recovered = open(image, TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog recovered = open(image, TopicConfig.DEFAULT, EIGHT_MIB);
         assertValues(recovered, 100);
         assertThat(Files.size(recovered.activeSegment().file())).isEqualTo(recordBytes);
         assertThat(recovered.append(TestBatches.values(1, "after")).baseOffset()).isEqualTo(100);
@@ -145,13 +147,13 @@ class SegmentPreallocationTest {
     void zerosLeftUnderACleanShutdownMarkerAreDroppedToo() throws Exception {
         // not something Busbar leaves (close trims and syncs before the marker), but a copy or a restore might
         Path dir = root.resolve("orders-0");
-        SegmentedLog log = open(dir, TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog log = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
         appendKiB(log, 0, 50);
         awaitZeros(log.activeSegment());
         Path image = crashImage(dir, root.resolve("crash-0"));
         Files.writeString(image.resolve(CleanShutdownFile.NAME), "");
 
-        SegmentedLog recovered = open(image, TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog recovered = open(image, TopicConfig.DEFAULT, EIGHT_MIB);
         assertValues(recovered, 50);
         assertThat(allZeros(recovered.activeSegment().file(), 0)).isFalse();
         assertThat(Files.size(recovered.activeSegment().file())).isEqualTo(recovered.activeSegment().size());
@@ -199,15 +201,15 @@ class SegmentPreallocationTest {
     }
 
     @Test
-    void offWhenZeroOrWhenAppendsAreNotFsynced() throws Exception {
-        SegmentedLog off = open(root.resolve("off-0"), TopicConfig.DEFAULT, LogOptions.DEFAULT.withPreallocateBytes(0));
-        SegmentedLog os = open(root.resolve("os-0"), TopicConfig.DEFAULT, LogOptions.DEFAULT.withDurability(Durability.OS));
+    void offByDefaultAndWhenAppendsAreNotFsynced() throws Exception {
+        SegmentedLog off = open(root.resolve("off-0"), TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog os = open(root.resolve("os-0"), TopicConfig.DEFAULT, EIGHT_MIB.withDurability(Durability.OS));
         appendKiB(off, 0, 100);
         appendKiB(os, 0, 100);
         assertThat(off.activeSegment().preallocatedEnd()).isEqualTo(off.activeSegment().size());
         assertThat(os.activeSegment().preallocatedEnd()).isEqualTo(os.activeSegment().size());
         // a preallocating log would have had ten fills' time by now
-        SegmentedLog on = open(root.resolve("on-0"), TopicConfig.DEFAULT, LogOptions.DEFAULT);
+        SegmentedLog on = open(root.resolve("on-0"), TopicConfig.DEFAULT, EIGHT_MIB);
         appendKiB(on, 0, 100);
         awaitZeros(on.activeSegment());
         assertThat(Files.size(off.activeSegment().file())).isEqualTo(off.activeSegment().size());
