@@ -27,8 +27,8 @@ public record LogOptions(Durability durability, long flushIntervalMs, boolean tr
     /** 32 MiB: about 1.2 million keys per pass. */
     public static final long DEFAULT_DEDUPE_BUFFER_BYTES = 32L * 1024 * 1024;
     /**
-     * Off: on the benchmark machine it made each group-commit fdatasync about a third faster under load but moved no
-     * end-to-end figure, for more bytes written (the zeros, then the records over them). See docs/storage.md.
+     * Off: on the benchmark machine it made the group commit's fdatasyncs a tenth to a quarter faster under load but
+     * moved no end-to-end figure, for more bytes written (the zeros, then the records over them). See docs/storage.md.
      */
     public static final int DEFAULT_PREALLOCATE_BYTES = 0;
     /** The smallest non-zero {@code busbar.log.preallocate.bytes}. */
