@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * kcat (librdkafka) against the listener: metadata, produce (lz4, as librdkafka negotiates it), consume.
+ * kcat (librdkafka) against the listener: metadata, produce (lz4, as librdkafka negotiates it), consume, consume
+ * through Fetch answers cut inside a batch (the byte slice Kafka sends).
  * Runs when kcat is on PATH; with CI=true a missing kcat fails the test (.ci/run installs it).
  */
 class KcatTest {
@@ -93,6 +94,37 @@ class KcatTest {
         broker.bus().producer().send("kcat-topic", io.busbar.bus.BusRecord.of("k4", "four")).get(30, TimeUnit.SECONDS);
         String consumed = run(null, "-C", "-t", "kcat-topic", "-o", "beginning", "-e", "-q", "-f", "%k=%s\n");
         assertThat(consumed.lines().sorted().toList()).containsExactly("k1=one", "k2=two", "k3=three", "k4=four");
+    }
+
+    @Test
+    void kcatReadsThroughFetchAnswersThatEndInsideABatch() throws Exception {
+        broker.bus().admin().createTopic("kcat-cut", 1, java.util.Map.of());
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            input.append(i).append(':').append("x".repeat(1000)).append('\n');
+        }
+        // batches of at most 16 KiB: a 40,000-byte answer holds two whole ones and ends inside the third
+        run(input.toString(), "-P", "-t", "kcat-cut", "-K", ":", "-X", "batch.size=16384", "-X", "linger.ms=100");
+        io.busbar.bus.log.PartitionLog log = broker.bus().partitionLog(new io.busbar.bus.TopicPartition("kcat-cut", 0));
+        org.apache.kafka.common.record.Records first = log.readSlice(0, 40_000, true).records();
+        int whole = 0;
+        for (org.apache.kafka.common.record.RecordBatch batch : first.batches()) {
+            whole += batch.sizeInBytes(); // the iteration stops before the cut batch
+        }
+        assertThat(first.sizeInBytes()).isEqualTo(40_000);
+        assertThat(whole).as("bytes of whole batches in the first answer").isLessThan(40_000);
+
+        // librdkafka reads read_committed by default, which gets whole batches: read_uncommitted gets the slices
+        for (String isolation : List.of("read_uncommitted", "read_committed")) {
+            String consumed = run(null, "-C", "-t", "kcat-cut", "-o", "beginning", "-e", "-q", "-f", "%o %k\n",
+                    "-X", "isolation.level=" + isolation, "-X", "fetch.message.max.bytes=40000",
+                    "-X", "fetch.max.bytes=40000", "-X", "message.max.bytes=40000");
+            List<String> lines = consumed.lines().toList();
+            assertThat(lines).as(isolation).hasSize(3000);
+            for (int i = 0; i < 3000; i++) {
+                assertThat(lines.get(i)).as(isolation).isEqualTo(i + " " + i);
+            }
+        }
     }
 
     @Test
