@@ -27,6 +27,7 @@
 #   MAX_LOAD (1.0), FORCE (0): refuse to start when the 1-minute load average is above MAX_LOAD unless FORCE=1
 #   PROFILE (0)            1: async-profiler (tools.profiler:async-profiler:4.1) on Busbar's broker
 #   SKIP_BUILD (0)         1: use the bus-kafka classes already built
+#   BUSBAR_ARGS ()         further BusbarBroker arguments, e.g. "--log-preallocate-bytes 8388608" (environment.txt)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/kafka-perf"
@@ -113,13 +114,14 @@ fi
   echo "records: ${RECORDS_100} x 100 B, ${RECORDS_1K} x 1 KiB; reps: $REPS; p99: $P99_RECORDS at $P99_RATE/s; e2e: $E2E_MESSAGES"
   echo "clock ticks/s: $(getconf CLK_TCK)"
   echo "profile: $PROFILE"
+  echo "busbar arguments: ${BUSBAR_ARGS:-}"
 } > "$RESULTS/environment.txt"
 
 log "starting Kafka 4.1.2 (default configuration) and Busbar (--durability fsync)"
 KAFKA_LOG="$WORK/kafka.log"; BUSBAR_LOG="$WORK/busbar.log"
 kp_start_kafka "$DATA_DIR/kafka" no "$KAFKA_LOG"
 cp "$DATA_DIR/kafka/server.properties" "$RESULTS/kafka-server.properties"
-kp_start_busbar "$DATA_DIR/busbar" fsync "$BUSBAR_LOG" "${BUSBAR_JVM[@]}"
+KP_BUSBAR_ARGS=${BUSBAR_ARGS:-} kp_start_busbar "$DATA_DIR/busbar" fsync "$BUSBAR_LOG" "${BUSBAR_JVM[@]}"
 log "Kafka pid $KAFKA_PID at $KAFKA_BOOTSTRAP; Busbar pid $BUSBAR_PID at $BUSBAR_BOOTSTRAP"
 
 CLK_TCK=$(getconf CLK_TCK)
