@@ -25,7 +25,7 @@ import java.util.Objects;
  *                                different partitions overlap up to this many ({@code busbar.log.flush.threads})
  * @param logPreallocateBytes     how far ahead of each active segment's records a background thread keeps the file
  *                                zero-filled and fsynced under FSYNC, which makes the group commit's fdatasync cheaper
- *                                ({@code busbar.log.preallocate.bytes}, 8 MiB; 0 turns it off)
+ *                                ({@code busbar.log.preallocate.bytes}; 0, the default, is off)
  */
 public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
                         int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
