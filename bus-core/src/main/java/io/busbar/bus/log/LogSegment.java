@@ -147,11 +147,7 @@ final class LogSegment {
      * failed append (usually a full disk) also ends the zero-filling ahead of the records.
      */
     void truncateTo(int size) throws IOException {
-        SegmentPreallocation zeros = preallocation;
-        if (zeros != null) {
-            zeros.stop();
-            preallocation = null;
-        }
+        endPreallocation();
         records.truncateTo(size);
     }
 
@@ -170,18 +166,23 @@ final class LogSegment {
         return zeros == null ? records.sizeInBytes() : Math.max(records.sizeInBytes(), zeros.zeroedEnd());
     }
 
+    /** Ends the zero-filling, if any; returns once no zeros are being written. Returns whether there was any. */
+    private boolean endPreallocation() {
+        SegmentPreallocation zeros = preallocation;
+        if (zeros == null) {
+            return false;
+        }
+        zeros.stop();
+        preallocation = null;
+        return true;
+    }
+
     /**
      * Ends the zero-filling and cuts the zeros off the file, so that the file ends with its last record again (its
      * next {@link #flush} syncs the new size). Called once the segment is no longer active, and at close.
      */
-    private void stopPreallocation() throws IOException {
-        SegmentPreallocation zeros = preallocation;
-        if (zeros == null) {
-            return;
-        }
-        zeros.stop();
-        preallocation = null;
-        if (records.channel().size() > records.sizeInBytes()) {
+    private void trimPreallocation() throws IOException {
+        if (endPreallocation() && records.channel().size() > records.sizeInBytes()) {
             records.trim();
             trimUnsynced = true;
         }
@@ -258,7 +259,7 @@ final class LogSegment {
      */
     void flush(boolean inactive) throws IOException {
         if (inactive) {
-            stopPreallocation();
+            trimPreallocation();
         }
         int size = records.sizeInBytes();
         // fdatasync syncs a size change, a trim included (it is needed to read the file back)
@@ -450,7 +451,7 @@ final class LogSegment {
 
     /** Trims preallocated zeros and syncs that before closing (kafka-clients' close trims after its fsync). */
     void close() throws IOException {
-        stopPreallocation();
+        trimPreallocation();
         if (trimUnsynced) {
             records.channel().force(false);
             trimUnsynced = false;
@@ -460,11 +461,7 @@ final class LogSegment {
 
     /** Closes and deletes the segment's files, whatever their suffix. */
     void closeAndDelete() throws IOException {
-        SegmentPreallocation zeros = preallocation;
-        if (zeros != null) {
-            zeros.stop();
-            preallocation = null;
-        }
+        endPreallocation();
         records.closeHandlers();
         Path current = records.file().toPath();
         String suffix = current.getFileName().toString().substring(LogFiles.baseName(baseOffset).length()
