@@ -47,10 +47,7 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         if (logFlushThreads < 1) {
             throw new InvalidConfigException("busbar.log.flush.threads = " + logFlushThreads + " is invalid: use at least 1");
         }
-        if (logPreallocateBytes != 0 && logPreallocateBytes < io.busbar.bus.log.LogOptions.MIN_PREALLOCATE_BYTES) {
-            throw new InvalidConfigException("busbar.log.preallocate.bytes = " + logPreallocateBytes + " is invalid: use 0 "
-                    + "(off) or at least " + io.busbar.bus.log.LogOptions.MIN_PREALLOCATE_BYTES + " (bytes)");
-        }
+        io.busbar.bus.log.LogOptions.requireValidPreallocateBytes(logPreallocateBytes);
         if (flushIntervalMs < 1) {
             throw new InvalidConfigException("busbar.flush.interval.ms = " + flushIntervalMs + " is invalid: use at least 1");
         }

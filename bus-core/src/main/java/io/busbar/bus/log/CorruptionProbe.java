@@ -31,19 +31,35 @@ final class CorruptionProbe {
 
     /** Whether the bytes from {@code from} to the end of its 4 KiB page (or of the file) are all zeros. */
     static boolean zeroPageAt(Path file, long from) throws IOException {
+        return zerosBetween(file, from, (from / PAGE + 1) * PAGE);
+    }
+
+    /** Whether the bytes from {@code from} to the end of the file are all zeros (what preallocation leaves). */
+    static boolean zerosToEnd(Path file, long from) throws IOException {
+        return zerosBetween(file, from, Long.MAX_VALUE);
+    }
+
+    /** Whether the bytes from {@code from} to {@code to} (or the end of the file) are all zeros; false when none. */
+    private static boolean zerosBetween(Path file, long from, long to) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long end = Math.min(channel.size(), (from / PAGE + 1) * PAGE);
+            long end = Math.min(channel.size(), to);
             if (end <= from) {
                 return false;
             }
-            ByteBuffer buffer = ByteBuffer.allocate((int) (end - from));
-            while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) >= 0) {
-                // read fully
-            }
-            for (int i = 0; i < buffer.position(); i++) {
-                if (buffer.get(i) != 0) {
-                    return false;
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK, end - from));
+            for (long at = from; at < end; ) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), end - at));
+                int read = channel.read(buffer, at);
+                if (read < 0) {
+                    break;
                 }
+                for (int i = 0; i < read; i++) {
+                    if (buffer.get(i) != 0) {
+                        return false;
+                    }
+                }
+                at += read;
             }
             return true;
         }

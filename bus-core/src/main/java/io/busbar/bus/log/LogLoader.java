@@ -281,7 +281,8 @@ final class LogLoader {
             LOG.error("{}: segment {} is corrupt at byte {} ({}); truncateOnCorruption is set, dropping offsets {} "
                     + "and later ({} bytes)", partition, damaged.file(), scan.validBytes(), scan.problem(),
                     scan.nextOffset(), lostBytes);
-        } else if (scan.zeroTail() && later.isEmpty()) {
+        } else if (later.isEmpty() && CorruptionProbe.zerosToEnd(damaged.file(), scan.validBytes())) {
+            // the zeros SegmentPreallocation keeps ahead of the appends, in the segment that was active at the crash
             LOG.info("{}: dropping {} bytes of zeros after the last record batch of {} (preallocated space)", partition,
                     lostBytes, damaged.file());
         } else {

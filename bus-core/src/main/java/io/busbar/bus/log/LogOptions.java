@@ -18,8 +18,8 @@ import java.util.Objects;
  *                             24 bytes per key; a log with more keys is compacted in several passes)
  * @param preallocateBytes     under {@link Durability#FSYNC}, how far ahead of the active segment's end a background
  *                             thread keeps the file zero-filled and fsynced ({@code busbar.log.preallocate.bytes}; 0, the
- *                             default, is off; 8 MiB is a good value): an fdatasync of data written over zeros the disk already holds has no file size or
- *                             block map to commit, which halves its time and CPU on ext4 (see {@link SegmentPreallocation})
+ *                             default, is off; 8 MiB is a good value): an fdatasync of data written over zeros the disk
+ *                             already holds has no file size or block map to commit ({@link SegmentPreallocation})
  */
 public record LogOptions(Durability durability, long flushIntervalMs, boolean truncateOnCorruption,
                          long cleanerDedupeBufferBytes, int preallocateBytes) {
@@ -46,9 +46,14 @@ public record LogOptions(Durability durability, long flushIntervalMs, boolean tr
             throw new InvalidConfigException("busbar.log.cleaner.dedupe.buffer.size = " + cleanerDedupeBufferBytes
                     + " is invalid: use at least 1024 (bytes)");
         }
-        if (preallocateBytes != 0 && preallocateBytes < MIN_PREALLOCATE_BYTES) {
-            throw new InvalidConfigException("busbar.log.preallocate.bytes = " + preallocateBytes + " is invalid: use 0 "
-                    + "(off) or at least " + MIN_PREALLOCATE_BYTES + " (bytes)");
+        requireValidPreallocateBytes(preallocateBytes);
+    }
+
+    /** Refuses a {@code busbar.log.preallocate.bytes} other than 0 or at least {@link #MIN_PREALLOCATE_BYTES}. */
+    public static void requireValidPreallocateBytes(int value) {
+        if (value != 0 && value < MIN_PREALLOCATE_BYTES) {
+            throw new InvalidConfigException("busbar.log.preallocate.bytes = " + value + " is invalid: use 0 (off) or at "
+                    + "least " + MIN_PREALLOCATE_BYTES + " (bytes)");
         }
     }
 

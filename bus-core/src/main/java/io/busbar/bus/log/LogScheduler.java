@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The background threads shared by partition logs: group-commit fsyncs, the periodic fsync of
  * {@link io.busbar.bus.Durability#INTERVAL}, and the delayed deletion of segment files removed by retention or
  * compaction; plus one thread of its own for zero-filling segments ahead of their appends
- * ({@link SegmentPreallocation}), so that work never delays an fsync. An embedded bus creates one and passes it to every log it opens
+ * ({@link SegmentPreallocation}), so that work never delays an fsync. An embedded bus creates one and passes it to
+ * every log it opens
  * ({@link PartitionLogs#open(java.nio.file.Path, io.busbar.bus.TopicPartition, io.busbar.bus.TopicConfig, LogOptions, LogScheduler)}),
  * so a thousand partitions do not mean a thousand threads; close it after the logs.
  *

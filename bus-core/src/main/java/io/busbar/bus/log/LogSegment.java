@@ -8,8 +8,6 @@ import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -313,8 +311,7 @@ final class LogSegment {
 
     /**
      * Rebuilds the indexes by reading every batch and checking its CRC, stopping at the first batch that fails.
-     * Does not truncate: the loader decides whether invalid bytes are a torn tail or corruption. Zeros from there to
-     * the end of the file ({@code zeroTail}) are what preallocation leaves in a segment that was active at a crash.
+     * Does not truncate: the loader decides whether invalid bytes are a torn tail or corruption.
      */
     RecoveryScan recover(boolean contiguous) throws IOException {
         offsetIndex.clear();
@@ -354,29 +351,7 @@ final class LogSegment {
         if (cutShort) {
             problem = "a record batch is cut short by the end of the file";
         }
-        return new RecoveryScan(validBytes, size, next, problem, cutShort, validBytes < size && zerosFrom(validBytes));
-    }
-
-    /** Whether every byte from {@code position} to the end of the file is zero. */
-    private boolean zerosFrom(int position) throws IOException {
-        FileChannel channel = records.channel();
-        long end = channel.size();
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(0, end - position)));
-        for (long at = position; at < end; ) {
-            buffer.clear();
-            buffer.limit((int) Math.min(buffer.capacity(), end - at));
-            int read = channel.read(buffer, at);
-            if (read < 0) {
-                break;
-            }
-            for (int i = 0; i < read; i++) {
-                if (buffer.get(i) != 0) {
-                    return false;
-                }
-            }
-            at += read;
-        }
-        return true;
+        return new RecoveryScan(validBytes, size, next, problem, cutShort);
     }
 
     /**
@@ -403,10 +378,9 @@ final class LogSegment {
     /**
      * The result of a recovery scan: {@code validBytes} of good batches, then (when {@code problem} is set) bytes
      * that failed the checks from that position on; {@code cutShort} when those bytes are a batch that the end of the
-     * file cuts off (a write the crash tore: a file's size never shrinks by itself); {@code zeroTail} when every byte
-     * after the good batches is zero (preallocated space, {@link SegmentPreallocation}).
+     * file cuts off (a write the crash tore: a file's size never shrinks by itself).
      */
-    record RecoveryScan(int validBytes, int size, long nextOffset, String problem, boolean cutShort, boolean zeroTail) {
+    record RecoveryScan(int validBytes, int size, long nextOffset, String problem, boolean cutShort) {
         boolean clean() {
             return problem == null;
         }

@@ -92,7 +92,7 @@ final class SegmentPreallocation {
         return Math.min(chunk, Math.max(MIN_AHEAD, end));
     }
 
-    /** Bytes of zeros past the records (for tests and the trim). */
+    /** The end of the zeros written so far (for tests). */
     long zeroedEnd() {
         return zeroedEnd;
     }

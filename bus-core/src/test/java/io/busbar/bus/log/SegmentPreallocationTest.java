@@ -65,6 +65,14 @@ class SegmentPreallocationTest {
         }
     }
 
+    /** Opens a log with 8 MiB chunks, appends {@code count} 1 KiB records and waits for zeros past them. */
+    private SegmentedLog openWithZerosAfter(Path dir, int count) throws Exception {
+        SegmentedLog log = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
+        appendKiB(log, 0, count);
+        awaitZeros(log.activeSegment());
+        return log;
+    }
+
     /** Waits until the file of {@code segment} is longer than its records (the filler ran). */
     private static void awaitZeros(LogSegment segment) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -105,10 +113,8 @@ class SegmentPreallocationTest {
     @Test
     void keepsZerosAheadOfTheRecordsAndTrimsThemAtClose() throws Exception {
         Path dir = root.resolve("orders-0");
-        SegmentedLog log = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
-        appendKiB(log, 0, 10);
+        SegmentedLog log = openWithZerosAfter(dir, 10);
         LogSegment active = log.activeSegment();
-        awaitZeros(active);
 
         // at least MIN_AHEAD of zeros past the records, and nothing but zeros
         assertThat(Files.size(active.file())).isGreaterThanOrEqualTo(active.size() + SegmentPreallocation.MIN_AHEAD);
@@ -130,9 +136,7 @@ class SegmentPreallocationTest {
     @Test
     void recoveryDropsTheZerosOfTheSegmentActiveAtACrash() throws Exception {
         Path dir = root.resolve("orders-0");
-        SegmentedLog log = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
-        appendKiB(log, 0, 100);
-        awaitZeros(log.activeSegment());
+        SegmentedLog log = openWithZerosAfter(dir, 100);
         Path image = crashImage(dir, root.resolve("crash-0"));
         long recordBytes = log.activeSegment().size();
 
@@ -147,9 +151,7 @@ class SegmentPreallocationTest {
     void zerosLeftUnderACleanShutdownMarkerAreDroppedToo() throws Exception {
         // not something Busbar leaves (close trims and syncs before the marker), but a copy or a restore might
         Path dir = root.resolve("orders-0");
-        SegmentedLog log = open(dir, TopicConfig.DEFAULT, EIGHT_MIB);
-        appendKiB(log, 0, 50);
-        awaitZeros(log.activeSegment());
+        openWithZerosAfter(dir, 50);
         Path image = crashImage(dir, root.resolve("crash-0"));
         Files.writeString(image.resolve(CleanShutdownFile.NAME), "");
 
