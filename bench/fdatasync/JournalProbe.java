@@ -50,7 +50,8 @@ public class JournalProbe {
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
             zeroFill(segments[p], segmentBytes);
         }
-        long journalBytes = (long) rounds * roundUp((long) size * partitions + 64);
+        int journalRound = (int) roundUp((long) size * partitions + 64);
+        long journalBytes = (long) rounds * journalRound;
         FileChannel journal = null;
         if (!mode.equals("files")) {
             Path file = dir.resolve("journal");
@@ -65,7 +66,6 @@ public class JournalProbe {
         for (int i = 0; i < size; i++) {
             piece.put(i, (byte) (i * 31 + 7));
         }
-        int journalRound = (int) roundUp((long) size * partitions + 64);
         ByteBuffer aligned = ByteBuffer.allocateDirect(journalRound + BLOCK).alignedSlice(BLOCK);
         aligned.limit(journalRound);
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -83,19 +83,13 @@ trap cleanup EXIT
 # --- tools and brokers -----------------------------------------------------------------------------------------------
 kp_resolve_tools
 kp_resolve_kafka
-if [ "${SKIP_BUILD:-0}" = 1 ]; then
-  BUSBAR_CP="$ROOT/bus-kafka/target/classes:$ROOT/bus-core/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
-else
-  kp_build_busbar
-fi
+kp_build_busbar
 
 BUSBAR_JVM=()
 PROFILER_SO=""
 if [ "$PROFILE" = 1 ]; then
-  mvn -B -q -f "$HERE/pom.xml" -P 'profiler,!tools' dependency:build-classpath -Dmdep.outputFile="$WORK/profiler.cp" >&2
-  case "$(uname -m)" in x86_64) arch=linux-x64 ;; aarch64) arch=linux-arm64 ;; *) echo "no async-profiler for $(uname -m)" >&2; exit 1 ;; esac
-  unzip -q -o -j "$(cat "$WORK/profiler.cp")" "$arch/libasyncProfiler.so" -d "$WORK/async-profiler"
-  PROFILER_SO="$WORK/async-profiler/libasyncProfiler.so"
+  mkdir -p "$WORK/async-profiler"
+  kp_resolve_profiler "$WORK/async-profiler"
   mkdir -p "$RESULTS/flame"
   BUSBAR_JVM=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
   if ! command -v jcmd >/dev/null; then

@@ -45,7 +45,7 @@ def shares(path):
 def main(results):
     samples = {r["run"]: r for r in csv.DictReader(open(os.path.join(results, "samples.tsv")), delimiter="\t")}
     tck = os.sysconf("SC_CLK_TCK")
-    runs = sorted(samples, key=lambda r: list(samples).index(r))
+    runs = list(samples)  # in the order they ran
     table = {}
     for run in runs:
         table[run] = shares(os.path.join(results, "collapsed", run + ".collapsed.gz"))

@@ -27,15 +27,8 @@ BUSBAR_PID=""
 trap 'kp_stop "$BUSBAR_PID"; rm -rf "$WORK"' EXIT
 
 kp_resolve_tools
-if [ "${SKIP_BUILD:-0}" = 1 ]; then
-  BUSBAR_CP="$ROOT/bus-kafka/target/classes:$ROOT/bus-core/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
-else
-  kp_build_busbar
-fi
-mvn -B -q -f "$HERE/pom.xml" -P 'profiler,!tools' dependency:build-classpath -Dmdep.outputFile="$WORK/profiler.cp" >&2
-case "$(uname -m)" in x86_64) arch=linux-x64 ;; aarch64) arch=linux-arm64 ;; *) echo "no async-profiler for $(uname -m)" >&2; exit 1 ;; esac
-unzip -q -o -j "$(cat "$WORK/profiler.cp")" "$arch/libasyncProfiler.so" -d "$WORK"
-PROFILER_SO="$WORK/libasyncProfiler.so"
+kp_build_busbar
+kp_resolve_profiler "$WORK"
 
 KP_BUSBAR_ARGS=${BUSBAR_ARGS:-} kp_start_busbar "$WORK/data" fsync "$RESULTS/broker.log" \
   -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints

@@ -19,9 +19,12 @@ kp_resolve_kafka() { # the Apache Kafka 4.1.2 broker (kafka_2.13) from Maven Cen
 }
 
 kp_build_busbar() { # test-compile writes bus-kafka/target/broker-classpath.txt; this checkout's bus-core classes go
-  # before that list, which names the bus-core jar in ~/.m2 (possibly from another checkout)
-  echo "# building bus-kafka" >&2
-  mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
+  # before that list, which names the bus-core jar in ~/.m2 (possibly from another checkout). SKIP_BUILD=1: the
+  # classes already built.
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    echo "# building bus-kafka" >&2
+    mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
+  fi
   BUSBAR_CP="$ROOT/bus-kafka/target/classes:$ROOT/bus-core/target/classes:$(cat "$ROOT/bus-kafka/target/broker-classpath.txt")"
 }
 
@@ -72,6 +75,17 @@ PROPS
   for _ in $(seq 1 240); do grep -qs "Kafka Server started" "$log" && break; sleep 0.5; done
   grep -q "Kafka Server started" "$log" || { echo "Kafka did not start:" >&2; tail -50 "$log" >&2; return 1; }
   KAFKA_BOOTSTRAP="127.0.0.1:$port"
+}
+
+# kp_resolve_profiler DIR: async-profiler 4.1 (tools.profiler:async-profiler, the profiler profile of pom.xml) unpacked
+# into DIR; sets PROFILER_SO
+kp_resolve_profiler() {
+  local arch
+  mvn -B -q -f "$ROOT/bench/kafka-perf/pom.xml" -P 'profiler,!tools' dependency:build-classpath \
+    -Dmdep.outputFile="$1/profiler.cp" >&2
+  case "$(uname -m)" in x86_64) arch=linux-x64 ;; aarch64) arch=linux-arm64 ;; *) echo "no async-profiler for $(uname -m)" >&2; return 1 ;; esac
+  unzip -q -o -j "$(cat "$1/profiler.cp")" "$arch/libasyncProfiler.so" -d "$1"
+  PROFILER_SO="$1/libasyncProfiler.so"
 }
 
 kp_stop() { # kp_stop PID: SIGTERM and wait (both brokers shut down cleanly on SIGTERM)
