@@ -26,12 +26,15 @@ import java.util.Objects;
  * @param logPreallocateBytes     how far ahead of each active segment's records a background thread keeps the file
  *                                zero-filled and fsynced under FSYNC, which makes the group commit's fdatasync cheaper
  *                                ({@code busbar.log.preallocate.bytes}; 0, the default, is off)
+ * @param logJournal              under FSYNC, write every append also to one journal file shared by all partitions and
+ *                                fsync only that before acknowledging; segments are fsynced at checkpoints
+ *                                ({@code busbar.log.journal}; off by default; see docs/storage.md)
  */
 public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
                         int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
                         long retentionCheckIntervalMs, boolean truncateOnCorruption, long cleanerDedupeBufferBytes,
                         long groupInitialRebalanceDelayMs, int logFlushThreads,
-                        int logPreallocateBytes) {
+                        int logPreallocateBytes, boolean logJournal) {
 
     public BusConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -50,6 +53,11 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         io.busbar.bus.log.LogOptions.requireValidPreallocateBytes(logPreallocateBytes);
         if (flushIntervalMs < 1) {
             throw new InvalidConfigException("busbar.flush.interval.ms = " + flushIntervalMs + " is invalid: use at least 1");
+        }
+        if (logJournal && durability != Durability.FSYNC) {
+            throw new InvalidConfigException("busbar.log.journal = true needs busbar.durability = fsync (it is "
+                    + durability.name().toLowerCase(java.util.Locale.ROOT) + "): the journal only replaces the fsyncs "
+                    + "before acknowledgements; turn one of them off");
         }
     }
 
@@ -74,6 +82,7 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         private long groupInitialRebalanceDelayMs = DEFAULT_GROUP_INITIAL_REBALANCE_DELAY_MS;
         private int logFlushThreads = io.busbar.bus.log.LogScheduler.DEFAULT_THREADS;
         private int logPreallocateBytes = io.busbar.bus.log.LogOptions.DEFAULT_PREALLOCATE_BYTES;
+        private boolean logJournal;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -91,11 +100,12 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         public Builder groupInitialRebalanceDelayMs(long v) { groupInitialRebalanceDelayMs = v; return this; }
         public Builder logFlushThreads(int v) { logFlushThreads = v; return this; }
         public Builder logPreallocateBytes(int v) { logPreallocateBytes = v; return this; }
+        public Builder logJournal(boolean v) { logJournal = v; return this; }
 
         public BusConfig build() {
             return new BusConfig(dataDir, durability, flushIntervalMs, autoCreateTopics, defaultPartitions,
                     defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs, truncateOnCorruption,
-                    cleanerDedupeBufferBytes, groupInitialRebalanceDelayMs, logFlushThreads, logPreallocateBytes);
+                    cleanerDedupeBufferBytes, groupInitialRebalanceDelayMs, logFlushThreads, logPreallocateBytes, logJournal);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * java -cp ... io.busbar.kafka.BusbarBroker --data-dir /tmp/bus --listener 127.0.0.1:9092 [--advertised-listener h:p]
  *      [--durability fsync|interval|os] [--config busbar-kafka.properties] [--scram-user NAME=PASSWORD_FILE]
  *      [--group-initial-rebalance-delay-ms MS] [--log-flush-threads N] [--log-preallocate-bytes N]
+ *      [--log-journal true|false]
  * </pre>
  * {@code --scram-user} stores SCRAM-SHA-256 and SCRAM-SHA-512 credentials for NAME (password read from the file)
  * before starting, for tests and benchmarks.
@@ -73,6 +74,9 @@ public final class BusbarBroker {
         }
         if (opts.containsKey("log-preallocate-bytes")) {
             bus.logPreallocateBytes(Integer.parseInt(opts.get("log-preallocate-bytes")));
+        }
+        if (opts.containsKey("log-journal")) {
+            bus.logJournal(Boolean.parseBoolean(opts.get("log-journal")));
         }
         EmbeddedBus embedded = EmbeddedBus.open(bus.build());
         if (opts.containsKey("scram-user")) {

@@ -185,6 +185,7 @@ public final class BusbarRuntime {
                 .groupInitialRebalanceDelayMs(settings.getLong(RuntimeKeys.GROUP_INITIAL_REBALANCE_DELAY_MS))
                 .logFlushThreads(settings.getInt(RuntimeKeys.LOG_FLUSH_THREADS))
                 .logPreallocateBytes(settings.getInt(RuntimeKeys.LOG_PREALLOCATE_BYTES))
+                .logJournal(settings.getBoolean(RuntimeKeys.LOG_JOURNAL))
                 .build();
     }
 

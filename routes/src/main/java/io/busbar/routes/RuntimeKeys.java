@@ -55,6 +55,11 @@ public final class RuntimeKeys {
                     + " has no file size or block map to commit: less CPU per record, more bytes written. 0 (the default) is off;"
                     + " otherwise at least 512, e.g. 8388608.");
 
+    public static final ConfigKey LOG_JOURNAL = ConfigKey.bool("busbar.log.journal", false,
+            "Under fsync durability, write every append also to one journal file shared by all partitions and fsync"
+                    + " only that before acknowledging (one fsync per produce request instead of one per partition);"
+                    + " segments are fsynced at checkpoints and rebuilt from the journal after a crash.");
+
     public static final ConfigKey BACKEND = ConfigKey.oneOf("busbar.bus.backend", "embedded", List.of("embedded", "kafka"),
             "Where the bus lives: embedded (a data directory in this JVM) or kafka (an Apache Kafka cluster; see"
                     + " docs/scaling-out.md). Pipelines are the same on both.");
@@ -81,7 +86,7 @@ public final class RuntimeKeys {
     /** The runtime's keys, plus those every HTTP listener shares (tokens, HTTPS: {@link io.busbar.routes.http.HttpKeys}). */
     public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(DATA_DIR,
                     DURABILITY, FLUSH_INTERVAL_MS, DEFAULT_PARTITIONS, AUTO_CREATE_TOPICS, RELOAD_ENABLED, PLUGINS_DIR,
-                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, GROUP_INITIAL_REBALANCE_DELAY_MS, LOG_FLUSH_THREADS, LOG_PREALLOCATE_BYTES, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
+                    TRUNCATE_ON_CORRUPTION, CLEANER_DEDUPE_BUFFER_SIZE, GROUP_INITIAL_REBALANCE_DELAY_MS, LOG_FLUSH_THREADS, LOG_PREALLOCATE_BYTES, LOG_JOURNAL, BACKEND, KAFKA_BOOTSTRAP_SERVERS,
                     KAFKA_REPLICATION_FACTOR), io.busbar.routes.http.HttpKeys.ALL.stream()).toList();
 
     private RuntimeKeys() {

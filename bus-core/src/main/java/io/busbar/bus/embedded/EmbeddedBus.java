@@ -56,7 +56,13 @@ public final class EmbeddedBus implements Bus {
         this.lock = lock;
         this.storage = new LogStorage(config);
         this.topics = new TopicRegistry(config.dataDir(), storage::open);
-        topics.load();
+        try {
+            topics.load();
+            storage.finishRecovery();
+        } catch (RuntimeException e) {
+            storage.close(); // the journal keeps its files: the next open replays them again
+            throw e;
+        }
         TopicConfig internal = TopicConfig.DEFAULT.with(Map.of(TopicConfig.CLEANUP_POLICY, "compact",
                 TopicConfig.SEGMENT_BYTES, Integer.toString(16 * 1024 * 1024)));
         topics.createIfAbsent(OFFSETS_TOPIC, 1, internal);

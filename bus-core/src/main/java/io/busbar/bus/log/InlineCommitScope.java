@@ -10,7 +10,7 @@ import java.util.List;
  * Lets a thread that appends run the group commit itself instead of handing it to a {@link LogScheduler} thread, for
  * a lone appender's latency. Between {@link #begin()} and {@link #end()} on one thread, a log appended to under
  * {@link io.busbar.bus.Durability#FSYNC} whose group commit would start at once (no commit delay: its last round
- * covered one append, see {@link LogFlusher}) and is not already scheduled defers that commit to {@link #end()}. There
+ * covered one append, see {@link GroupCommit}) and is not already scheduled defers that commit to {@link #end()}. There
  * the first deferred commit runs on the calling thread (fsync, high watermark, completing the durable futures, which
  * then run their callbacks on this thread); any further ones go to the scheduler first, so they fsync in parallel as
  * before.
@@ -31,7 +31,7 @@ public final class InlineCommitScope {
     private static final Logger LOG = LoggerFactory.getLogger(InlineCommitScope.class);
     private static final ThreadLocal<InlineCommitScope> CURRENT = new ThreadLocal<>();
 
-    private final List<LogFlusher> deferred = new ArrayList<>(2);
+    private final List<GroupCommit> deferred = new ArrayList<>(2);
 
     private InlineCommitScope() {
     }
@@ -64,7 +64,7 @@ public final class InlineCommitScope {
             return;
         }
         CURRENT.remove();
-        List<LogFlusher> commits = scope.deferred;
+        List<GroupCommit> commits = scope.deferred;
         for (int i = 1; i < commits.size(); i++) {
             commits.get(i).scheduleGroupCommit();
         }
@@ -77,13 +77,13 @@ public final class InlineCommitScope {
         }
     }
 
-    /** Called by a flusher whose commit is due now (flushScheduled already set): defers it if a scope is open. */
-    static boolean defer(LogFlusher flusher) {
+    /** Called by a group commit due now (already marked scheduled): defers it if a scope is open. */
+    static boolean defer(GroupCommit commit) {
         InlineCommitScope scope = CURRENT.get();
         if (scope == null) {
             return false;
         }
-        scope.deferred.add(flusher);
+        scope.deferred.add(commit);
         return true;
     }
 }

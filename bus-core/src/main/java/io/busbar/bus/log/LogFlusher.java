@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,33 +18,29 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The fsyncs of one log. Under {@link Durability#FSYNC} it is a group commit: an append queues its durable future
- * and asks for a flush; a flush takes the log end as it is now, fsyncs every segment written since the last flush,
- * then moves the high watermark there and completes every waiting append at or below it — so appends arriving
+ * The fsyncs of one log. Under {@link Durability#FSYNC} it is a {@link GroupCommit}: an append queues its durable
+ * future and asks for a commit; a commit takes the log end as it is now, fsyncs every segment written since the last
+ * one, then moves the high watermark there and completes every waiting append at or below it — so appends arriving
  * during an fsync share the next one, and no future completes before the fsync covering it returned. Under
  * {@link Durability#INTERVAL} it fsyncs every {@code flushIntervalMs}; under {@link Durability#OS} only at close.
  * Every flush moves the recovery point; its checkpoint is rewritten when the point enters another segment.
  *
- * <p>Commit delay: when the last group commit covered more than one append (pipelined or concurrent producers), the
- * next one waits half an fsync's time (at most {@link #MAX_COMMIT_DELAY_NANOS}) after the first append asks for it,
- * so that more appends share one fsync: fewer, larger fsyncs cost less CPU per record (each fsync also writes the
- * inode and the block map), and a producer with several requests in flight gets them answered together. A lone
- * producer with one request in flight never waits (its rounds cover one append), so its latency is one fsync.
- * Nothing is acknowledged earlier: the delay only moves when the fsync starts.
- *
- * <p>Commit on the appending thread: a commit that would start at once, requested inside an {@link InlineCommitScope},
- * runs on the appending thread when the scope ends instead of on the scheduler (two thread hand-offs fewer per
- * acknowledgement). It is the same {@code groupCommit}, so the same ordering and durability rules hold.
+ * <p>With a {@link LogJournal} (FSYNC only) the log's appends are durable once the journal's fsync covers them: the
+ * journal's commit calls {@link #journalSynced(long)}, which moves the high watermark and completes the appends; the
+ * segments are fsynced only at the journal's checkpoints ({@link #checkpoint()}) and at close, and the recovery point
+ * moves only then.
  *
  * <p>Thread-safety: flushes serialize on {@link #lock()}, which the log also holds while it removes segment files
  * and closes, so a flush never touches a file being closed. Fields marked so are guarded by it.
  */
-final class LogFlusher {
+final class LogFlusher extends GroupCommit {
     private static final Logger LOG = LoggerFactory.getLogger(LogFlusher.class);
-    /** Upper bound of the commit delay (see the class comment). */
-    static final long MAX_COMMIT_DELAY_NANOS = 1_000_000;
 
-    private record PendingAppend(long endOffset, CompletableFuture<Long> durable) {
+    /** An append waiting to be durable: its end, and (with a journal) the journal position that covers it. */
+    private record PendingAppend(HighWatermark.Position end, long journalPosition, CompletableFuture<Long> durable) {
+        long endOffset() {
+            return end.offset();
+        }
     }
 
     private final TopicPartition partition;
@@ -53,15 +48,12 @@ final class LogFlusher {
     private final HighWatermark highWatermark;
     private final Supplier<HighWatermark.Position> logEnd;
     private final OffsetCheckpointFile recoveryCheckpoint;
-    private final LogScheduler scheduler;
+    private final LogJournal journal;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Set while this log is in the journal's queue of logs waiting for its next fsync. */
+    private final AtomicBoolean awaitingJournal = new AtomicBoolean();
     private final AtomicLong fsyncRounds = new AtomicLong();
-    /** Appends the last group commit completed: more than one means appends are pipelined or concurrent. */
-    private volatile int lastRoundAppends;
-    /** Moving average of the fsync time, for the commit delay. */
-    private volatile long fsyncNanosAverage;
     private final ScheduledFuture<?> intervalFlush;
     /** Set when an fsync failed: what was written since the last good fsync is in doubt until the log is reopened. */
     private volatile StorageException failure;
@@ -72,21 +64,27 @@ final class LogFlusher {
     private long checkpointedSegment;
 
     /**
-     * @param logEnd the log end offset, the active segment and its size, read consistently (under the append lock)
+     * @param logEnd  the log end offset, the active segment and its size, read consistently (under the append lock)
+     * @param journal the bus's journal (FSYNC only), or null: each log fsyncs its own segments
      */
     LogFlusher(TopicPartition partition, LogSegments segments, HighWatermark highWatermark,
                Supplier<HighWatermark.Position> logEnd, OffsetCheckpointFile recoveryCheckpoint, LogOptions options,
-               LogScheduler scheduler, long recoveryPoint) {
+               LogScheduler scheduler, long recoveryPoint, LogJournal journal) {
+        super(scheduler);
         this.partition = partition;
         this.segments = segments;
         this.highWatermark = highWatermark;
         this.logEnd = logEnd;
         this.recoveryCheckpoint = recoveryCheckpoint;
-        this.scheduler = scheduler;
+        this.journal = journal;
         this.recoveryPoint = recoveryPoint;
         this.checkpointedSegment = segments.floor(recoveryPoint).baseOffset();
         this.intervalFlush = options.durability() == Durability.INTERVAL
                 ? scheduler.scheduleAtFixedRate(() -> flush(false), options.flushIntervalMs()) : null;
+    }
+
+    TopicPartition partition() {
+        return partition;
     }
 
     ReentrantLock lock() {
@@ -107,59 +105,105 @@ final class LogFlusher {
     }
 
     /**
-     * Registers an append (FSYNC) whose records end before {@code endOffset}. Called under the log's append lock, so
-     * the queue is in offset order; call {@link #requestFlush()} after releasing it.
+     * Registers an append (FSYNC) whose records end at {@code end}, written to the journal up to
+     * {@code journalPosition} (ignored without a journal). Called under the log's append lock, so the queue is in
+     * offset order; call {@link #requestFlush()} after releasing it.
      */
-    void awaitFsync(long endOffset, CompletableFuture<Long> durable) {
-        pending.add(new PendingAppend(endOffset, durable));
+    void awaitFsync(HighWatermark.Position end, long journalPosition, CompletableFuture<Long> durable) {
+        pending.add(new PendingAppend(end, journalPosition, durable));
+    }
+
+    /** Asks for the commit that makes the registered appends durable: this log's own, or the journal's. */
+    void requestFlush() {
+        if (journal == null) {
+            requestCommit();
+            return;
+        }
+        if (awaitingJournal.compareAndSet(false, true)) {
+            journal.awaitSync(this);
+        }
+        journal.requestCommit();
+    }
+
+    @Override
+    void commit() {
+        flush(true);
     }
 
     /**
-     * Schedules a group commit unless one is already scheduled and not yet started; in an {@link InlineCommitScope},
-     * a commit that would start at once is left to the appending thread instead.
+     * Called by the journal after an fsync that made it durable up to {@code journalEnd}: moves the high watermark over
+     * the appends it covers and completes them. Returns how many; if appends remain, the log waits for the next fsync.
      */
-    void requestFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            long delay = commitDelayNanos();
-            if (delay == 0 && InlineCommitScope.defer(this)) {
-                return; // the appending thread runs it when its scope ends
-            }
-            schedule(delay);
-        }
-    }
-
-    /** A group commit deferred by an {@link InlineCommitScope} that goes to the scheduler after all. */
-    void scheduleGroupCommit() {
-        schedule(0);
-    }
-
-    /** A group commit deferred by an {@link InlineCommitScope}, run on the appending thread. */
-    void runGroupCommit() {
-        groupCommit();
-    }
-
-    private void schedule(long delay) {
+    int journalSynced(long journalEnd) {
+        awaitingJournal.set(false);
+        List<PendingAppend> done = new ArrayList<>();
+        lock.lock();
         try {
-            if (delay > 0) {
-                scheduler.scheduleNanos(this::groupCommit, delay);
-            } else {
-                scheduler.execute(this::groupCommit);
+            if (closed || failure != null) {
+                return 0;
             }
-        } catch (RejectedExecutionException e) {
-            // the shared scheduler was stopped before this log: fsync on the caller's thread rather than never
-            groupCommit();
+            for (PendingAppend p = pending.peek(); p != null && p.journalPosition <= journalEnd; p = pending.peek()) {
+                done.add(pending.poll());
+            }
+            if (!done.isEmpty()) {
+                highWatermark.advanceTo(done.get(done.size() - 1).end);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!pending.isEmpty() && awaitingJournal.compareAndSet(false, true)) {
+            journal.awaitSync(this); // written after the fsync started: the next one covers them
+        }
+        if (!done.isEmpty()) {
+            complete(done, done.get(done.size() - 1).endOffset());
+        }
+        return done.size();
+    }
+
+    /**
+     * The journal's checkpoint: fsyncs this log's segments up to its end as of now and moves the recovery point there,
+     * so that every journal entry this log wrote before the call is in fsynced segments.
+     */
+    void checkpoint() throws IOException {
+        lock.lock();
+        try {
+            if (closed || failure != null) {
+                return;
+            }
+            HighWatermark.Position end = logEnd.get();
+            if (end.offset() > recoveryPoint) {
+                flushSegmentsUpTo(end.segment());
+                moveRecoveryPoint(end.offset(), end.segment());
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** How long the next group commit waits before it fsyncs (see the class comment). */
-    long commitDelayNanos() {
-        return lastRoundAppends > 1 ? Math.min(MAX_COMMIT_DELAY_NANOS, fsyncNanosAverage / 2) : 0;
+    /** Appends replayed from the journal at open: fsyncs them, checkpoints the recovery point, moves the high watermark. */
+    void flushReplayed() throws IOException {
+        lock.lock();
+        try {
+            HighWatermark.Position end = logEnd.get();
+            flushSegmentsUpTo(end.segment());
+            recoveryPoint = end.offset();
+            recoveryCheckpoint.write(end.offset());
+            checkpointedSegment = end.segment().baseOffset();
+            highWatermark.advanceTo(end);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    private void groupCommit() {
-        // cleared before the flush reads the log end: an append after this point schedules the next flush
-        flushScheduled.set(false);
-        flush(true);
+    /** The journal failed an fsync: the appends waiting for it fail, and so do later ones until the log is reopened. */
+    void journalFailed(StorageException cause) {
+        lock.lock();
+        try {
+            failure = cause;
+            failPending(cause);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -167,7 +211,7 @@ final class LogFlusher {
      * {@code completeDurable} (FSYNC) also the high watermark, completing the appends it covers.
      */
     private void flush(boolean completeDurable) {
-        List<CompletableFuture<Long>> done = new ArrayList<>();
+        List<PendingAppend> done = new ArrayList<>();
         HighWatermark.Position end;
         lock.lock();
         try {
@@ -179,9 +223,7 @@ final class LogFlusher {
                 try {
                     long started = System.nanoTime();
                     flushSegmentsUpTo(end.segment());
-                    long took = System.nanoTime() - started;
-                    scheduler.fsyncLatency().record(took);
-                    fsyncNanosAverage = fsyncNanosAverage == 0 ? took : (7 * fsyncNanosAverage + took) / 8;
+                    recordFsync(System.nanoTime() - started);
                     moveRecoveryPoint(end.offset(), end.segment());
                     fsyncRounds.incrementAndGet();
                 } catch (IOException e) {
@@ -191,20 +233,24 @@ final class LogFlusher {
             }
             if (completeDurable) {
                 highWatermark.advanceTo(end);
-                for (PendingAppend p = pending.peek(); p != null && p.endOffset <= end.offset(); p = pending.peek()) {
-                    pending.poll();
-                    done.add(p.durable);
+                for (PendingAppend p = pending.peek(); p != null && p.endOffset() <= end.offset(); p = pending.peek()) {
+                    done.add(pending.poll());
                 }
-                lastRoundAppends = done.size();
+                recordRound(done.size());
             }
         } finally {
             lock.unlock();
         }
+        complete(done, end.offset());
+    }
+
+    /** Completes each with the high watermark the commit moved to. */
+    private void complete(List<PendingAppend> done, long highWatermarkOffset) {
         // waiting readers first: their wake-up (a hand-off to their connection's I/O thread) then overlaps with the
         // acknowledgements, which may be written right here when this runs on the producer's I/O thread
         highWatermark.releaseWaiters();
-        for (CompletableFuture<Long> f : done) {
-            f.complete(end.offset());
+        for (PendingAppend p : done) {
+            p.durable.complete(highWatermarkOffset);
         }
     }
 

@@ -37,15 +37,33 @@ public final class PartitionLogs {
         return open(partitionDir, partition, config, options, scheduler, false, System::currentTimeMillis);
     }
 
+    /**
+     * Opens (creating if absent) the log in {@code partitionDir}, sharing {@code scheduler} and, under
+     * {@link io.busbar.bus.Durability#FSYNC}, {@code journal} (null: none) with other logs. With a journal the log
+     * first replays what a crash left in it for this log.
+     */
+    public static PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config, LogOptions options,
+                                    LogScheduler scheduler, LogJournal journal) {
+        return open(partitionDir, partition, config, options, scheduler, false, System::currentTimeMillis, journal);
+    }
+
     static PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config, LogOptions options,
                              LogScheduler scheduler, boolean ownsScheduler, LongSupplier clock) {
+        return open(partitionDir, partition, config, options, scheduler, ownsScheduler, clock, null);
+    }
+
+    static PartitionLog open(Path partitionDir, TopicPartition partition, TopicConfig config, LogOptions options,
+                             LogScheduler scheduler, boolean ownsScheduler, LongSupplier clock, LogJournal journal) {
         Objects.requireNonNull(partitionDir, "partitionDir");
         Objects.requireNonNull(partition, "partition");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(scheduler, "scheduler");
         try {
-            return new SegmentedLog(partitionDir, partition, config, options, scheduler, ownsScheduler, clock);
+            if (journal != null && options.durability() != io.busbar.bus.Durability.FSYNC) {
+                throw new IllegalArgumentException("A log journal needs durability FSYNC, not " + options.durability());
+            }
+            return new SegmentedLog(partitionDir, partition, config, options, scheduler, ownsScheduler, clock, journal);
         } catch (IOException e) {
             throw LogLoader.failure(partition, partitionDir, e);
         }

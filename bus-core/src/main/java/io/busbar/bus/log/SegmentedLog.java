@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +53,9 @@ final class SegmentedLog implements PartitionLog {
     private final ReentrantLock flushLock;
     private final DelayedSegmentDeletion deletion;
     private final LogCleaner cleaner;
+    /** The bus's journal (FSYNC only), or null; and this log's name in it. */
+    private final LogJournal journal;
+    private final byte[] journalKey;
 
     private volatile TopicConfig config;
     private volatile LogSegment active;
@@ -60,8 +64,12 @@ final class SegmentedLog implements PartitionLog {
     private volatile boolean closed;
 
     SegmentedLog(Path dir, TopicPartition partition, TopicConfig config, LogOptions options, LogScheduler scheduler,
-                 boolean ownsScheduler, LongSupplier clock) throws IOException {
+                 boolean ownsScheduler, LongSupplier clock, LogJournal journal) throws IOException {
         this.dir = dir;
+        this.journal = journal;
+        String journalName = dir.getFileName().toString();
+        this.journalKey = journalName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean newLog = !Files.isDirectory(dir);
         this.partition = partition;
         this.config = config;
         this.options = options;
@@ -78,11 +86,56 @@ final class SegmentedLog implements PartitionLog {
         this.highWatermark = new HighWatermark(new HighWatermark.Position(logEndOffset, active, active.size()));
         this.flusher = new LogFlusher(partition, segments, highWatermark, this::logEndPosition,
                 new OffsetCheckpointFile(dir.resolve(OffsetCheckpointFile.RECOVERY_POINT)), options, scheduler,
-                loaded.recoveryPoint());
+                loaded.recoveryPoint(), journal);
         this.flushLock = flusher.lock();
         this.deletion = new DelayedSegmentDeletion(partition, scheduler, flushLock);
         this.cleaner = new LogCleaner(this, options.cleanerDedupeBufferBytes());
+        if (journal != null) {
+            replay(journal.claim(journalName, newLog));
+            journal.attach(flusher);
+        }
         preallocate(active, config);
+    }
+
+    /**
+     * Appends what the journal holds past the recovered log end (records whose segment writes a crash lost), then
+     * fsyncs them. Entries below the log end are in the segments already.
+     */
+    private void replay(List<MemoryRecords> entries) throws IOException {
+        long from = logEndOffset;
+        for (MemoryRecords entry : entries) {
+            for (MutableRecordBatch batch : entry.batches()) {
+                if (batch.lastOffset() < logEndOffset) {
+                    continue;
+                }
+                if (batch.baseOffset() != logEndOffset) {
+                    throw new CorruptLogException(dir, 0, logEndOffset, "the log journal holds offsets from "
+                            + batch.baseOffset() + " on, but the log recovered from its segments ends at " + logEndOffset
+                            + ": the records in between are in neither");
+                }
+                ByteBuffer copy = ByteBuffer.allocate(batch.sizeInBytes());
+                batch.writeTo(copy);
+                appendReplayed(MemoryRecords.readableRecords(copy.flip()));
+            }
+        }
+        if (logEndOffset > from) {
+            flusher.flushReplayed();
+            LOG.info("{}: replayed offsets {} to {} from the log journal", partition, from, logEndOffset - 1);
+        }
+    }
+
+    private void appendReplayed(MemoryRecords records) throws IOException {
+        TopicConfig cfg = config;
+        BatchValidator.ValidatedBatches batches = BatchValidator.validate(partition, records, Integer.MAX_VALUE);
+        appendLock.lock();
+        try {
+            LogSegment segment = maybeRoll(cfg, batches);
+            long next = assignOffsets(records, logEndOffset);
+            segment.append(records);
+            logEndOffset = next;
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     /**
@@ -171,11 +224,19 @@ final class SegmentedLog implements PartitionLog {
             try {
                 segment.append(records);
             } catch (IOException e) {
-                throw undoFailedAppend(segment, sizeBefore, e);
+                throw undoFailedAppend(segment, sizeBefore, e, segment.file());
+            }
+            long journalEnd = 0;
+            if (journal != null) {
+                try {
+                    journalEnd = journal.append(journalKey, records);
+                } catch (IOException e) {
+                    throw undoFailedAppend(segment, sizeBefore, e, journal.dir());
+                }
             }
             logEndOffset = nextOffset;
             if (fsync) {
-                flusher.awaitFsync(nextOffset, durable);
+                flusher.awaitFsync(new HighWatermark.Position(nextOffset, segment, segment.size()), journalEnd, durable);
             } else {
                 highWatermark.advanceTo(new HighWatermark.Position(nextOffset, segment, segment.size()));
             }
@@ -213,7 +274,7 @@ final class SegmentedLog implements PartitionLog {
         return next;
     }
 
-    private StorageException undoFailedAppend(LogSegment segment, int sizeBefore, IOException cause) {
+    private StorageException undoFailedAppend(LogSegment segment, int sizeBefore, IOException cause, Path writing) {
         try {
             segment.truncateTo(sizeBefore);
         } catch (IOException e) {
@@ -223,7 +284,7 @@ final class SegmentedLog implements PartitionLog {
             flusher.fail(failed);
             return failed;
         }
-        return new StorageException("Append to " + partition + " failed writing " + segment.file() + ": " + cause
+        return new StorageException("Append to " + partition + " failed writing " + writing + ": " + cause
                 + ". Nothing was appended; free disk space and retry", cause);
     }
 
@@ -548,6 +609,9 @@ final class SegmentedLog implements PartitionLog {
             for (LogSegment s : segments.all()) {
                 s.close();
             }
+            if (journal != null && flushed) {
+                journal.logClosed(journalKey, flusher);
+            }
             if (flushed) {
                 new CleanShutdownFile(dir).write();
             }
@@ -555,6 +619,9 @@ final class SegmentedLog implements PartitionLog {
             error = new StorageException("Closing the log of " + partition + " failed: " + e
                     + ". It will be recovered on the next open", e);
         } finally {
+            if (journal != null) {
+                journal.detach(flusher);
+            }
             flushLock.unlock();
         }
         highWatermark.releaseWaiters();

@@ -1,0 +1,553 @@
+package io.busbar.bus.log;
+
+import io.busbar.bus.StorageException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * A write-ahead journal shared by the partition logs of one bus ({@code busbar.log.journal}): each append is written to
+ * its segment as always and then to this one file, and the group commit fdatasyncs only the journal, so a produce
+ * request to several partitions costs one fsync instead of one per partition. The segments are written through the
+ * page cache and fsynced only at checkpoints: when a journal file passes {@link #DEFAULT_FILE_BYTES}, the next one
+ * starts and every log fsyncs its segments up to its end ({@link LogFlusher#checkpoint()}), after which the older
+ * files hold nothing that is not in fsynced segments and are deleted.
+ *
+ * <p>Recovery: at open the files are read in order up to the first entry that is incomplete or fails its checksum
+ * (everything after it was never acknowledged: an acknowledgement waits for an fsync covering everything before it);
+ * each log, when it opens, takes its entries ({@link #claim}) and appends those past its recovered end, then fsyncs
+ * them. {@link #finishRecovery()} deletes the files read once every log has opened.
+ *
+ * <p>Files: {@code <dir>/<generation, 20 digits>.journal}. An entry is {@code int size} (of what follows the checksum),
+ * {@code int crc} (CRC32C of the entry's header and of the part of each record batch its own CRC leaves out: base
+ * offset, length, leader epoch, magic, CRC), {@code byte type} ({@code 1}: record batches of one log; {@code 2}: the
+ * log closed, its earlier entries are in fsynced segments), {@code short} key length, the key (the log's directory
+ * name), then the record batches exactly as appended to the segment, offsets assigned.
+ *
+ * <p>Locks: the log's append lock, then {@code writeLock} (the file written and its end). A commit takes
+ * {@code syncLock}, then {@code writeLock} briefly; it fsyncs holding only {@code syncLock}. Thread-safe.
+ */
+public final class LogJournal extends GroupCommit implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogJournal.class);
+    static final String SUFFIX = ".journal";
+    /** A file is rolled, and the logs checkpointed, once it holds this much. */
+    public static final long DEFAULT_FILE_BYTES = 64L * 1024 * 1024;
+    private static final byte BATCHES = 1;
+    private static final byte CLOSED = 2;
+    /** size and crc. */
+    private static final int PREFIX = 8;
+    /** type and key length. */
+    private static final int HEADER = 3;
+    /** A v2 batch's bytes before the part its own CRC covers: base offset, length, leader epoch, magic, CRC. */
+    private static final int BATCH_UNCHECKED = 21;
+
+    /** One file: its generation, and its first byte's position in the journal (positions run on across files). */
+    private record JournalFile(long generation, Path path, FileChannel channel, long start) {
+    }
+
+    private final Path dir;
+    private final long fileBytes;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock syncLock = new ReentrantLock();
+    /** Guarded by writeLock (removals also by syncLock): files not yet checkpointed, oldest first; the last is written. */
+    private final ArrayDeque<JournalFile> files = new ArrayDeque<>();
+    /** Guarded by writeLock: the position after the last entry. */
+    private long end;
+    /** Guarded by syncLock: everything before it is fsynced. */
+    private long syncedEnd;
+    /** Logs with appends waiting for the next fsync. */
+    private final ConcurrentLinkedQueue<LogFlusher> waiting = new ConcurrentLinkedQueue<>();
+    /** The open logs writing here: a checkpoint fsyncs them. */
+    private final Set<LogFlusher> logs = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean checkpointing = new AtomicBoolean();
+    private volatile StorageException failure;
+    /** Until {@link #finishRecovery()}: the entries read at open, by log key, and the files they came from. */
+    private Map<String, List<MemoryRecords>> recovered;
+    private List<Path> recoveredFiles;
+
+    private LogJournal(Path dir, LogScheduler scheduler, long fileBytes) {
+        super(scheduler);
+        this.dir = dir;
+        this.fileBytes = fileBytes;
+    }
+
+    /**
+     * Opens the journal in {@code dir} (creating it): reads what a crash left for the logs to {@link #claim}, and
+     * starts a new file for appends.
+     */
+    public static LogJournal open(Path dir, LogScheduler scheduler, long fileBytes) {
+        LogJournal journal = new LogJournal(dir, scheduler, fileBytes);
+        try {
+            LogFiles.createDirectoriesDurably(dir);
+            long generation = journal.recover();
+            JournalFile first = journal.create(generation + 1, 0);
+            journal.files.add(first);
+            return journal;
+        } catch (IOException e) {
+            throw new StorageException("Cannot open the log journal in " + dir + ": " + e
+                    + " (check that the directory is readable and writable and the disk has space)", e);
+        }
+    }
+
+    /** Whether {@code dir} holds journal files: a bus that ran with the journal did not close cleanly. */
+    public static boolean hasFiles(Path dir) {
+        try {
+            return !Files.isDirectory(dir) ? false : !journalFiles(dir).isEmpty();
+        } catch (IOException e) {
+            throw new StorageException("Cannot list the log journal in " + dir + ": " + e, e);
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    /** Reads the files in order; drops what follows the first bad entry; returns the highest generation seen. */
+    private long recover() throws IOException {
+        TreeMap<Long, Path> existing = journalFiles(dir);
+        Map<String, List<MemoryRecords>> byLog = new HashMap<>();
+        long entries = 0;
+        List<Path> read = new ArrayList<>();
+        Path torn = null;
+        int validBytes = 0;
+        for (Path file : existing.values()) {
+            if (torn != null) {
+                LOG.warn("Deleting log journal file {}: it follows a damaged entry, so nothing in it was acknowledged",
+                        file);
+                Files.delete(file);
+                continue;
+            }
+            read.add(file);
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+            int position = 0;
+            while (position < bytes.limit()) {
+                int next = readEntry(bytes, position, byLog);
+                if (next < 0) {
+                    break;
+                }
+                entries++;
+                position = next;
+            }
+            if (position < bytes.limit()) {
+                torn = file;
+                validBytes = position;
+            }
+        }
+        if (torn != null) {
+            // later files go first (above): a crash during this leaves no valid entry after a gap
+            LogFiles.fsyncDirectory(dir);
+            LOG.warn("Truncating log journal file {} at byte {}: the rest is a write the crash cut short or never"
+                    + " finished, never acknowledged", torn, validBytes);
+            try (FileChannel channel = FileChannel.open(torn, StandardOpenOption.WRITE)) {
+                channel.truncate(validBytes);
+                channel.force(true);
+            }
+        }
+        if (entries > 0) {
+            LOG.info("Log journal {}: {} entries for {} log(s) to replay from {} file(s)", dir, entries, byLog.size(),
+                    read.size());
+        }
+        recovered = byLog;
+        recoveredFiles = read;
+        return existing.isEmpty() ? 0 : existing.lastKey();
+    }
+
+    /**
+     * Reads the entry at {@code position} into {@code byLog}; returns the position after it, or -1 when there is no
+     * whole, valid entry there.
+     */
+    private static int readEntry(ByteBuffer bytes, int position, Map<String, List<MemoryRecords>> byLog) {
+        if (bytes.limit() - position < PREFIX + HEADER) {
+            return -1;
+        }
+        int size = bytes.getInt(position);
+        int crc = bytes.getInt(position + 4);
+        int body = position + PREFIX;
+        if (size < HEADER || size > bytes.limit() - body) {
+            return -1;
+        }
+        byte type = bytes.get(body);
+        int keyLength = Short.toUnsignedInt(bytes.getShort(body + 1));
+        if ((type != BATCHES && type != CLOSED) || HEADER + keyLength > size) {
+            return -1;
+        }
+        ByteBuffer batches = bytes.duplicate().position(body + HEADER + keyLength).limit(body + size).slice();
+        CRC32C checksum = new CRC32C();
+        checksum.update(bytes.duplicate().position(body).limit(body + HEADER + keyLength));
+        MemoryRecords records = MemoryRecords.readableRecords(batches);
+        int batchBytes = 0;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || !batch.isValid()) {
+                return -1;
+            }
+            checksum.update(batches.duplicate().position(batchBytes).limit(batchBytes + BATCH_UNCHECKED));
+            batchBytes += batch.sizeInBytes();
+        }
+        if (batchBytes != batches.limit() || (int) checksum.getValue() != crc) {
+            return -1;
+        }
+        String key = new String(bytes.array(), body + HEADER, keyLength, StandardCharsets.UTF_8);
+        if (type == CLOSED) {
+            byLog.remove(key);
+        } else {
+            byLog.computeIfAbsent(key, k -> new ArrayList<>()).add(records);
+        }
+        return body + size;
+    }
+
+    /**
+     * The entries a crash left for the log named {@code key}, in order, for it to append past its recovered end; empty
+     * when there are none or {@code newLog} (its directory did not exist: entries under its name are of an earlier
+     * log of that name). Each log claims once.
+     */
+    synchronized List<MemoryRecords> claim(String key, boolean newLog) {
+        if (recovered == null) {
+            return List.of();
+        }
+        List<MemoryRecords> entries = recovered.remove(key);
+        return entries == null || newLog ? List.of() : entries;
+    }
+
+    /**
+     * Call once every log that existed has opened (and so replayed its entries and fsynced them): deletes the files
+     * read at open. Entries no log claimed are of logs that no longer exist (a topic deleted before the crash).
+     */
+    public synchronized void finishRecovery() {
+        if (recovered == null) {
+            return;
+        }
+        if (!recovered.isEmpty()) {
+            LOG.info("Log journal {}: dropping the entries of {} log(s) that no longer exist: {}", dir,
+                    recovered.size(), recovered.keySet());
+        }
+        try {
+            for (Path file : recoveredFiles) {
+                Files.delete(file);
+            }
+            if (!recoveredFiles.isEmpty()) {
+                LogFiles.fsyncDirectory(dir);
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot delete replayed log journal files in " + dir + ": " + e, e);
+        }
+        recovered = null;
+        recoveredFiles = null;
+    }
+
+    // ---------------------------------------------------------------- appends
+
+    /** A log starts writing here. */
+    void attach(LogFlusher log) {
+        logs.add(log);
+    }
+
+    /**
+     * Writes the batches the log named {@code key} just appended to its segment; returns the journal position after
+     * them, which the log's appends wait for an fsync to cover. Called under the log's append lock. On an I/O error
+     * nothing stays written (or, if that cannot be undone, the journal fails until the bus reopens).
+     */
+    long append(byte[] key, MemoryRecords records) throws IOException {
+        ByteBuffer batches = records.buffer().duplicate();
+        ByteBuffer header = ByteBuffer.allocate(PREFIX + HEADER + key.length);
+        header.putInt(HEADER + key.length + batches.remaining()).putInt(0).put(BATCHES)
+                .putShort((short) key.length).put(key).flip();
+        CRC32C checksum = new CRC32C();
+        checksum.update(header.duplicate().position(PREFIX));
+        for (int at = 0; at < batches.remaining(); ) {
+            checksum.update(batches.duplicate().position(batches.position() + at)
+                    .limit(batches.position() + at + BATCH_UNCHECKED));
+            at += batches.getInt(batches.position() + at + 8) + 12;
+        }
+        header.putInt(4, (int) checksum.getValue());
+        return write(header, batches);
+    }
+
+    private long write(ByteBuffer header, ByteBuffer body) throws IOException {
+        long size = header.remaining() + body.remaining();
+        writeLock.lock();
+        try {
+            StorageException failed = failure;
+            if (failed != null) {
+                throw new IOException("the log journal " + dir + " failed earlier (" + failed.getMessage() + ")");
+            }
+            JournalFile active = files.getLast();
+            if (end > active.start && end - active.start + size > fileBytes) {
+                active = roll(active);
+            }
+            long before = end - active.start;
+            try {
+                ByteBuffer[] buffers = {header, body};
+                while (header.hasRemaining() || body.hasRemaining()) {
+                    active.channel.write(buffers);
+                }
+            } catch (IOException e) {
+                undo(active, before, e);
+                throw e;
+            }
+            end += size;
+            return end;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Guarded by writeLock: a failed write leaves nothing behind, or the journal fails. */
+    private void undo(JournalFile active, long size, IOException cause) {
+        try {
+            active.channel.truncate(size);
+            active.channel.position(size);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            failure = new StorageException("The log journal " + active.path + " could not undo a failed write: " + cause
+                    + ". Reopen the bus once the disk is healthy", cause);
+            LOG.error(failure.getMessage());
+        }
+    }
+
+    /** Guarded by writeLock: starts the next file and has the logs checkpoint the older ones. */
+    private JournalFile roll(JournalFile active) throws IOException {
+        JournalFile next = create(active.generation + 1, end);
+        files.add(next);
+        scheduler().execute(this::checkpoint);
+        return next;
+    }
+
+    private JournalFile create(long generation, long start) throws IOException {
+        Path path = dir.resolve(String.format("%020d%s", generation, SUFFIX));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            LogFiles.fsyncDirectory(dir); // the file's entry is durable before any entry in it is acknowledged
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        return new JournalFile(generation, path, channel, start);
+    }
+
+    /** A log with appends waiting: the next commit tells it how far the journal is durable. */
+    void awaitSync(LogFlusher log) {
+        waiting.add(log);
+    }
+
+    /** The group commit: fdatasyncs what was written (older files first), then tells the waiting logs. */
+    @Override
+    void commit() {
+        long durable;
+        syncLock.lock();
+        try {
+            if (failure != null) {
+                failWaiting(failure);
+                return;
+            }
+            List<JournalFile> unsynced = new ArrayList<>(2);
+            writeLock.lock();
+            try {
+                durable = end;
+                JournalFile previous = null;
+                for (JournalFile f : files) {
+                    if (previous != null && f.start > syncedEnd) {
+                        unsynced.add(previous);
+                    }
+                    previous = f;
+                }
+                if (end > syncedEnd) {
+                    unsynced.add(previous);
+                }
+            } finally {
+                writeLock.unlock();
+            }
+            if (!unsynced.isEmpty()) {
+                long started = System.nanoTime();
+                for (JournalFile f : unsynced) {
+                    f.channel.force(false);
+                }
+                recordFsync(System.nanoTime() - started);
+                syncedEnd = durable;
+            }
+        } catch (IOException e) {
+            fail(e);
+            return;
+        } finally {
+            syncLock.unlock();
+        }
+        List<LogFlusher> ready = new ArrayList<>();
+        for (LogFlusher log = waiting.poll(); log != null; log = waiting.poll()) {
+            ready.add(log);
+        }
+        int completed = 0;
+        for (LogFlusher log : ready) {
+            completed += log.journalSynced(durable);
+        }
+        recordRound(completed);
+    }
+
+    private void fail(IOException e) {
+        StorageException failed = new StorageException("fsync of the log journal " + dir + " failed: " + e
+                + ". Unacknowledged appends are failed; reopen the bus once the disk is healthy", e);
+        failure = failed;
+        LOG.error(failed.getMessage());
+        for (LogFlusher log : logs) {
+            log.journalFailed(failed);
+        }
+        failWaiting(failed);
+    }
+
+    private void failWaiting(StorageException failed) {
+        for (LogFlusher log = waiting.poll(); log != null; log = waiting.poll()) {
+            log.journalFailed(failed);
+        }
+    }
+
+    /**
+     * Every log fsyncs its segments up to its end, which covers every entry in the files before the one being
+     * written; those files are then deleted. Runs on the log scheduler after a roll; one at a time.
+     */
+    private void checkpoint() {
+        if (!checkpointing.compareAndSet(false, true)) {
+            return; // the running one loops until no older file is left
+        }
+        try {
+            while (true) {
+                List<JournalFile> older = new ArrayList<>();
+                writeLock.lock();
+                try {
+                    older.addAll(files);
+                    older.remove(older.size() - 1);
+                } finally {
+                    writeLock.unlock();
+                }
+                if (older.isEmpty()) {
+                    return;
+                }
+                for (LogFlusher log : logs) {
+                    try {
+                        log.checkpoint();
+                    } catch (IOException e) {
+                        LOG.error("Log journal checkpoint: fsync of the log of {} failed ({}); keeping the journal files"
+                                + " it needs", log.partition(), e.toString());
+                        log.journalFailed(new StorageException("fsync of the log of " + log.partition()
+                                + " failed: " + e + ". Reopen the bus once the disk is healthy", e));
+                        return;
+                    }
+                }
+                syncLock.lock();
+                writeLock.lock();
+                try {
+                    files.removeAll(older);
+                } finally {
+                    writeLock.unlock();
+                    syncLock.unlock();
+                }
+                for (JournalFile f : older) {
+                    f.channel.close();
+                    Files.delete(f.path);
+                }
+                LogFiles.fsyncDirectory(dir);
+            }
+        } catch (IOException e) {
+            LOG.error("Log journal checkpoint in {} failed: {} (the files stay until the next checkpoint)", dir,
+                    e.toString());
+        } finally {
+            checkpointing.set(false);
+        }
+    }
+
+    /**
+     * The log named {@code key} closed with its segments fsynced: writes and fsyncs a marker so that no recovery
+     * replays its earlier entries (into a later log of the same name), and stops checkpointing it.
+     */
+    void logClosed(byte[] key, LogFlusher log) throws IOException {
+        try {
+            ByteBuffer header = ByteBuffer.allocate(PREFIX + HEADER + key.length);
+            header.putInt(HEADER + key.length).putInt(0).put(CLOSED).putShort((short) key.length).put(key).flip();
+            CRC32C checksum = new CRC32C();
+            checksum.update(header.duplicate().position(PREFIX));
+            header.putInt(4, (int) checksum.getValue());
+            write(header, ByteBuffer.allocate(0));
+            commit();
+            if (failure != null) {
+                throw new IOException("the log journal " + dir + " failed", failure);
+            }
+        } finally {
+            logs.remove(log);
+        }
+    }
+
+    /** A log closed without its marker (it had failed): its entries stay for the next recovery. */
+    void detach(LogFlusher log) {
+        logs.remove(log);
+    }
+
+    /** After every log closed: nothing in the files is needed any more, so they go (unless something failed). */
+    @Override
+    public void close() {
+        syncLock.lock();
+        writeLock.lock();
+        try {
+            boolean clean = failure == null && logs.isEmpty() && recovered == null;
+            for (JournalFile f : files) {
+                try {
+                    f.channel.close();
+                    if (clean) {
+                        Files.delete(f.path);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("Closing log journal file {}: {}", f.path, e.toString());
+                }
+            }
+            files.clear();
+            if (clean) {
+                LogFiles.fsyncDirectory(dir);
+            } else {
+                LOG.warn("Log journal {} kept for the next open: {}", dir, failure != null ? "it failed"
+                        : "logs still open or recovery unfinished");
+            }
+        } catch (IOException e) {
+            LOG.warn("Closing log journal {}: {}", dir, e.toString());
+        } finally {
+            writeLock.unlock();
+            syncLock.unlock();
+        }
+    }
+
+    private static TreeMap<Long, Path> journalFiles(Path dir) throws IOException {
+        TreeMap<Long, Path> byGeneration = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path file : stream) {
+                String name = file.getFileName().toString();
+                try {
+                    byGeneration.put(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())), file);
+                } catch (NumberFormatException e) {
+                    LOG.warn("Ignoring {} in the log journal directory: not a journal file name", file);
+                }
+            }
+        }
+        return byGeneration;
+    }
+}
