@@ -29,12 +29,14 @@ import java.util.Objects;
  * @param logJournal              under FSYNC, write every append also to one journal file shared by all partitions and
  *                                fsync only that before acknowledging; segments are fsynced at checkpoints
  *                                ({@code busbar.log.journal}; off by default; see docs/storage.md)
+ * @param logJournalFileBytes     with the journal, the size at which its file is rolled and the segments checkpointed
+ *                                (64 MiB; the most a recovery replays)
  */
 public record BusConfig(Path dataDir, Durability durability, long flushIntervalMs, boolean autoCreateTopics,
                         int defaultPartitions, TopicConfig defaultTopicConfig, long offsetsRetentionMs,
                         long retentionCheckIntervalMs, boolean truncateOnCorruption, long cleanerDedupeBufferBytes,
                         long groupInitialRebalanceDelayMs, int logFlushThreads,
-                        int logPreallocateBytes, boolean logJournal) {
+                        int logPreallocateBytes, boolean logJournal, long logJournalFileBytes) {
 
     public BusConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -53,6 +55,10 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         io.busbar.bus.log.LogOptions.requireValidPreallocateBytes(logPreallocateBytes);
         if (flushIntervalMs < 1) {
             throw new InvalidConfigException("busbar.flush.interval.ms = " + flushIntervalMs + " is invalid: use at least 1");
+        }
+        if (logJournalFileBytes < 4096) {
+            throw new InvalidConfigException("logJournalFileBytes = " + logJournalFileBytes
+                    + " is invalid: use at least 4096 (bytes)");
         }
         if (logJournal && durability != Durability.FSYNC) {
             throw new InvalidConfigException("busbar.log.journal = true needs busbar.durability = fsync (it is "
@@ -83,6 +89,7 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         private int logFlushThreads = io.busbar.bus.log.LogScheduler.DEFAULT_THREADS;
         private int logPreallocateBytes = io.busbar.bus.log.LogOptions.DEFAULT_PREALLOCATE_BYTES;
         private boolean logJournal;
+        private long logJournalFileBytes = io.busbar.bus.log.LogJournal.DEFAULT_FILE_BYTES;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -101,11 +108,13 @@ public record BusConfig(Path dataDir, Durability durability, long flushIntervalM
         public Builder logFlushThreads(int v) { logFlushThreads = v; return this; }
         public Builder logPreallocateBytes(int v) { logPreallocateBytes = v; return this; }
         public Builder logJournal(boolean v) { logJournal = v; return this; }
+        public Builder logJournalFileBytes(long v) { logJournalFileBytes = v; return this; }
 
         public BusConfig build() {
             return new BusConfig(dataDir, durability, flushIntervalMs, autoCreateTopics, defaultPartitions,
                     defaultTopicConfig, offsetsRetentionMs, retentionCheckIntervalMs, truncateOnCorruption,
-                    cleanerDedupeBufferBytes, groupInitialRebalanceDelayMs, logFlushThreads, logPreallocateBytes, logJournal);
+                    cleanerDedupeBufferBytes, groupInitialRebalanceDelayMs, logFlushThreads, logPreallocateBytes, logJournal,
+                    logJournalFileBytes);
         }
     }
 }

@@ -39,7 +39,7 @@ final class LogStorage implements AutoCloseable {
                 .withPreallocateBytes(config.logPreallocateBytes());
         try {
             this.journal = config.logJournal()
-                    ? LogJournal.open(journalDir, scheduler, LogJournal.DEFAULT_FILE_BYTES) : null;
+                    ? LogJournal.open(journalDir, scheduler, config.logJournalFileBytes()) : null;
         } catch (RuntimeException e) {
             scheduler.close();
             throw e;

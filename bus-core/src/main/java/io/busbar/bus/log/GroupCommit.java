@@ -32,6 +32,7 @@ abstract class GroupCommit {
         this.scheduler = scheduler;
     }
 
+
     LogScheduler scheduler() {
         return scheduler;
     }

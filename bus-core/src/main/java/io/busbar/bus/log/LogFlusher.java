@@ -83,6 +83,7 @@ final class LogFlusher extends GroupCommit {
                 ? scheduler.scheduleAtFixedRate(() -> flush(false), options.flushIntervalMs()) : null;
     }
 
+
     TopicPartition partition() {
         return partition;
     }
@@ -152,7 +153,10 @@ final class LogFlusher extends GroupCommit {
             lock.unlock();
         }
         if (!pending.isEmpty() && awaitingJournal.compareAndSet(false, true)) {
-            journal.awaitSync(this); // written after the fsync started: the next one covers them
+            // written after this fsync read the journal's end; the commit their appends asked for may already have
+            // drained the queue (commits overlap on the scheduler's threads), so ask for one that sees this log
+            journal.awaitSync(this);
+            journal.requestCommit();
         }
         if (!done.isEmpty()) {
             complete(done, done.get(done.size() - 1).endOffset());
@@ -173,7 +177,11 @@ final class LogFlusher extends GroupCommit {
             HighWatermark.Position end = logEnd.get();
             if (end.offset() > recoveryPoint) {
                 flushSegmentsUpTo(end.segment());
-                moveRecoveryPoint(end.offset(), end.segment());
+                // written every time, not only in a new segment: a recovery trusts no more than this, and the journal
+                // files this checkpoint lets go held what lies between
+                recoveryPoint = end.offset();
+                recoveryCheckpoint.write(end.offset());
+                checkpointedSegment = end.segment().baseOffset();
             }
         } finally {
             lock.unlock();

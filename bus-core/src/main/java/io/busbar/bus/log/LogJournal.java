@@ -1,6 +1,7 @@
 package io.busbar.bus.log;
 
 import io.busbar.bus.StorageException;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -163,7 +164,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             LogFiles.fsyncDirectory(dir);
             LOG.warn("Truncating log journal file {} at byte {}: the rest is a write the crash cut short or never"
                     + " finished, never acknowledged", torn, validBytes);
-            try (FileChannel channel = FileChannel.open(torn, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(torn, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 channel.truncate(validBytes);
                 channel.force(true);
             }
@@ -201,12 +202,16 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         checksum.update(bytes.duplicate().position(body).limit(body + HEADER + keyLength));
         MemoryRecords records = MemoryRecords.readableRecords(batches);
         int batchBytes = 0;
-        for (MutableRecordBatch batch : records.batches()) {
-            if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || !batch.isValid()) {
-                return -1;
+        try {
+            for (MutableRecordBatch batch : records.batches()) {
+                if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || !batch.isValid()) {
+                    return -1;
+                }
+                checksum.update(batches.duplicate().position(batchBytes).limit(batchBytes + BATCH_UNCHECKED));
+                batchBytes += batch.sizeInBytes();
             }
-            checksum.update(batches.duplicate().position(batchBytes).limit(batchBytes + BATCH_UNCHECKED));
-            batchBytes += batch.sizeInBytes();
+        } catch (CorruptRecordException e) {
+            return -1; // a batch header the crash left half written (a size of zero, say)
         }
         if (batchBytes != batches.limit() || (int) checksum.getValue() != crc) {
             return -1;
@@ -339,7 +344,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
 
     private JournalFile create(long generation, long start) throws IOException {
         Path path = dir.resolve(String.format("%020d%s", generation, SUFFIX));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         try {
             LogFiles.fsyncDirectory(dir); // the file's entry is durable before any entry in it is acknowledged
         } catch (IOException e) {

@@ -41,14 +41,20 @@ final class LogLoader {
     private final boolean contiguous;
     private final LogOptions options;
     private final long nowMs;
+    /**
+     * The log writes a {@link LogJournal}: nothing past the recovery point was fsynced to the segments (the journal holds
+     * what was acknowledged and is replayed after this load), so any damage there is a crash's unfinished writes.
+     */
+    private final boolean journaled;
 
-    LogLoader(Path dir, TopicPartition partition, TopicConfig config, LogOptions options, long nowMs) {
+    LogLoader(Path dir, TopicPartition partition, TopicConfig config, LogOptions options, long nowMs, boolean journaled) {
         this.dir = dir;
         this.partition = partition;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.contiguous = !config.compacted();
         this.options = options;
         this.nowMs = nowMs;
+        this.journaled = journaled;
     }
 
     LoadedLog load() throws IOException {
@@ -235,8 +241,8 @@ final class LogLoader {
         }
         long bytes = dropped.stream().mapToLong(LogSegment::size).sum();
         LOG.warn("{}: the segment before {} ends at offset {}: a crash lost its unflushed tail after the next segment"
-                + " was created; dropping offsets {} and later ({} bytes in {} segment(s)), none of which was acknowledged",
-                partition, first.file(), expectedNext, expectedNext, bytes, dropped.size());
+                + " was created; dropping offsets {} and later ({} bytes in {} segment(s)), {}",
+                partition, first.file(), expectedNext, expectedNext, bytes, dropped.size(), unacknowledged());
         for (LogSegment s : dropped) {
             segments.remove(s);
             s.closeAndDelete();
@@ -264,8 +270,8 @@ final class LogLoader {
             validFollows = validFollows || CorruptionProbe.validBatchAfter(s.file(), 0, scan.nextOffset());
         }
         // a batch "cut short" with valid batches after it in the same file is a damaged length field, not a torn write
-        boolean unflushedWrites = validFollows && scan.nextOffset() >= recoveryPoint
-                && ((scan.cutShort() && !validInSegment) || CorruptionProbe.zeroPageAt(damaged.file(), scan.validBytes()));
+        boolean unflushedWrites = validFollows && scan.nextOffset() >= recoveryPoint && (journaled
+                || (scan.cutShort() && !validInSegment) || CorruptionProbe.zeroPageAt(damaged.file(), scan.validBytes()));
         if (validFollows && !unflushedWrites && !options.truncateOnCorruption()) {
             throw new CorruptLogException(damaged.file(), scan.validBytes(), scan.nextOffset(), scan.problem());
         }
@@ -275,8 +281,8 @@ final class LogLoader {
         }
         if (unflushedWrites) {
             LOG.warn("{}: a crash left writes past the last flush out of order ({} at byte {} of {}, later data present):"
-                    + " dropping offsets {} and later ({} bytes), none of which was acknowledged", partition, scan.problem(),
-                    scan.validBytes(), damaged.file(), scan.nextOffset(), lostBytes);
+                    + " dropping offsets {} and later ({} bytes), {}", partition, scan.problem(), scan.validBytes(),
+                    damaged.file(), scan.nextOffset(), lostBytes, unacknowledged());
         } else if (validFollows) {
             LOG.error("{}: segment {} is corrupt at byte {} ({}); truncateOnCorruption is set, dropping offsets {} "
                     + "and later ({} bytes)", partition, damaged.file(), scan.validBytes(), scan.problem(),
@@ -298,6 +304,11 @@ final class LogLoader {
         if (!later.isEmpty()) {
             LogFiles.fsyncDirectory(dir);
         }
+    }
+
+    /** What happens to records a crash cut off past the last flush. */
+    private String unacknowledged() {
+        return journaled ? "the log journal replays those that were acknowledged" : "none of which was acknowledged";
     }
 
     private List<Path> list() throws IOException {

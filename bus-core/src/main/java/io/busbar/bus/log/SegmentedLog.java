@@ -77,7 +77,7 @@ final class SegmentedLog implements PartitionLog {
         this.ownsScheduler = ownsScheduler;
         this.clock = clock;
         LogLoader.LoadedLog loaded = new LogLoader(dir, partition, config, options,
-                clock.getAsLong()).load();
+                clock.getAsLong(), journal != null).load();
         this.segments = loaded.segments();
         this.active = segments.last();
         this.logEndOffset = active.nextOffset();

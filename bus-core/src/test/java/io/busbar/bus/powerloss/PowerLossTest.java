@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link PowerLossFileSystemProvider} installed): whatever was not fsynced is dropped or torn at a random moment,
  * then the bus must reopen with every acknowledged record, offset commit and topic deletion intact.
  * {@code busbar.powerloss.cycles} power losses in all (500 by default; the soak profile runs 10,000), spread over
- * runs of 50 cycles each on a fresh data directory, two runs at a time.
+ * runs of 50 cycles each on a fresh data directory, two runs at a time; every other run with the log journal
+ * ({@code busbar.log.journal}).
  */
 class PowerLossTest {
     private static final int CYCLES_PER_RUN = 50;
@@ -38,13 +39,13 @@ class PowerLossTest {
         for (int run = 0; run < runs; run += 2) {
             List<Child> children = new ArrayList<>();
             for (int r = run; r < Math.min(runs, run + 2); r++) {
-                children.add(start(dir.resolve("run-" + r), baseSeed + r));
+                children.add(start(dir.resolve("run-" + r), baseSeed + r, r % 2 == 1));
             }
             for (Child child : children) {
                 String output = child.await();
                 Matcher ok = OK.matcher(output);
-                assertThat(ok.find()).as("power-loss run with seed %d (rerun with -Dbusbar.powerloss.seed=%d):%n%s",
-                        child.seed, child.seed, output).isTrue();
+                assertThat(ok.find()).as("power-loss run with seed %d%s (rerun with -Dbusbar.powerloss.seed=%d):%n%s",
+                        child.seed, child.journal ? " and the journal" : "", child.seed, output).isTrue();
                 losses += Integer.parseInt(ok.group(2));
                 acked += Long.parseLong(ok.group(3));
             }
@@ -53,7 +54,7 @@ class PowerLossTest {
         assertThat(acked).as("acknowledged records checked").isGreaterThan(runs * 100L);
     }
 
-    private record Child(Process process, long seed) {
+    private record Child(Process process, long seed, boolean journal) {
         String await() throws IOException, InterruptedException {
             byte[] out = process.getInputStream().readAllBytes();
             assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -61,13 +62,13 @@ class PowerLossTest {
         }
     }
 
-    private static Child start(Path dataDir, long seed) throws IOException {
+    private static Child start(Path dataDir, long seed, boolean journal) throws IOException {
         Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.nio.file.spi.DefaultFileSystemProvider=" + PowerLossFileSystemProvider.class.getName(),
                 "-cp", System.getProperty("java.class.path"), PowerLossWorkload.class.getName(),
-                dataDir.toString(), Integer.toString(CYCLES_PER_RUN), Long.toString(seed))
+                dataDir.toString(), Integer.toString(CYCLES_PER_RUN), Long.toString(seed), journal ? "journal" : "files")
                 .redirectErrorStream(true).start();
-        return new Child(p, seed);
+        return new Child(p, seed, journal);
     }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * cannot be opened after a power loss is a failure.
  * <p>
  * Prints {@code OK cycles=N powerLosses=N acked=N} and exits 0, or prints the failure and exits 1.
- * Arguments: data directory, cycles, seed.
+ * Arguments: data directory, cycles, seed, and {@code journal} to run with the log journal.
  */
 public final class PowerLossWorkload {
     private static final String EVENTS = "events";
@@ -42,6 +42,8 @@ public final class PowerLossWorkload {
     private static final int PARTITIONS = 3;
 
     private final Path dir;
+    /** With busbar.log.journal, in 4 KiB files: the cuts also fall in journal writes, rolls and checkpoints. */
+    private final boolean journal;
     private final Random random;
     private final PowerLossFileSystemProvider power;
     private final Map<TopicPartition, Map<Long, String>> acked = new ConcurrentHashMap<>();
@@ -54,8 +56,9 @@ public final class PowerLossWorkload {
     private boolean scratchDeleting;
     private long seq;
 
-    private PowerLossWorkload(Path dir, long seed) {
+    private PowerLossWorkload(Path dir, long seed, boolean journal) {
         this.dir = dir;
+        this.journal = journal;
         this.random = new Random(new java.util.SplittableRandom(~seed).nextLong());
         this.power = PowerLossFileSystemProvider.installed();
         power.track(dir, seed);
@@ -65,7 +68,8 @@ public final class PowerLossWorkload {
         Path dir = Path.of(args[0]);
         int cycles = Integer.parseInt(args[1]);
         long seed = Long.parseLong(args[2]);
-        PowerLossWorkload workload = new PowerLossWorkload(dir, seed);
+        boolean journal = args.length > 3 && args[3].equals("journal");
+        PowerLossWorkload workload = new PowerLossWorkload(dir, seed, journal);
         try {
             int losses = workload.run(cycles);
             long total = workload.acked.values().stream().mapToLong(Map::size).sum();
@@ -117,7 +121,8 @@ public final class PowerLossWorkload {
 
     private BusConfig config() {
         // 512-byte preallocation chunks with 2 KiB segments: cuts also fall in zero-filling, trims and appends over zeros
-        return BusConfig.builder(dir).retentionCheckIntervalMs(50).logPreallocateBytes(512).build();
+        return BusConfig.builder(dir).retentionCheckIntervalMs(50).logPreallocateBytes(512).logJournal(journal)
+                .logJournalFileBytes(4096).build();
     }
 
     /** Appends, commits and re-creates a topic until the power goes (or a bound is hit, then the power is cut). */
