@@ -32,7 +32,6 @@ abstract class GroupCommit {
         this.scheduler = scheduler;
     }
 
-
     LogScheduler scheduler() {
         return scheduler;
     }
