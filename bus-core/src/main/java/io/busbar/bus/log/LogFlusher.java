@@ -179,9 +179,7 @@ final class LogFlusher extends GroupCommit {
                 flushSegmentsUpTo(end.segment());
                 // written every time, not only in a new segment: a recovery trusts no more than this, and the journal
                 // files this checkpoint lets go held what lies between
-                recoveryPoint = end.offset();
-                recoveryCheckpoint.write(end.offset());
-                checkpointedSegment = end.segment().baseOffset();
+                writeRecoveryPoint(end);
             }
         } finally {
             lock.unlock();
@@ -194,9 +192,7 @@ final class LogFlusher extends GroupCommit {
         try {
             HighWatermark.Position end = logEnd.get();
             flushSegmentsUpTo(end.segment());
-            recoveryPoint = end.offset();
-            recoveryCheckpoint.write(end.offset());
-            checkpointedSegment = end.segment().baseOffset();
+            writeRecoveryPoint(end);
             highWatermark.advanceTo(end);
         } finally {
             lock.unlock();
@@ -272,6 +268,13 @@ final class LogFlusher extends GroupCommit {
         }
     }
 
+    /** Guarded by lock: moves the recovery point to {@code end} and checkpoints it whatever segment holds it. */
+    private void writeRecoveryPoint(HighWatermark.Position end) throws IOException {
+        recoveryPoint = end.offset();
+        recoveryCheckpoint.write(end.offset());
+        checkpointedSegment = end.segment().baseOffset();
+    }
+
     /** Guarded by lock. */
     private void moveRecoveryPoint(long offset, LogSegment holding) throws IOException {
         recoveryPoint = offset;
@@ -287,9 +290,7 @@ final class LogFlusher extends GroupCommit {
                 + ". Unacknowledged appends are failed; reopen the log once the disk is healthy", e);
         failure = failed;
         LOG.error("{}: {}", partition, failed.getMessage());
-        for (PendingAppend p = pending.poll(); p != null; p = pending.poll()) {
-            p.durable.completeExceptionally(failed);
-        }
+        failPending(failed);
     }
 
     /**

@@ -116,7 +116,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
     /** Whether {@code dir} holds journal files: a bus that ran with the journal did not close cleanly. */
     public static boolean hasFiles(Path dir) {
         try {
-            return !Files.isDirectory(dir) ? false : !journalFiles(dir).isEmpty();
+            return Files.isDirectory(dir) && !journalFiles(dir).isEmpty();
         } catch (IOException e) {
             throw new StorageException("Cannot list the log journal in " + dir + ": " + e, e);
         }
@@ -198,8 +198,6 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             return -1;
         }
         ByteBuffer batches = bytes.duplicate().position(body + HEADER + keyLength).limit(body + size).slice();
-        CRC32C checksum = new CRC32C();
-        checksum.update(bytes.duplicate().position(body).limit(body + HEADER + keyLength));
         MemoryRecords records = MemoryRecords.readableRecords(batches);
         int batchBytes = 0;
         try {
@@ -207,13 +205,14 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
                 if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || !batch.isValid()) {
                     return -1;
                 }
-                checksum.update(batches.duplicate().position(batchBytes).limit(batchBytes + BATCH_UNCHECKED));
                 batchBytes += batch.sizeInBytes();
             }
         } catch (CorruptRecordException e) {
             return -1; // a batch header the crash left half written (a size of zero, say)
         }
-        if (batchBytes != batches.limit() || (int) checksum.getValue() != crc) {
+        // the batches are whole now, so the checksum can follow their length fields as the writer did
+        if (batchBytes != batches.limit()
+                || checksum(bytes.duplicate().position(body).limit(body + HEADER + keyLength), batches) != crc) {
             return -1;
         }
         String key = new String(bytes.array(), body + HEADER, keyLength, StandardCharsets.UTF_8);
@@ -278,18 +277,30 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
      */
     long append(byte[] key, MemoryRecords records) throws IOException {
         ByteBuffer batches = records.buffer().duplicate();
+        return write(header(BATCHES, key, batches), batches);
+    }
+
+    /** An entry's size, checksum, type and key, to be written before {@code batches}. */
+    private static ByteBuffer header(byte type, byte[] key, ByteBuffer batches) {
         ByteBuffer header = ByteBuffer.allocate(PREFIX + HEADER + key.length);
-        header.putInt(HEADER + key.length + batches.remaining()).putInt(0).put(BATCHES)
+        header.putInt(HEADER + key.length + batches.remaining()).putInt(0).put(type)
                 .putShort((short) key.length).put(key).flip();
+        header.putInt(4, checksum(header.duplicate().position(PREFIX), batches));
+        return header;
+    }
+
+    /**
+     * CRC32C of an entry's type and key and of the bytes of each batch that its own CRC leaves out; {@code batches}
+     * must hold whole batches (their length fields are followed).
+     */
+    private static int checksum(ByteBuffer typeAndKey, ByteBuffer batches) {
         CRC32C checksum = new CRC32C();
-        checksum.update(header.duplicate().position(PREFIX));
-        for (int at = 0; at < batches.remaining(); ) {
-            checksum.update(batches.duplicate().position(batches.position() + at)
-                    .limit(batches.position() + at + BATCH_UNCHECKED));
-            at += batches.getInt(batches.position() + at + 8) + 12;
+        checksum.update(typeAndKey.duplicate());
+        int start = batches.position();
+        for (int at = 0; at < batches.remaining(); at += batches.getInt(start + at + 8) + 12) {
+            checksum.update(batches.duplicate().position(start + at).limit(start + at + BATCH_UNCHECKED));
         }
-        header.putInt(4, (int) checksum.getValue());
-        return write(header, batches);
+        return (int) checksum.getValue();
     }
 
     private long write(ByteBuffer header, ByteBuffer body) throws IOException {
@@ -490,12 +501,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
      */
     void logClosed(byte[] key, LogFlusher log) throws IOException {
         try {
-            ByteBuffer header = ByteBuffer.allocate(PREFIX + HEADER + key.length);
-            header.putInt(HEADER + key.length).putInt(0).put(CLOSED).putShort((short) key.length).put(key).flip();
-            CRC32C checksum = new CRC32C();
-            checksum.update(header.duplicate().position(PREFIX));
-            header.putInt(4, (int) checksum.getValue());
-            write(header, ByteBuffer.allocate(0));
+            ByteBuffer none = ByteBuffer.allocate(0);
+            write(header(CLOSED, key, none), none);
             commit();
             if (failure != null) {
                 throw new IOException("the log journal " + dir + " failed", failure);

@@ -235,10 +235,11 @@ final class SegmentedLog implements PartitionLog {
                 }
             }
             logEndOffset = nextOffset;
+            HighWatermark.Position end = new HighWatermark.Position(nextOffset, segment, segment.size());
             if (fsync) {
-                flusher.awaitFsync(new HighWatermark.Position(nextOffset, segment, segment.size()), journalEnd, durable);
+                flusher.awaitFsync(end, journalEnd, durable);
             } else {
-                highWatermark.advanceTo(new HighWatermark.Position(nextOffset, segment, segment.size()));
+                highWatermark.advanceTo(end);
             }
         } finally {
             appendLock.unlock();

@@ -67,10 +67,7 @@ class LogJournalTest {
         assertThat(zero.segments().all()).as("rolled segments").hasSizeGreaterThan(2);
         assertThat(zero.fsyncRounds() + one.fsyncRounds()).as("segment fsyncs: the journal's made them durable").isZero();
 
-        Path crashed = crashCopy(data);
-        for (Path segment : files(crashed, ".log")) {
-            truncate(segment, 0); // none of the segments' writes reached the disk
-        }
+        Path crashed = crashLosingSegmentWrites(data);
 
         LogJournal recovered = journal(crashed, LogJournal.DEFAULT_FILE_BYTES);
         SegmentedLog zeroAgain = log(crashed, 0, recovered);
@@ -94,13 +91,8 @@ class LogJournalTest {
         Path data = root.resolve("data");
         LogJournal journal = journal(data, LogJournal.DEFAULT_FILE_BYTES);
         SegmentedLog log = log(data, 0, journal);
-        for (int i = 0; i < 10; i++) {
-            log.append(TestBatches.values(i, "v-" + i)).durable().join();
-        }
-        Path crashed = crashCopy(data);
-        for (Path segment : files(crashed, ".log")) {
-            truncate(segment, 0);
-        }
+        appendDurably(log, "v-", 10);
+        Path crashed = crashLosingSegmentWrites(data);
         Path journalFile = files(crashed.resolve("journal"), LogJournal.SUFFIX).get(0);
         long size = Files.size(journalFile);
         truncate(journalFile, size - 5); // the last entry's write was cut short: it was never acknowledged
@@ -119,13 +111,8 @@ class LogJournalTest {
         Path data = root.resolve("data");
         LogJournal journal = journal(data, LogJournal.DEFAULT_FILE_BYTES);
         SegmentedLog log = log(data, 0, journal);
-        for (int i = 0; i < 12; i++) {
-            log.append(TestBatches.values(i, "v-" + i)).durable().join();
-        }
-        Path crashed = crashCopy(data);
-        for (Path segment : files(crashed, ".log")) {
-            truncate(segment, 0);
-        }
+        appendDurably(log, "v-", 12);
+        Path crashed = crashLosingSegmentWrites(data);
         // the journal as a roll leaves it: entries 0-5 in one file, 6-11 in the next; then the first file's last
         // byte is damaged, so every entry after it, in this file or the next, must be dropped
         Path journalFile = files(crashed.resolve("journal"), LogJournal.SUFFIX).get(0);
@@ -279,6 +266,21 @@ class LogJournalTest {
             values.add(prefix + i);
         }
         return values;
+    }
+
+    private static void appendDurably(PartitionLog log, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            log.append(TestBatches.values(i, prefix + i)).durable().join();
+        }
+    }
+
+    /** What a crash leaves when none of the segments' writes reached the disk (the journal's were fsynced). */
+    private Path crashLosingSegmentWrites(Path data) throws IOException {
+        Path crashed = crashCopy(data);
+        for (Path segment : files(crashed, ".log")) {
+            truncate(segment, 0);
+        }
+        return crashed;
     }
 
     /** What a crash leaves, before the unsynced writes are dropped: a copy of every file as the page cache holds it. */
