@@ -192,9 +192,14 @@ public final class EmbeddedBus implements Bus {
             producer.close();
             groups.close();
             topics.close();
-            storage.close();
         } finally {
-            lock.close();
+            // even when a log failed to close: the log threads (a journal checkpoint deleting files, say) must have
+            // stopped before the data directory is free for another bus
+            try {
+                storage.close();
+            } finally {
+                lock.close();
+            }
         }
         LOG.info("Bus closed cleanly on {}", config.dataDir().toAbsolutePath());
     }

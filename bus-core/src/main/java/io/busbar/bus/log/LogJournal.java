@@ -85,6 +85,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
     private final Set<LogFlusher> logs = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean checkpointing = new AtomicBoolean();
     private volatile StorageException failure;
+    /** Guarded by syncLock and writeLock. */
+    private boolean closed;
     /** Until {@link #finishRecovery()}: the entries read at open, by log key, and the files they came from. */
     private Map<String, List<MemoryRecords>> recovered;
     private List<Path> recoveredFiles;
@@ -476,6 +478,9 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
                 syncLock.lock();
                 writeLock.lock();
                 try {
+                    if (closed) {
+                        return; // close() decides what happens to the files
+                    }
                     files.removeAll(older);
                 } finally {
                     writeLock.unlock();
@@ -523,6 +528,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         syncLock.lock();
         writeLock.lock();
         try {
+            closed = true;
             boolean clean = failure == null && logs.isEmpty() && recovered == null;
             for (JournalFile f : files) {
                 try {
