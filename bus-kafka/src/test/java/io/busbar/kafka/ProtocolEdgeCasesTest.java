@@ -56,8 +56,12 @@ class ProtocolEdgeCasesTest {
     }
 
     private static ProduceRequest.Builder produce(MemoryRecords records, short acks) {
+        return produce("t", records, acks);
+    }
+
+    private static ProduceRequest.Builder produce(String topic, MemoryRecords records, short acks) {
         ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000);
-        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("t")
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName(topic)
                 .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
         return ProduceRequest.forCurrentMagic(data);
     }
@@ -171,20 +175,51 @@ class ProtocolEdgeCasesTest {
         assertThat(log().highWatermark()).isEqualTo(25);
     }
 
-    @Test
-    void aBatchWithABadCrcIsRefusedAndTheLogIsUntouched() throws Exception {
-        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("payload".getBytes(StandardCharsets.UTF_8)));
+    /** The batch with its last byte (inside the part its CRC covers) flipped. */
+    private static MemoryRecords corrupted(MemoryRecords records) {
         ByteBuffer corrupted = records.buffer().duplicate();
         int last = corrupted.limit() - 1;
         corrupted.put(last, (byte) (corrupted.get(last) ^ 0x5a));
+        return MemoryRecords.readableRecords(corrupted);
+    }
+
+    @Test
+    void aBatchWithABadCrcIsRefusedAndTheLogIsUntouched() throws Exception {
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("payload".getBytes(StandardCharsets.UTF_8)));
         try (RawKafkaClient client = connect()) {
-            ProduceResponse r = client.send(produce(MemoryRecords.readableRecords(corrupted), (short) 1), PRODUCE_V);
+            ProduceResponse r = client.send(produce(corrupted(records), (short) 1), PRODUCE_V);
             assertThat(Errors.forCode(only(r).errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
+            assertThat(only(r).errorMessage()).contains("t-0").contains("CRC");
             ProduceResponse ok = client.send(produce(MemoryRecords.withRecords(Compression.NONE,
                     new SimpleRecord("fine".getBytes(StandardCharsets.UTF_8))), (short) 1), PRODUCE_V);
             assertThat(only(ok).baseOffset()).isZero();
         }
         assertThat(log().logEndOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotentBatchWithABadCrcLeavesTheProducersSequenceWhereItWas() throws Exception {
+        try (RawKafkaClient client = connect()) {
+            ProduceResponse bad = client.send(produce(corrupted(idempotent(7L, (short) 0, 0, "a", "b")), (short) -1),
+                    PRODUCE_V);
+            assertThat(Errors.forCode(only(bad).errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
+            // the CRC is checked by the log's append, inside the idempotence check: sequence 0 is still expected
+            ProduceResponse retry = client.send(produce(idempotent(7L, (short) 0, 0, "a", "b"), (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(retry).errorCode())).isEqualTo(Errors.NONE);
+            assertThat(only(retry).baseOffset()).isZero();
+        }
+        assertThat(log().highWatermark()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchWithABadCrcIsRefusedOnALogAppendTimeTopicBeforeItsCrcIsRewritten() throws Exception {
+        broker.bus().admin().createTopic("stamped", 1, java.util.Map.of("message.timestamp.type", "LogAppendTime"));
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("payload".getBytes(StandardCharsets.UTF_8)));
+        try (RawKafkaClient client = connect()) {
+            ProduceResponse r = client.send(produce("stamped", corrupted(records), (short) 1), PRODUCE_V);
+            assertThat(Errors.forCode(only(r).errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
+        }
+        assertThat(broker.bus().partitionLog(new TopicPartition("stamped", 0)).logEndOffset()).isZero();
     }
 
     @Test

@@ -37,7 +37,11 @@ final class BatchValidator {
                         + " is larger than max.message.bytes = " + maxMessageBytes
                         + ": send smaller batches (producer batch.size) or raise the topic's max.message.bytes");
             }
-            batch.ensureValid();
+            if (!batch.isValid()) {
+                throw new CorruptRecordException("Record batch " + (batches + 1) + " for " + partition + " fails its"
+                        + " CRC check (stored " + Long.toHexString(batch.checksum()) + "): it was corrupted in transit"
+                        + " or by the producer; send it again");
+            }
             long delta = batch.lastOffset() - batch.baseOffset();
             Integer count = batch.countOrNull();
             if (count == null || delta < 0 || count != delta + 1) {

@@ -26,10 +26,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Produce: validates each partition's batch as Kafka does (exactly one magic-v2 batch, valid CRC, no control batch,
- * a transactional batch only from the transaction's current producer into a partition added to its open
- * transaction, zstd only from v7), passes it through the idempotence check and appends it as it arrived,
- * compressed or not: the log assigns offsets by rewriting the base offset, which is outside the CRC.
+ * Produce: validates each partition's batch as Kafka does (exactly one magic-v2 batch, no control batch, a
+ * transactional batch only from the transaction's current producer into a partition added to its open transaction,
+ * zstd only from v7), passes it through the idempotence check and appends it as it arrived, compressed or not: the
+ * log assigns offsets by rewriting the base offset, which is outside the CRC. The CRC is checked once, by the log's
+ * append (a {@code CorruptRecordException}, answered as {@code CORRUPT_MESSAGE}), since reading every byte twice
+ * per batch cost about 2% of the broker's produce CPU; only a topic with {@code message.timestamp.type=LogAppendTime}
+ * has it checked here too, before the batch's CRC is rewritten with the broker's time.
  *
  * <p>acks=1 and acks=all answer once the append is durable (the log's {@code durable} future); with one node they
  * mean the same. acks=0 gets no response; if any partition failed, the connection is closed so the client notices,
@@ -125,6 +128,10 @@ final class ProduceHandler implements ApiHandler {
             }
         }
         if (topic.get().config().logAppendTime()) {
+            if (!batch.isValid()) { // before setMaxTimestamp computes a new CRC over whatever the batch holds
+                throw new ProduceRejectedException(Errors.CORRUPT_MESSAGE, "Record batch for " + tp
+                        + " fails its CRC check: it was corrupted in transit or by the client");
+            }
             // message.timestamp.type=LogAppendTime: the batch carries the broker's time (attributes, max timestamp
             // and CRC rewritten in place, as Kafka's LogValidator does) and the producer learns it from the response
             long now = System.currentTimeMillis();
@@ -135,7 +142,10 @@ final class ProduceHandler implements ApiHandler {
         return producers.append(tp, log, records, batch);
     }
 
-    /** Kafka's rules from ProduceRequest.validateRecords and LogValidator, for what a client can send. */
+    /**
+     * Kafka's rules from ProduceRequest.validateRecords and LogValidator, for what a client can send; all but the CRC,
+     * which the log's append checks.
+     */
     static RecordBatch validate(TopicPartition tp, MemoryRecords records, short version) {
         MutableRecordBatch batch;
         try {
@@ -158,10 +168,6 @@ final class ProduceHandler implements ApiHandler {
         if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
             throw new ProduceRejectedException(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT,
                     "Produce to " + tp + " uses message format v" + batch.magic() + "; Busbar stores v2 only");
-        }
-        if (!batch.isValid()) {
-            throw new ProduceRejectedException(Errors.CORRUPT_MESSAGE,
-                    "Record batch for " + tp + " fails its CRC check: it was corrupted in transit or by the client");
         }
         if (batch.isControlBatch()) {
             throw new ProduceRejectedException(Errors.INVALID_RECORD,
