@@ -90,6 +90,8 @@ with open(os.path.join(RESULTS, "samples.tsv")) as f:
         parsed = {"produce": parse_produce, "p99": parse_produce, "consume": parse_consume, "e2e": parse_e2e}[s["kind"]](text)
         records = int(s["records"])
         parsed["cpu_us"] = int(s["cpu_ticks"]) / int(s["clk_tck"]) * 1e6 / records if records else None
+        if s.get("machine_ticks") and s.get("client_ticks") and records:  # runs before 2026-12-05 13:20 lack them
+            parsed["machine_us"] = (int(s["machine_ticks"]) - int(s["client_ticks"])) / int(s["clk_tck"]) * 1e6 / records
         parsed["rep"], parsed["records"] = s["rep"], records
         samples.setdefault((s["kind"], s["case"], s["broker"]), []).append(parsed)
 
@@ -128,8 +130,8 @@ def cell_pair(kind, case, key, fmt):
     return f"{fmt(k)}{short(nk)}", f"{fmt(b)}{ratio(b, k)}{short(nb)}"
 
 
-def cpu_cell(kind, case):
-    (k, nk), (b, nb) = med(kind, case, "kafka", "cpu_us"), med(kind, case, "busbar", "cpu_us")
+def cpu_cell(kind, case, key="cpu_us"):
+    (k, nk), (b, nb) = med(kind, case, "kafka", key), med(kind, case, "busbar", key)
     return f"{num(k)} → {num(b)}{ratio(b, k)}"
 
 
@@ -155,11 +157,12 @@ out.append("")
 out.append("Produce: ProducerPerformance, acks=all, idempotent (client defaults), --throughput -1. Kafka: default "
            "configuration (no fsync); Busbar: --durability fsync (fsync before acknowledging).")
 out.append("")
-out.append("| row | Kafka rec/s | Busbar rec/s (ratio) | broker CPU µs/record Kafka → Busbar (ratio) |")
-out.append("|---|---|---|---|")
+out.append("| row | Kafka rec/s | Busbar rec/s (ratio) | broker CPU µs/record Kafka → Busbar (ratio) "
+           "| machine CPU µs/record less the client, write-back included, Kafka → Busbar (ratio) |")
+out.append("|---|---|---|---|---|")
 for case, label in PRODUCE_ROWS:
     k, b = cell_pair("produce", case, "rate", rate)
-    out.append(f"| {label} | {k} | {b} | {cpu_cell('produce', case)} |")
+    out.append(f"| {label} | {k} | {b} | {cpu_cell('produce', case)} | {cpu_cell('produce', case, 'machine_us')} |")
 out.append("")
 out.append("Consume (ConsumerPerformance on the topics just produced; rec/s includes joining the group, fetch-only "
            "excludes it), producer latency at a fixed rate and end-to-end latency (bench/kafka-perf/src/EndToEndMicros.java: one record in "

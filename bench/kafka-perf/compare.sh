@@ -13,7 +13,10 @@
 #   * Kafka: 4.1.2 KRaft single node, default configuration (no fsync); the "fsync" row uses a topic created with
 #     flush.messages=1, the per-topic form of log.flush.interval.messages=1 (fsync every append).
 # Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat, fields 14 and 15) just before and just
-# after each run, divided by the records.
+# after each run, divided by the records. Machine CPU per record less the client: the whole machine's busy CPU
+# (/proc/stat) from just before the run to after a sync(1) that follows it, less the tool's own CPU, divided by the
+# records: the broker plus the kernel threads that do its write-back (Kafka's pages are written back by the kernel's
+# flusher threads, which its own CPU figure leaves out; Busbar's fdatasync does that work in the broker's threads).
 #
 # Environment (defaults):
 #   RECORDS_100 (1000000)  RECORDS_1K (200000)  REPS (3)
@@ -122,8 +125,9 @@ CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime + stime, after "pid (comm) "
 pid_of() { if [ "$1" = kafka ]; then echo "$KAFKA_PID"; else echo "$BUSBAR_PID"; fi; }
 bootstrap_of() { if [ "$1" = kafka ]; then echo "$KAFKA_BOOTSTRAP"; else echo "$BUSBAR_BOOTSTRAP"; fi; }
-printf 'rep\tbroker\tkind\tcase\trecords\tcpu_ticks\tclk_tck\twall_s\traw\n' > "$RESULTS/samples.tsv"
-sample() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RESULTS/samples.tsv"; }
+printf 'rep\tbroker\tkind\tcase\trecords\tcpu_ticks\tclk_tck\twall_s\traw\tmachine_ticks\tclient_ticks\n' \
+  > "$RESULTS/samples.tsv"
+sample() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RESULTS/samples.tsv"; }
 
 # jcmd splits its arguments at '=': the agent's options go quoted
 profile_start() { # $1 broker
@@ -135,20 +139,28 @@ profile_stop() { # $1 broker, $2 file name
   jcmd "$BUSBAR_PID" JVMTI.agent_load "$PROFILER_SO" "\"stop,file=$RESULTS/flame/$2.html\"" >> "$RESULTS/flame/jcmd.log" 2>&1 || true
 }
 
+# The whole machine's busy CPU (user, nice, system, irq, softirq of /proc/stat's cpu line; no idle, iowait or steal):
+# the kernel's write-back threads included, which write Kafka's pages out later and are charged to no broker.
+machine_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+
 # measured BROKER REP KIND CASE RECORDS NAME -- COMMAND...: runs the tool with its stdout and stderr saved under raw/,
-# reading the broker's CPU just before and just after
+# reading the broker's CPU just before and just after. Also the machine's: from just before to after a sync(1) that
+# follows the tool, so the write-back of the run's pages falls inside it whenever the kernel does it; less the
+# tool's own CPU (bash's time), that is what taking the run cost the machine besides the client.
 measured() {
   local broker=$1 rep=$2 kind=$3 case=$4 records=$5 name=$6; shift 7
-  local pid before after t0 t1 rc=0
+  local pid before after t0 t1 m0 m1 client rc=0 TIMEFORMAT='%3U %3S'
   pid=$(pid_of "$broker")
   [ "$kind" = produce ] && profile_start "$broker"
-  before=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
-  "$@" > "$RAW/$name.out" 2> "$RAW/$name.err" || rc=$?
+  m0=$(machine_ticks); before=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
+  { time "$@" > "$RAW/$name.out" 2> "$RAW/$name.err" || rc=$?; } 2> "$WORK/time.txt"
   t1=$(date +%s.%N); after=$(cpu_ticks "$pid")
+  sync; m1=$(machine_ticks)
+  client=$(awk -v hz="$CLK_TCK" '{ printf "%d", ($1 + $2) * hz }' "$WORK/time.txt")
   [ "$kind" = produce ] && profile_stop "$broker" "busbar-$case-rep$rep"
   [ $rc = 0 ] || log "WARNING: $name exited with $rc (see raw/$name.err)"
   sample "$rep" "$broker" "$kind" "$case" "$records" $((after - before)) "$CLK_TCK" \
-    "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')" "raw/$name.out"
+    "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')" "raw/$name.out" $((m1 - m0)) "$client"
 }
 
 new_topic() { # new_topic BROKER PARTITIONS TOPIC [--config K=V]: creates it and prints its name
