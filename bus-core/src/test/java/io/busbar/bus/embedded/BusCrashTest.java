@@ -6,8 +6,9 @@ import io.busbar.bus.BusConsumer;
 import io.busbar.bus.ConsumedRecord;
 import io.busbar.bus.ConsumerConfig;
 import io.busbar.bus.TopicPartition;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -26,21 +27,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Kills a producing bus with SIGKILL at random moments (mid-append, mid-roll, mid-checkpoint) and checks after each
  * reopen that every acknowledged record is there, at its acknowledged offset, with no gaps and no duplicates.
- * Cycles: {@code busbar.crash.cycles} / 5 (the log-level crash test runs the full count).
+ * Cycles: {@code busbar.crash.cycles} / 5 (the log-level crash test runs the full count). Runs once with the
+ * segments fsynced by the group commit (the default) and once with the log journal ({@code busbar.log.journal}) in
+ * 4 KiB files, so kills also land in journal writes, rolls, checkpoints and the replay at the next open.
  */
 class BusCrashTest {
     @TempDir
     Path dir;
 
-    @Test
-    void acknowledgedRecordsSurviveSigkill() throws Exception {
+    @ParameterizedTest(name = "journal={0}")
+    @ValueSource(booleans = {false, true})
+    void acknowledgedRecordsSurviveSigkill(boolean journal) throws Exception {
         int cycles = Math.max(5, Integer.getInteger("busbar.crash.cycles", 50) / 5);
         Random random = new Random();
         Map<TopicPartition, Map<Long, String>> acked = new HashMap<>();
         long seq = 0;
         for (int cycle = 0; cycle < cycles; cycle++) {
             Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-                    CrashingProducer.class.getName(), dir.toString(), Long.toString(seq))
+                    CrashingProducer.class.getName(), dir.toString(), Long.toString(seq), Boolean.toString(journal))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(reader.readLine()).isEqualTo("READY");
@@ -61,13 +65,13 @@ class BusCrashTest {
             }
             child.waitFor(30, TimeUnit.SECONDS);
             seq = maxSeq + 1_000_000; // unacknowledged sends of the killed child may or may not be in the log
-            verify(acked);
+            verify(acked, journal);
         }
         assertThat(acked.values().stream().mapToInt(Map::size).sum()).isGreaterThan(cycles);
     }
 
-    private void verify(Map<TopicPartition, Map<Long, String>> acked) {
-        try (Bus bus = Bus.open(BusConfig.builder(dir).build());
+    private void verify(Map<TopicPartition, Map<Long, String>> acked, boolean journal) {
+        try (Bus bus = Bus.open(CrashingProducer.config(dir, journal));
              BusConsumer consumer = bus.consumer(ConsumerConfig.builder().maxPollRecords(10_000).build())) {
             for (var entry : acked.entrySet()) {
                 TopicPartition tp = entry.getKey();

@@ -11,16 +11,22 @@ import java.util.Map;
 /**
  * Child-JVM side of {@link BusCrashTest}: opens the bus on args[0], then sends numbered records to topic "crash" (2
  * partitions, tiny segments and retention by size so segment rolls and deletions happen all the time) and prints
- * "ACK partition offset seq" for each record only after its future completed. Runs until killed.
+ * "ACK partition offset seq" for each record only after its future completed. Runs until killed. args[2]
+ * {@code true}: with the log journal, in 4 KiB files.
  */
 public final class CrashingProducer {
     private CrashingProducer() {
     }
 
+    /** The bus's configuration, for the producing child and for the parent's check after each kill. */
+    static BusConfig config(Path dir, boolean journal) {
+        return BusConfig.builder(dir).logJournal(journal).logJournalFileBytes(4096).build();
+    }
+
     public static void main(String[] args) {
         long firstSeq = Long.parseLong(args[1]);
         PrintStream out = new PrintStream(System.out, false);
-        try (Bus bus = Bus.open(BusConfig.builder(Path.of(args[0])).build())) {
+        try (Bus bus = Bus.open(config(Path.of(args[0]), Boolean.parseBoolean(args[2])))) {
             bus.admin().createTopicIfAbsent("crash", 2, Map.of("segment.bytes", "4096", "index.interval.bytes", "256"));
             out.println("READY");
             out.flush();
