@@ -13,7 +13,10 @@
 # Environment (defaults): A_ROOT (this checkout), A_CONFIG, B_CONFIG, A_ARGS, B_ARGS (none), RECORDS_100 (1000000),
 #   RECORDS_1K (200000), REPS (5), CASES ("p1-100 p4-100 p1-1k p4-1k": partitions-record size), WARMUP_RECORDS
 #   (1000000 x 100 B, then a fifth of it x 1 KiB, to each broker), RESULTS (a fresh /tmp/busbar-ab.* directory).
-# Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat) just before and after each run.
+# Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat) just before and after each run. Machine
+# CPU per record less the client (produce): the whole machine's busy CPU from just before the run to after a sync(1)
+# that follows it, less the producer tool's own CPU: the broker, the other (idle) broker and the kernel threads that
+# write back and commit what the broker wrote (lib.sh, kp_machine_ticks).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 A_ROOT=$(cd "${A_ROOT:-$ROOT}" && pwd)
@@ -63,27 +66,30 @@ start B "$ROOT" "${B_CONFIG:-}" "${B_ARGS:-}"; B_PID=$PID; B_BOOT=$BOOTSTRAP
 
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 CLK_TCK=$(getconf CLK_TCK)
-printf 'rep\tbuild\tkind\tcase\trecords\tcpu_ticks\trate\tfetch_rate\tload1\n' > "$RESULTS/samples.tsv"
+printf 'rep\tbuild\tkind\tcase\trecords\tcpu_ticks\trate\tfetch_rate\tload1\tmachine_less_client_ticks\n' \
+  > "$RESULTS/samples.tsv"
 
 run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, then consume it
   local build=$1 rep=$2 case=$3 partitions=$4 size=$5 n=$6 pid boot topic="$3-r$2" name="rep$2-$1-$3"
   if [ "$build" = A ]; then pid=$A_PID; boot=$A_BOOT; else pid=$B_PID; boot=$B_BOOT; fi
   kp_create_topic "$boot" "$topic" "$partitions"
-  local load before after rate
-  load=$(cut -d' ' -f1 /proc/loadavg); before=$(cpu_ticks "$pid")
-  java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$n" \
+  local load before after rate m0 m1 client TIMEFORMAT='%3U %3S'
+  load=$(cut -d' ' -f1 /proc/loadavg); m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid")
+  { time java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$n" \
     --record-size "$size" --throughput -1 --producer-props bootstrap.servers="$boot" acks=all \
-    > "$RESULTS/raw/$name-produce.out" 2>&1
-  after=$(cpu_ticks "$pid")
+    > "$RESULTS/raw/$name-produce.out" 2>&1; } 2> "$WORK/time.txt"
+  after=$(cpu_ticks "$pid"); sync; m1=$(kp_machine_ticks)
+  client=$(awk -v hz="$CLK_TCK" '{ printf "%d", ($1 + $2) * hz }' "$WORK/time.txt")
   rate=$(grep "99th" "$RESULTS/raw/$name-produce.out" | tail -1 | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')
-  printf '%s\t%s\tproduce\t%s\t%s\t%s\t%s\t-\t%s\n' "$rep" "$build" "$case" "$n" $((after - before)) "$rate" "$load" >> "$RESULTS/samples.tsv"
+  printf '%s\t%s\tproduce\t%s\t%s\t%s\t%s\t-\t%s\t%s\n' "$rep" "$build" "$case" "$n" $((after - before)) "$rate" "$load" \
+    $((m1 - m0 - client)) >> "$RESULTS/samples.tsv"
   load=$(cut -d' ' -f1 /proc/loadavg); before=$(cpu_ticks "$pid")
   java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$boot" --topic "$topic" \
     --messages "$n" --timeout 60000 > "$RESULTS/raw/$name-consume.out" 2> "$RESULTS/raw/$name-consume.err"
   after=$(cpu_ticks "$pid")
   # the values line: ..., data.consumed.in.nMsg (5), nMsg.sec (6), ..., fetch.nMsg.sec (10)
   local values; values=$(grep -A1 "^start.time" "$RESULTS/raw/$name-consume.out" | tail -1)
-  printf '%s\t%s\tconsume\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$build" "$case" "$n" $((after - before)) \
+  printf '%s\t%s\tconsume\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$rep" "$build" "$case" "$n" $((after - before)) \
     "$(echo "$values" | awk -F', ' '{print $6}')" "$(echo "$values" | awk -F', ' '{print $10}')" "$load" >> "$RESULTS/samples.tsv"
   echo "[$(date +%H:%M:%S)] rep $rep $build $case (load $load)" >&2
 }
@@ -117,8 +123,9 @@ import csv, statistics, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1] + "/samples.tsv"), delimiter="\t") if r["rep"] != "0"]
 tck = int(sys.argv[2])
 def cpu_us(r): return int(r["cpu_ticks"]) * 1e6 / tck / int(r["records"])
-print("| kind | case | A rec/s | B rec/s (B/A) | A CPU µs/rec | B CPU µs/rec (B/A) | A fetch-only rec/s | B fetch-only (B/A) |")
-print("|---|---|---|---|---|---|---|---|")
+print("| kind | case | A rec/s | B rec/s (B/A) | A CPU µs/rec | B CPU µs/rec (B/A) | A machine less client µs/rec "
+      "| B machine less client (B/A) | A fetch-only rec/s | B fetch-only (B/A) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 keys = []
 for r in rows:
     if (r["kind"], r["case"]) not in keys: keys.append((r["kind"], r["case"]))
@@ -129,10 +136,14 @@ for kind, case in keys:
     if kind == "consume":
         fr = {b: statistics.median(float(r["fetch_rate"]) for r in sel[b]) for b in "AB"}
         fcell = f"{fr['A']/1000:.1f}k | {fr['B']/1000:.1f}k ({fr['B']/fr['A']:.2f}×)"
+        mcell = "— | —"
     else:
         fcell = "— | —"
+        m = {b: statistics.median(int(r["machine_less_client_ticks"]) * 1e6 / tck / int(r["records"]) for r in sel[b])
+             for b in "AB"}
+        mcell = f"{m['A']:.2f} | {m['B']:.2f} ({m['B']/m['A']:.2f}×)"
     print(f"| {kind} | {case} | {rate['A']/1000:.1f}k | {rate['B']/1000:.1f}k ({rate['B']/rate['A']:.2f}×) | "
-          f"{cpu['A']:.2f} | {cpu['B']:.2f} ({cpu['B']/cpu['A']:.2f}×) | {fcell} |")
+          f"{cpu['A']:.2f} | {cpu['B']:.2f} ({cpu['B']/cpu['A']:.2f}×) | {mcell} | {fcell} |")
 print()
 print("Every run: rate k rec/s / CPU µs per record / 1-minute load average just before")
 print()

@@ -139,10 +139,6 @@ profile_stop() { # $1 broker, $2 file name
   jcmd "$BUSBAR_PID" JVMTI.agent_load "$PROFILER_SO" "\"stop,file=$RESULTS/flame/$2.html\"" >> "$RESULTS/flame/jcmd.log" 2>&1 || true
 }
 
-# The whole machine's busy CPU (user, nice, system, irq, softirq of /proc/stat's cpu line; no idle, iowait or steal):
-# the kernel's write-back threads included, which write Kafka's pages out later and are charged to no broker.
-machine_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
-
 # measured BROKER REP KIND CASE RECORDS NAME -- COMMAND...: runs the tool with its stdout and stderr saved under raw/,
 # reading the broker's CPU just before and just after. Also the machine's: from just before to after a sync(1) that
 # follows the tool, so the write-back of the run's pages falls inside it whenever the kernel does it; less the
@@ -152,10 +148,10 @@ measured() {
   local pid before after t0 t1 m0 m1 client rc=0 TIMEFORMAT='%3U %3S'
   pid=$(pid_of "$broker")
   [ "$kind" = produce ] && profile_start "$broker"
-  m0=$(machine_ticks); before=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
+  m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
   { time "$@" > "$RAW/$name.out" 2> "$RAW/$name.err" || rc=$?; } 2> "$WORK/time.txt"
   t1=$(date +%s.%N); after=$(cpu_ticks "$pid")
-  sync; m1=$(machine_ticks)
+  sync; m1=$(kp_machine_ticks)
   client=$(awk -v hz="$CLK_TCK" '{ printf "%d", ($1 + $2) * hz }' "$WORK/time.txt")
   [ "$kind" = produce ] && profile_stop "$broker" "busbar-$case-rep$rep"
   [ $rc = 0 ] || log "WARNING: $name exited with $rc (see raw/$name.err)"

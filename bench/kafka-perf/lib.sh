@@ -3,6 +3,11 @@
 # Functions set globals (bash has no multiple return values): TOOLS_CP, KAFKA_CP, BUSBAR_CP, BUSBAR_PID,
 # BUSBAR_BOOTSTRAP, KAFKA_PID, KAFKA_BOOTSTRAP.
 
+# The whole machine's busy CPU in clock ticks (user, nice, system, irq, softirq of /proc/stat's cpu line; no idle,
+# iowait or steal): the kernel's write-back threads included, which write Kafka's pages out later and are charged to
+# no broker. Read it before a run and after a sync(1) that follows the run.
+kp_machine_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+
 kp_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 kp_resolve_tools() { # kafka-tools 4.1.2 (ProducerPerformance, ConsumerPerformance, EndToEndLatency, TopicCommand)
