@@ -207,6 +207,10 @@ class ProtocolEdgeCasesTest {
             ProduceResponse retry = client.send(produce(idempotent(7L, (short) 0, 0, "a", "b"), (short) -1), PRODUCE_V);
             assertThat(Errors.forCode(only(retry).errorCode())).isEqualTo(Errors.NONE);
             assertThat(only(retry).baseOffset()).isZero();
+            // a corrupted copy of a batch already appended is not acknowledged as its duplicate
+            ProduceResponse badDuplicate = client.send(produce(corrupted(idempotent(7L, (short) 0, 0, "a", "b")),
+                    (short) -1), PRODUCE_V);
+            assertThat(Errors.forCode(only(badDuplicate).errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
         }
         assertThat(log().highWatermark()).isEqualTo(2);
     }

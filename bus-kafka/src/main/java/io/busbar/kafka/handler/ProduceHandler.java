@@ -31,8 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * zstd only from v7), passes it through the idempotence check and appends it as it arrived, compressed or not: the
  * log assigns offsets by rewriting the base offset, which is outside the CRC. The CRC is checked once, by the log's
  * append (a {@code CorruptRecordException}, answered as {@code CORRUPT_MESSAGE}), since reading every byte twice
- * per batch cost about 2% of the broker's produce CPU; only a topic with {@code message.timestamp.type=LogAppendTime}
- * has it checked here too, before the batch's CRC is rewritten with the broker's time.
+ * per batch cost about 2% of the broker's produce CPU. Two places check it before that: a topic with
+ * {@code message.timestamp.type=LogAppendTime}, before the batch's CRC is rewritten with the broker's time, and the
+ * idempotence check, before it answers a duplicate with the original's offset (a duplicate never reaches the log).
  *
  * <p>acks=1 and acks=all answer once the append is durable (the log's {@code durable} future); with one node they
  * mean the same. acks=0 gets no response; if any partition failed, the connection is closed so the client notices,
