@@ -1,13 +1,13 @@
 package io.busbar.routes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.busbar.bus.kafka.KafkaBrokerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -204,9 +204,10 @@ class SampleReadmeIT {
         String readme = readme("http-ingest");
         assertThat(readme).contains("--set app.ingest.port=18080 --set app.receiver.port=18081")
                 .contains("--set busbar.http.enabled=true\n--set busbar.http.listener=127.0.0.1:8090");
-        int ingest = freePort();
-        int receiver = freePort();
-        int readApi = freePort();
+        int[] ports = KafkaBrokerProcess.freePorts(3);
+        int ingest = ports[0];
+        int receiver = ports[1];
+        int readApi = ports[2];
 
         // the README's run command, with the ports moved by the settings it documents
         Path log = work.resolve("http-ingest.log");
@@ -242,11 +243,5 @@ class SampleReadmeIT {
         assertThat(busbar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(log)).contains("Bus closed cleanly");
         sampleTestsPass("http-ingest");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -94,9 +94,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public static KafkaBrokerProcess start(Path dir, String classpath) throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
-        int saslPort = freePort();
+        int[] ports = freePorts(3);
+        int port = ports[0];
+        int controllerPort = ports[1];
+        int saslPort = ports[2];
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller",
@@ -193,9 +194,25 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.log").toFile())).start();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * {@code count} distinct free loopback ports. All sockets stay bound until every port is chosen: ports picked one
+     * at a time can repeat (the kernel may hand the one just released out again), and Kafka refuses two listeners on
+     * one port ("If you have two listeners on the same port ...", seen in CI).
+     */
+    public static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
         }
     }
 

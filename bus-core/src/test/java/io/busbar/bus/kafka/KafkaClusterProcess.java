@@ -42,11 +42,12 @@ public final class KafkaClusterProcess implements AutoCloseable {
     }
 
     public static KafkaClusterProcess start(Path dir, int size, String classpath) throws Exception {
+        int[] free = KafkaBrokerProcess.freePorts(2 * size);
         List<Integer> ports = new ArrayList<>();
         List<Integer> controllerPorts = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            ports.add(KafkaBrokerProcess.freePort());
-            controllerPorts.add(KafkaBrokerProcess.freePort());
+            ports.add(free[2 * i]);
+            controllerPorts.add(free[2 * i + 1]);
         }
         String voters = IntStream.range(0, size).mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i))
                 .collect(Collectors.joining(","));
