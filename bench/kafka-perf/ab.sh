@@ -79,7 +79,7 @@ run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, 
     --record-size "$size" --throughput -1 --producer-props bootstrap.servers="$boot" acks=all \
     > "$RESULTS/raw/$name-produce.out" 2>&1; } 2> "$WORK/time.txt"
   after=$(cpu_ticks "$pid"); sync; m1=$(kp_machine_ticks)
-  client=$(awk -v hz="$CLK_TCK" '{ printf "%d", ($1 + $2) * hz }' "$WORK/time.txt")
+  client=$(kp_time_ticks "$WORK/time.txt" "$CLK_TCK")
   rate=$(grep "99th" "$RESULTS/raw/$name-produce.out" | tail -1 | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')
   printf '%s\t%s\tproduce\t%s\t%s\t%s\t%s\t-\t%s\t%s\n' "$rep" "$build" "$case" "$n" $((after - before)) "$rate" "$load" \
     $((m1 - m0 - client)) >> "$RESULTS/samples.tsv"

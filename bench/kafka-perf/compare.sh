@@ -152,7 +152,7 @@ measured() {
   { time "$@" > "$RAW/$name.out" 2> "$RAW/$name.err" || rc=$?; } 2> "$WORK/time.txt"
   t1=$(date +%s.%N); after=$(cpu_ticks "$pid")
   sync; m1=$(kp_machine_ticks)
-  client=$(awk -v hz="$CLK_TCK" '{ printf "%d", ($1 + $2) * hz }' "$WORK/time.txt")
+  client=$(kp_time_ticks "$WORK/time.txt" "$CLK_TCK")
   [ "$kind" = produce ] && profile_stop "$broker" "busbar-$case-rep$rep"
   [ $rc = 0 ] || log "WARNING: $name exited with $rc (see raw/$name.err)"
   sample "$rep" "$broker" "$kind" "$case" "$records" $((after - before)) "$CLK_TCK" \

@@ -7,6 +7,9 @@
 # iowait or steal): the kernel's write-back threads included, which write Kafka's pages out later and are charged to
 # no broker. Read it before a run and after a sync(1) that follows the run.
 kp_machine_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+# kp_time_ticks FILE CLK_TCK: the CPU a command took, in clock ticks, from what bash's `time` wrote to FILE with
+# TIMEFORMAT='%3U %3S' (user and system seconds, the command's children included)
+kp_time_ticks() { awk -v hz="$2" '{ printf "%d", ($1 + $2) * hz }' "$1"; }
 
 kp_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
