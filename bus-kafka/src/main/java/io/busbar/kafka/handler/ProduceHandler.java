@@ -129,10 +129,7 @@ final class ProduceHandler implements ApiHandler {
             }
         }
         if (topic.get().config().logAppendTime()) {
-            if (!batch.isValid()) { // before setMaxTimestamp computes a new CRC over whatever the batch holds
-                throw new ProduceRejectedException(Errors.CORRUPT_MESSAGE, "Record batch for " + tp
-                        + " fails its CRC check: it was corrupted in transit or by the client");
-            }
+            requireValidCrc(tp, batch); // before setMaxTimestamp computes a new CRC over whatever the batch holds
             // message.timestamp.type=LogAppendTime: the batch carries the broker's time (attributes, max timestamp
             // and CRC rewritten in place, as Kafka's LogValidator does) and the producer learns it from the response
             long now = System.currentTimeMillis();
@@ -141,6 +138,17 @@ final class ProduceHandler implements ApiHandler {
         }
         PartitionLog log = bus.partitionLog(tp);
         return producers.append(tp, log, records, batch);
+    }
+
+    /**
+     * The CRC check for the two places that cannot leave it to the log's append (see the class comment); the append
+     * itself answers a bad CRC with its own {@code CorruptRecordException}.
+     */
+    static void requireValidCrc(TopicPartition tp, RecordBatch batch) {
+        if (!batch.isValid()) {
+            throw new ProduceRejectedException(Errors.CORRUPT_MESSAGE, "Record batch for " + tp
+                    + " fails its CRC check: it was corrupted in transit or by the client");
+        }
     }
 
     /**

@@ -100,12 +100,9 @@ final class ProducerStateTable {
                 if (epoch == entry.epoch) {
                     for (CachedBatch c : entry.batches) {
                         if (c.firstSeq == firstSeq && c.lastSeq == lastSeq) {
-                            if (!batch.isValid()) {
-                                // the log's append checks the CRC, but a duplicate never reaches it: a batch whose
-                                // sequence numbers were damaged in transit must not be acknowledged as another
-                                throw new ProduceRejectedException(Errors.CORRUPT_MESSAGE, "Record batch for "
-                                        + partition + " fails its CRC check: it was corrupted in transit or by the client");
-                            }
+                            // the log's append checks the CRC, but a duplicate never reaches it: a batch whose
+                            // sequence numbers were damaged in transit must not be acknowledged as another
+                            ProduceHandler.requireValidCrc(partition, batch);
                             return new Appended(c.baseOffset, c.durable);
                         }
                     }
