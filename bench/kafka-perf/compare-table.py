@@ -154,8 +154,11 @@ max_load = float(read("max-load.txt").strip() or "1.0")
 if m and float(m.group(1)) > max_load:
     out.append(f"* **load average {m.group(1)} > {max_load:g} at the end: the machine got busy during the run**")
 out.append("")
-out.append("Produce: ProducerPerformance, acks=all, idempotent (client defaults), --throughput -1. Kafka: default "
-           "configuration (no fsync); Busbar: --durability fsync (fsync before acknowledging).")
+warm = re.search(r"^warm client: 1$", read("environment.txt"), re.M)
+out.append("Produce: ProducerPerformance, acks=all, idempotent (client defaults), --throughput -1"
+           + ("; each run is the second in a warm client JVM (src/WarmProducerPerformance.java), the first not counted, "
+              "and every figure covers the second run only" if warm else "; one cold client JVM per run") +
+           ". Kafka: default configuration (no fsync); Busbar: --durability fsync (fsync before acknowledging).")
 out.append("")
 out.append("| row | Kafka rec/s | Busbar rec/s (ratio) | broker CPU µs/record Kafka → Busbar (ratio) "
            "| machine CPU µs/record less the client, write-back included, Kafka → Busbar (ratio) |")

@@ -30,6 +30,11 @@
 #   MAX_LOAD (1.0), FORCE (0): refuse to start when the 1-minute load average is above MAX_LOAD unless FORCE=1
 #   PROFILE (0)            1: async-profiler (tools.profiler:async-profiler:4.1) on Busbar's broker
 #   SKIP_BUILD (0)         1: use the bus-kafka classes already built
+#   WARM_CLIENT (1)        1: each producer run (throughput and fixed-rate rows) is the second ProducerPerformance run in
+#                          one JVM (src/WarmProducerPerformance.java; the first, on TOPIC-warm, is not counted), and
+#                          every CPU figure covers that second run only; 0: one cold ProducerPerformance JVM per run,
+#                          as before 2026-12-05 17:00 UTC, whose C1/C2 compiler threads take 4-5 CPU seconds of the
+#                          2-core machine during a 1 KiB run (client-threads.sh)
 #   BUSBAR_ARGS ()         further BusbarBroker arguments, e.g. "--log-preallocate-bytes 8388608" (environment.txt)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,6 +50,7 @@ WARMUP_RECORDS_1K=${WARMUP_RECORDS_1K:-400000}
 MAX_LOAD=${MAX_LOAD:-1.0}
 FORCE=${FORCE:-0}
 PROFILE=${PROFILE:-0}
+WARM_CLIENT=${WARM_CLIENT:-1}
 RESULTS=${RESULTS:-$HERE/results/$(date +%Y%m%d-%H%M%S)}
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
@@ -87,6 +93,13 @@ trap cleanup EXIT
 kp_resolve_tools
 kp_resolve_kafka
 kp_build_busbar
+if [ "$WARM_CLIENT" = 1 ]; then
+  mkdir -p "$WORK/warm-client"
+  javac -d "$WORK/warm-client" -cp "$TOOLS_CP" "$HERE/src/WarmProducerPerformance.java"
+  PRODUCER_TOOL=(-Dwarm.gate=true -cp "$WORK/warm-client:$TOOLS_CP" WarmProducerPerformance)
+else
+  PRODUCER_TOOL=(-cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance)
+fi
 
 BUSBAR_JVM=()
 PROFILER_SO=""
@@ -111,6 +124,7 @@ fi
   echo "records: ${RECORDS_100} x 100 B, ${RECORDS_1K} x 1 KiB; reps: $REPS; p99: $P99_RECORDS at $P99_RATE/s; e2e: $E2E_MESSAGES"
   echo "clock ticks/s: $(getconf CLK_TCK)"
   echo "profile: $PROFILE"
+  echo "warm client: $WARM_CLIENT"
   echo "busbar arguments: ${BUSBAR_ARGS:-}"
 } > "$RESULTS/environment.txt"
 
@@ -147,6 +161,7 @@ measured() {
   local broker=$1 rep=$2 kind=$3 case=$4 records=$5 name=$6; shift 7
   local pid before after t0 t1 m0 m1 client rc=0 TIMEFORMAT='%3U %3S'
   pid=$(pid_of "$broker")
+  if [ "${GATED:-0}" = 1 ]; then measured_gated "$@"; return; fi
   [ "$kind" = produce ] && profile_start "$broker"
   m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
   { time "$@" > "$RAW/$name.out" 2> "$RAW/$name.err" || rc=$?; } 2> "$WORK/time.txt"
@@ -154,6 +169,37 @@ measured() {
   sync; m1=$(kp_machine_ticks)
   client=$(kp_time_ticks "$WORK/time.txt" "$CLK_TCK")
   [ "$kind" = produce ] && profile_stop "$broker" "busbar-$case-rep$rep"
+  measured_sample
+}
+
+# measured_gated COMMAND...: the same for WarmProducerPerformance -Dwarm.gate=true (called by measured, whose locals it
+# sets): it reads every counter while the tool waits at its gates, around the measured run only; the tool's own CPU
+# from its /proc/<pid>/stat.
+measured_gated() {
+  local gate="$WORK/gate" tool
+  rm -f "$gate"; mkfifo "$gate"
+  "$@" < "$gate" > "$RAW/$name.out" 2> "$RAW/$name.err" &
+  tool=$!
+  exec 7> "$gate"
+  await_line "$tool" '# measured' "$RAW/$name.out"
+  [ "$kind" = produce ] && profile_start "$broker"
+  m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); client=$(cpu_ticks "$tool" 2>/dev/null || echo 0)
+  t0=$(date +%s.%N)
+  echo go >&7
+  await_line "$tool" '# done' "$RAW/$name.out"
+  t1=$(date +%s.%N); after=$(cpu_ticks "$pid"); client=$(( $(cpu_ticks "$tool" 2>/dev/null || echo "$client") - client ))
+  sync; m1=$(kp_machine_ticks)
+  [ "$kind" = produce ] && profile_stop "$broker" "busbar-$case-rep$rep"
+  echo go >&7; exec 7>&-
+  wait "$tool" || rc=$?
+  measured_sample
+}
+
+await_line() { # await_line PID LINE FILE: until FILE holds LINE or the process is gone
+  while ! grep -qx -- "$2" "$3" && kill -0 "$1" 2>/dev/null; do sleep 0.02; done
+}
+
+measured_sample() {
   [ $rc = 0 ] || log "WARNING: $name exited with $rc (see raw/$name.err)"
   sample "$rep" "$broker" "$kind" "$case" "$records" $((after - before)) "$CLK_TCK" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')" "raw/$name.out" $((m1 - m0)) "$client"
@@ -171,11 +217,12 @@ produce() {
   local broker=$1 rep=$2 case=$3 partitions=$4 size=$5 n=$6 consume=$7 tconf=$8; shift 8
   local topic bootstrap name="rep$rep-$broker-$case"
   bootstrap=$(bootstrap_of "$broker")
-  if [ -n "$tconf" ]; then topic=$(new_topic "$broker" "$partitions" "$case-r$rep" --config "$tconf")
-  else topic=$(new_topic "$broker" "$partitions" "$case-r$rep"); fi
+  local tconfig=(); [ -z "$tconf" ] || tconfig=(--config "$tconf")
+  topic=$(new_topic "$broker" "$partitions" "$case-r$rep" "${tconfig[@]}")
+  [ "$WARM_CLIENT" = 0 ] || new_topic "$broker" "$partitions" "$topic-warm" "${tconfig[@]}" > /dev/null
   log "rep $rep: $broker produce $case ($n records on $topic)"
-  measured "$broker" "$rep" produce "$case" "$n" "$name-produce" -- \
-    java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$n" \
+  GATED=$WARM_CLIENT measured "$broker" "$rep" produce "$case" "$n" "$name-produce" -- \
+    java -Xmx1g "${PRODUCER_TOOL[@]}" --topic "$topic" --num-records "$n" \
       --record-size "$size" --throughput -1 --producer-props bootstrap.servers="$bootstrap" acks=all "$@"
   if [ "$consume" = yes ]; then
     log "rep $rep: $broker consume $case"
@@ -189,9 +236,10 @@ latency() { # latency BROKER REP: producer p99 at a fixed rate, then end to end 
   local broker=$1 rep=$2 topic bootstrap
   bootstrap=$(bootstrap_of "$broker")
   topic=$(new_topic "$broker" 1 "p99-r$rep")
+  [ "$WARM_CLIENT" = 0 ] || new_topic "$broker" 1 "$topic-warm" > /dev/null
   log "rep $rep: $broker producer latency at $P99_RATE records/s"
-  measured "$broker" "$rep" p99 p1-100 "$P99_RECORDS" "rep$rep-$broker-p99" -- \
-    java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
+  GATED=$WARM_CLIENT measured "$broker" "$rep" p99 p1-100 "$P99_RECORDS" "rep$rep-$broker-p99" -- \
+    java -Xmx1g "${PRODUCER_TOOL[@]}" --topic "$topic" \
       --num-records "$P99_RECORDS" --record-size 100 --throughput "$P99_RATE" \
       --producer-props bootstrap.servers="$bootstrap" acks=all
   topic=$(new_topic "$broker" 1 "e2e-r$rep")

@@ -1,10 +1,21 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
  * Kafka's ProducerPerformance run twice in one JVM: first on TOPIC-warm with the same arguments (not reported as the
- * result), then on TOPIC. The second run's producer starts in a JVM whose JIT has compiled the client, so its
- * percentiles describe the broker under a steady rate rather than the client's first second (ProducerPerformance
- * 4.1.2 has no --warmup-records). Both topics must exist. Compile and run against kafka-tools 4.1.2:
+ * result), then on TOPIC. The second run's producer starts in a JVM whose JIT has compiled the client, so its rate,
+ * percentiles and CPU describe the broker rather than the client's compiler: a cold ProducerPerformance JVM on this
+ * 2-core machine spent 4-5 CPU seconds of a 7-9 second 1 KiB run in its C1 and C2 compiler threads, CPU the broker
+ * under test then lacks (bench/kafka-perf/client-threads.sh). ProducerPerformance 4.1.2 has no --warmup-records.
+ * Both topics must exist.
+ *
+ * <p>With {@code -Dwarm.gate=true} it prints {@code # measured} and waits for a line on standard input before the
+ * measured run, and prints {@code # done} and waits for another after it, so that compare.sh reads the broker's, the
+ * machine's and this JVM's CPU around the measured run only. Compile and run against kafka-tools 4.1.2:
  *
  * <pre>javac -d /tmp/warm -cp "$TOOLS_CP" bench/kafka-perf/src/WarmProducerPerformance.java
  * java -cp "/tmp/warm:$TOOLS_CP" WarmProducerPerformance --topic p99 --num-records 500000 --record-size 100 \
@@ -12,6 +23,8 @@ import org.apache.kafka.tools.ProducerPerformance;
  */
 public class WarmProducerPerformance {
     public static void main(String[] args) throws Exception {
+        boolean gated = Boolean.getBoolean("warm.gate");
+        BufferedReader gate = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String[] warmUp = args.clone();
         for (int i = 0; i < warmUp.length - 1; i++) {
             if (warmUp[i].equals("--topic")) {
@@ -21,6 +34,21 @@ public class WarmProducerPerformance {
         System.out.println("# warm-up");
         ProducerPerformance.main(warmUp);
         System.out.println("# measured");
+        System.out.flush();
+        if (gated) {
+            await(gate);
+        }
         ProducerPerformance.main(args);
+        System.out.println("# done");
+        System.out.flush();
+        if (gated) {
+            await(gate);
+        }
+    }
+
+    private static void await(BufferedReader gate) throws IOException {
+        if (gate.readLine() == null) {
+            throw new IOException("standard input closed before the gate opened (-Dwarm.gate=true)");
+        }
     }
 }

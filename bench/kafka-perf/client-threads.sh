@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Where the producer client's CPU goes: per-thread CPU of the ProducerPerformance JVM (its /proc/<pid>/task/*/stat,
+# read every second; each thread's last reading) against Kafka 4.1.2 (default configuration) and Busbar (--durability
+# fsync), one cold client JVM per run, then the same with the warm client of compare.sh (src/WarmProducerPerformance.java,
+# whose figures include its uncounted first run). Brokers alternate; REPS runs of each. See docs/performance.md,
+# "The client's compiler".
+#
+#   bench/kafka-perf/client-threads.sh
+#   CASE_PARTITIONS=4 RECORD_SIZE=100 RECORDS=1000000 bench/kafka-perf/client-threads.sh
+#
+# Environment (defaults): CASE_PARTITIONS (1), RECORD_SIZE (1024), RECORDS (200000), REPS (3), SKIP_BUILD (0),
+# RESULTS (bench/kafka-perf/results/<date-time>-client-threads)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/bench/kafka-perf"
+P=${CASE_PARTITIONS:-1}; SIZE=${RECORD_SIZE:-1024}; N=${RECORDS:-200000}; REPS=${REPS:-3}
+RESULTS=${RESULTS:-$HERE/results/$(date +%Y%m%d-%H%M%S)-client-threads}
+mkdir -p "$RESULTS/raw"
+WORK=$(mktemp -d /tmp/busbar-client-threads.XXXXXX)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+KAFKA_PID=""; BUSBAR_PID=""
+trap 'kp_stop "$KAFKA_PID"; kp_stop "$BUSBAR_PID"; rm -rf "$WORK"' EXIT
+kp_resolve_tools; kp_resolve_kafka; kp_build_busbar
+mkdir -p "$WORK/warm-client"
+javac -d "$WORK/warm-client" -cp "$TOOLS_CP" "$HERE/src/WarmProducerPerformance.java"
+kp_start_kafka "$WORK/kafka" no "$RESULTS/kafka-broker.log"
+kp_start_busbar "$WORK/busbar" fsync "$RESULTS/busbar-broker.log"
+{ echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cpus: $(nproc); commit: $(git -C "$ROOT" rev-parse --short HEAD)"
+  echo "records: $N x $SIZE B on $P partition(s); reps: $REPS; load: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$RESULTS/environment.txt"
+printf 'client\tbroker\trep\trecords_per_s\tthread\tcpu_ticks\n' > "$RESULTS/threads.tsv"
+
+run() { # run CLIENT(cold|warm) BROKER BOOTSTRAP REP
+  local client=$1 broker=$2 boot=$3 rep=$4 main=() pid
+  local topic="$client-$broker-$rep" name="$client-$broker-$rep"
+  kp_create_topic "$boot" "$topic" "$P"; kp_create_topic "$boot" "$topic-warm" "$P"
+  if [ "$client" = warm ]; then main=(-cp "$WORK/warm-client:$TOOLS_CP" WarmProducerPerformance)
+  else main=(-cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance); fi
+  java -Xmx1g "${main[@]}" --topic "$topic" --num-records "$N" --record-size "$SIZE" --throughput -1 \
+    --producer-props bootstrap.servers="$boot" acks=all > "$RESULTS/raw/$name.out" 2>&1 &
+  pid=$!
+  # one awk per reading: the sampler must not take the CPU it measures
+  while kill -0 "$pid" 2>/dev/null; do
+    awk '{ c = $0; sub(/^[^(]*\(/, "", c); sub(/\).*$/, "", c); r = $0; sub(/^.*\) /, "", r); split(r, f, " ")
+           print FILENAME "\t" c "\t" f[12] + f[13] }' /proc/"$pid"/task/*/stat >> "$WORK/$name.snaps" 2>/dev/null || true
+    sleep 1
+  done
+  wait "$pid" || true
+  local rate
+  rate=$(grep 'records sent' "$RESULTS/raw/$name.out" | tail -1 | sed -E 's/.* ([0-9.]+) records\/sec.*/\1/')
+  awk -F'\t' -v c="$client" -v b="$broker" -v r="$rep" -v rate="$rate" \
+    '{ if ($3 > t[$1]) t[$1] = $3; n[$1] = $2 } END { for (k in t) if (t[k] > 0) print c "\t" b "\t" r "\t" rate "\t" n[k] "\t" t[k] }' \
+    "$WORK/$name.snaps" >> "$RESULTS/threads.tsv"
+  echo "$name: $rate records/s" >&2
+  sync
+}
+
+for client in cold warm; do
+  for rep in $(seq 1 "$REPS"); do
+    if [ $((rep % 2)) = 1 ]; then run $client kafka "$KAFKA_BOOTSTRAP" "$rep"; run $client busbar "$BUSBAR_BOOTSTRAP" "$rep"
+    else run $client busbar "$BUSBAR_BOOTSTRAP" "$rep"; run $client kafka "$KAFKA_BOOTSTRAP" "$rep"; fi
+  done
+done
+
+# medians over the repetitions: the client's CPU seconds by thread group, and the rate
+python3 - "$RESULTS" "$(getconf CLK_TCK)" <<'PY' | tee "$RESULTS/table.md"
+import csv, statistics, sys, collections
+hz = int(sys.argv[2])
+rows = list(csv.DictReader(open(sys.argv[1] + "/threads.tsv"), delimiter="\t"))
+def group(name):
+    if name.startswith("C2 Compiler") or name.startswith("C1 Compiler"): return name[:2] + " compiler"
+    if name.startswith("kafka-producer-network"): return "producer network thread"
+    if name == "java": return "main (record generation, send)"
+    if name.startswith("GC ") or name.startswith("G1 "): return "GC"
+    return "other"
+runs = collections.defaultdict(lambda: collections.Counter())
+rates = {}
+for r in rows:
+    key = (r["client"], r["broker"], r["rep"])
+    runs[key][group(r["thread"])] += int(r["cpu_ticks"])
+    rates[key] = float(r["records_per_s"] or 0)
+groups = ["C2 compiler", "C1 compiler", "producer network thread", "main (record generation, send)", "GC", "other"]
+cols = [(c, b) for c in ("cold", "warm") for b in ("kafka", "busbar")]
+print("| client CPU seconds per run (median) | " + " | ".join(f"{c} client, {b}" for c, b in cols) + " |")
+print("|---|" + "---|" * len(cols))
+def med(c, b, f):
+    vals = [f(k) for k in runs if k[0] == c and k[1] == b]
+    return statistics.median(vals) if vals else float("nan")
+for g in groups:
+    print(f"| {g} | " + " | ".join(f"{med(c, b, lambda k: runs[k][g]) / hz:.2f}" for c, b in cols) + " |")
+print("| all threads | " + " | ".join(f"{med(c, b, lambda k: sum(runs[k].values())) / hz:.2f}" for c, b in cols) + " |")
+print("| records/s of the (measured) run | " + " | ".join(f"{med(c, b, lambda k: rates[k]) / 1000:.1f}k" for c, b in cols) + " |")
+PY
