@@ -12,7 +12,9 @@
 # A checkout is built with: mvn -B -q -pl bus-kafka -am test-compile (SKIP_BUILD=1: this one is already built too).
 # Environment (defaults): A_ROOT (this checkout), A_CONFIG, B_CONFIG, A_ARGS, B_ARGS (none), RECORDS_100 (1000000),
 #   RECORDS_1K (200000), REPS (5), CASES ("p1-100 p4-100 p1-1k p4-1k": partitions-record size), WARMUP_RECORDS
-#   (1000000 x 100 B, then a fifth of it x 1 KiB, to each broker), RESULTS (a fresh /tmp/busbar-ab.* directory).
+#   (1000000 x 100 B, then a fifth of it x 1 KiB, to each broker), RESULTS (a fresh /tmp/busbar-ab.* directory),
+#   WARM_CLIENT (1: each producer run is the counted second run of a warm client JVM, as in compare.sh; 0: one cold
+#   ProducerPerformance JVM per run, as before 2026-12-05 17:30 UTC).
 # Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat) just before and after each run. Machine
 # CPU per record less the client (produce): the whole machine's busy CPU from just before the run to after a sync(1)
 # that follows it, less the producer tool's own CPU: the broker, the other (idle) broker and the kernel threads that
@@ -38,6 +40,8 @@ trap cleanup EXIT
 kp_resolve_tools
 classpath_of() { echo "$1/bus-kafka/target/classes:$1/bus-core/target/classes:$(cat "$1/bus-kafka/target/broker-classpath.txt")"; }
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
+WARM_CLIENT=${WARM_CLIENT:-1}
+[ "$WARM_CLIENT" = 0 ] || kp_warm_client "$WORK/warm-client"
 
 start() { # start NAME CHECKOUT CONFIG ARGS: sets PID and BOOTSTRAP
   local name=$1 checkout=$2 config=$3 log="$RESULTS/$1-broker.log" extra=()
@@ -56,7 +60,7 @@ start B "$ROOT" "${B_CONFIG:-}" "${B_ARGS:-}"; B_PID=$PID; B_BOOT=$BOOTSTRAP
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cpus: $(nproc); java: $(java -version 2>&1 | head -1)"
   echo "A: $A_ROOT ($(git -C "$A_ROOT" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout')) config ${A_CONFIG:-none} args ${A_ARGS:-none}"
   echo "B: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD || echo ', uncommitted changes')) config ${B_CONFIG:-none} args ${B_ARGS:-none}"
-  echo "records: $RECORDS_100 x 100 B, $RECORDS_1K x 1 KiB; reps: $REPS; cases: $CASES"
+  echo "records: $RECORDS_100 x 100 B, $RECORDS_1K x 1 KiB; reps: $REPS; cases: $CASES; warm client: $WARM_CLIENT"
   # the broker logs nothing without a logging back end: the native library in its memory map tells the transport
   for b in A B; do
     pid=$A_PID; [ $b = B ] && pid=$B_PID
@@ -74,12 +78,20 @@ run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, 
   if [ "$build" = A ]; then pid=$A_PID; boot=$A_BOOT; else pid=$B_PID; boot=$B_BOOT; fi
   kp_create_topic "$boot" "$topic" "$partitions"
   local load before after rate m0 m1 client TIMEFORMAT='%3U %3S'
-  load=$(cut -d' ' -f1 /proc/loadavg); m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid")
-  { time java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$n" \
-    --record-size "$size" --throughput -1 --producer-props bootstrap.servers="$boot" acks=all \
-    > "$RESULTS/raw/$name-produce.out" 2>&1; } 2> "$WORK/time.txt"
-  after=$(cpu_ticks "$pid"); sync; m1=$(kp_machine_ticks)
-  client=$(kp_time_ticks "$WORK/time.txt" "$CLK_TCK")
+  local producer=(--topic "$topic" --num-records "$n" --record-size "$size" --throughput -1
+    --producer-props bootstrap.servers="$boot" acks=all)
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  if [ "$WARM_CLIENT" = 1 ]; then
+    kp_create_topic "$boot" "$topic-warm" "$partitions"
+    kp_gated_run "$WORK" "$RESULTS/raw/$name-produce.out" "$RESULTS/raw/$name-produce.err" gate_opened gate_closed \
+      java -Xmx1g "${WARM_PRODUCER[@]}" "${producer[@]}" || echo "WARNING: $name exited with $?" >&2
+  else
+    m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid")
+    { time java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance "${producer[@]}" \
+      > "$RESULTS/raw/$name-produce.out" 2>&1; } 2> "$WORK/time.txt"
+    after=$(cpu_ticks "$pid"); sync; m1=$(kp_machine_ticks)
+    client=$(kp_time_ticks "$WORK/time.txt" "$CLK_TCK")
+  fi
   rate=$(grep "99th" "$RESULTS/raw/$name-produce.out" | tail -1 | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')
   printf '%s\t%s\tproduce\t%s\t%s\t%s\t%s\t-\t%s\t%s\n' "$rep" "$build" "$case" "$n" $((after - before)) "$rate" "$load" \
     $((m1 - m0 - client)) >> "$RESULTS/samples.tsv"
@@ -92,6 +104,13 @@ run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, 
   printf '%s\t%s\tconsume\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$rep" "$build" "$case" "$n" $((after - before)) \
     "$(echo "$values" | awk -F', ' '{print $6}')" "$(echo "$values" | awk -F', ' '{print $10}')" "$load" >> "$RESULTS/samples.tsv"
   echo "[$(date +%H:%M:%S)] rep $rep $build $case (load $load)" >&2
+}
+
+# the warm client's gates (kp_gated_run), in run's locals: the counters around the counted run only
+gate_opened() { m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); client=$(cpu_ticks "$KP_TOOL_PID"); }
+gate_closed() {
+  after=$(cpu_ticks "$pid"); client=$(( $(cpu_ticks "$KP_TOOL_PID" 2>/dev/null || echo "$client") - client ))
+  sync; m1=$(kp_machine_ticks)
 }
 
 case_args() { # p4-1k -> "4 1024 RECORDS_1K"

@@ -69,7 +69,7 @@ hz = int(sys.argv[2])
 rows = list(csv.DictReader(open(sys.argv[1] + "/threads.tsv"), delimiter="\t"))
 def group(name):
     if name.startswith("C2 Compiler") or name.startswith("C1 Compiler"): return name[:2] + " compiler"
-    if name.startswith("kafka-producer-network"): return "producer network thread"
+    if name.startswith("kafka-producer"): return "producer network thread (kafka-producer-network-thread)"
     if name == "java": return "main (record generation, send)"
     if name.startswith("GC ") or name.startswith("G1 "): return "GC"
     return "other"
@@ -79,7 +79,7 @@ for r in rows:
     key = (r["client"], r["broker"], r["rep"])
     runs[key][group(r["thread"])] += int(r["cpu_ticks"])
     rates[key] = float(r["records_per_s"] or 0)
-groups = ["C2 compiler", "C1 compiler", "producer network thread", "main (record generation, send)", "GC", "other"]
+groups = ["C2 compiler", "C1 compiler", "producer network thread (kafka-producer-network-thread)", "main (record generation, send)", "GC", "other"]
 cols = [(c, b) for c in ("cold", "warm") for b in ("kafka", "busbar")]
 print("| client CPU seconds per run (median) | " + " | ".join(f"{c} client, {b}" for c, b in cols) + " |")
 print("|---|" + "---|" * len(cols))

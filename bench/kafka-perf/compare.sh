@@ -94,9 +94,7 @@ kp_resolve_tools
 kp_resolve_kafka
 kp_build_busbar
 if [ "$WARM_CLIENT" = 1 ]; then
-  mkdir -p "$WORK/warm-client"
-  javac -d "$WORK/warm-client" -cp "$TOOLS_CP" "$HERE/src/WarmProducerPerformance.java"
-  PRODUCER_TOOL=(-Dwarm.gate=true -cp "$WORK/warm-client:$TOOLS_CP" WarmProducerPerformance)
+  kp_warm_client "$WORK/warm-client"; PRODUCER_TOOL=("${WARM_PRODUCER[@]}")
 else
   PRODUCER_TOOL=(-cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance)
 fi
@@ -172,46 +170,22 @@ measured() {
   measured_sample
 }
 
-# measured_gated COMMAND...: the same for WarmProducerPerformance -Dwarm.gate=true (called by measured, whose locals it
-# sets): it reads every counter while the tool waits at its gates, around the measured run only; the tool's own CPU
-# from its /proc/<pid>/stat. The tool's stdout comes through a FIFO that a blocking read relays to raw/: polling a file
-# for the gate lines cost a third of a core, in the middle of the measurement.
+# measured_gated COMMAND...: the same for the warm client (called by measured, whose locals it sets): every counter is
+# read while the tool waits at its gates, around the counted run only; the tool's own CPU from its /proc/<pid>/stat.
 measured_gated() {
-  local gate="$WORK/gate" said="$WORK/said" tool
-  rm -f "$gate" "$said"; mkfifo "$gate" "$said"
-  "$@" < "$gate" > "$said" 2> "$RAW/$name.err" &
-  tool=$!
-  exec 7> "$gate" 8< "$said"
-  : > "$RAW/$name.out"
-  if relay_until '# measured'; then
-    sync # the uncounted run's pages (Kafka writes back later): its write-back must not land in the counted run
-    [ "$kind" = produce ] && profile_start "$broker"
-    m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); client=$(cpu_ticks "$tool")
-    t0=$(date +%s.%N)
-    echo go >&7
-    relay_until '# done' || true
-    t1=$(date +%s.%N); after=$(cpu_ticks "$pid"); client=$(( $(cpu_ticks "$tool" 2>/dev/null || echo "$client") - client ))
-    sync; m1=$(kp_machine_ticks)
-    [ "$kind" = produce ] && profile_stop "$broker" "busbar-$case-rep$rep"
-    kill -0 "$tool" 2>/dev/null && echo go >&7
-  fi
-  exec 7>&-
-  relay_until '' || true
-  exec 8<&-
-  wait "$tool" || rc=$?
-  if [ -z "${t1:-}" ]; then # the tool ended before its gate: no figures
-    m0=0 m1=0 before=0 after=0 client=0 t0=0 t1=0
-  fi
+  t0=0 t1=0 m0=0 m1=0 before=0 after=0 client=0
+  kp_gated_run "$WORK" "$RAW/$name.out" "$RAW/$name.err" gate_opened gate_closed "$@" || rc=$?
   measured_sample
 }
-
-relay_until() { # relay_until LINE: copies the tool's output (fd 8) to raw/ until LINE (1 at the end of it; '': to the end)
-  local line
-  while IFS= read -r line <&8; do
-    printf '%s\n' "$line" >> "$RAW/$name.out"
-    if [ -n "$1" ] && [ "$line" = "$1" ]; then return 0; fi
-  done
-  return 1
+gate_opened() {
+  if [ "$kind" = produce ]; then profile_start "$broker"; fi
+  m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); client=$(cpu_ticks "$KP_TOOL_PID"); t0=$(date +%s.%N)
+}
+gate_closed() {
+  t1=$(date +%s.%N); after=$(cpu_ticks "$pid")
+  client=$(( $(cpu_ticks "$KP_TOOL_PID" 2>/dev/null || echo "$client") - client ))
+  sync; m1=$(kp_machine_ticks)
+  if [ "$kind" = produce ]; then profile_stop "$broker" "busbar-$case-rep$rep"; fi
 }
 
 measured_sample() {

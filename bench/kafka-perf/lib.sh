@@ -108,3 +108,51 @@ kp_create_topic() {
   java -cp "$TOOLS_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
     --topic "$topic" --partitions "$partitions" --replication-factor 1 "$@" >/dev/null 2>&1
 }
+
+# kp_warm_client DIR: compiles src/WarmProducerPerformance.java into DIR (TOOLS_CP first); sets WARM_PRODUCER, the java
+# arguments that run it with its gates
+kp_warm_client() {
+  mkdir -p "$1"
+  javac -d "$1" -cp "$TOOLS_CP" "$ROOT/bench/kafka-perf/src/WarmProducerPerformance.java"
+  WARM_PRODUCER=(-Dwarm.gate=true -cp "$1:$TOOLS_CP" WarmProducerPerformance)
+}
+
+# kp_gated_run WORK_DIR OUT ERR AT_START AT_END COMMAND...: runs a gated WarmProducerPerformance command (its
+# uncounted first run, then the counted one) with its stdout relayed to OUT through a FIFO, and calls the function
+# AT_START while the tool waits before the counted run (after a sync, so that the first run's write-back stays out
+# of the count) and AT_END while it waits after it; KP_TOOL_PID is the tool's pid. A blocking read relays the
+# output: polling a file for the gate lines took a third of a core in the middle of the measurement. Returns the
+# tool's exit status, or 3 when it ended before its first gate (AT_START and AT_END not called).
+kp_gated_run() {
+  local work=$1 out=$2 err=$3 at_start=$4 at_end=$5 started=0 rc=0; shift 5
+  local gate="$work/gate" said="$work/said"
+  rm -f "$gate" "$said"; mkfifo "$gate" "$said"
+  "$@" < "$gate" > "$said" 2> "$err" &
+  KP_TOOL_PID=$!
+  exec 7> "$gate" 8< "$said"
+  : > "$out"
+  if kp_relay_until "$out" '# measured'; then
+    started=1
+    sync
+    "$at_start"
+    echo go >&7
+    kp_relay_until "$out" '# done' || true
+    "$at_end"
+    if kill -0 "$KP_TOOL_PID" 2>/dev/null; then echo go >&7; fi
+  fi
+  exec 7>&-
+  kp_relay_until "$out" '' || true
+  exec 8<&-
+  wait "$KP_TOOL_PID" || rc=$?
+  if [ "$started" = 0 ] && [ "$rc" = 0 ]; then rc=3; fi
+  return "$rc"
+}
+
+kp_relay_until() { # kp_relay_until OUT LINE: the tool's output (fd 8) to OUT up to LINE (status 1 at its end; '': all)
+  local line
+  while IFS= read -r line <&8; do
+    printf '%s\n' "$line" >> "$1"
+    if [ -n "$2" ] && [ "$line" = "$2" ]; then return 0; fi
+  done
+  return 1
+}
