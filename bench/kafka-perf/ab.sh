@@ -68,7 +68,6 @@ start B "$ROOT" "${B_CONFIG:-}" "${B_ARGS:-}"; B_PID=$PID; B_BOOT=$BOOTSTRAP
   done
 } | tee "$RESULTS/environment.txt" >&2
 
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 CLK_TCK=$(getconf CLK_TCK)
 printf 'rep\tbuild\tkind\tcase\trecords\tcpu_ticks\trate\tfetch_rate\tload1\tmachine_less_client_ticks\n' \
   > "$RESULTS/samples.tsv"
@@ -86,19 +85,19 @@ run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, 
     kp_gated_run "$WORK" "$RESULTS/raw/$name-produce.out" "$RESULTS/raw/$name-produce.err" gate_opened gate_closed \
       java -Xmx1g "${WARM_PRODUCER[@]}" "${producer[@]}" || echo "WARNING: $name exited with $?" >&2
   else
-    m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid")
+    m0=$(kp_machine_ticks); before=$(kp_cpu_ticks "$pid")
     { time java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance "${producer[@]}" \
       > "$RESULTS/raw/$name-produce.out" 2>&1; } 2> "$WORK/time.txt"
-    after=$(cpu_ticks "$pid"); sync; m1=$(kp_machine_ticks)
+    after=$(kp_cpu_ticks "$pid"); sync; m1=$(kp_machine_ticks)
     client=$(kp_time_ticks "$WORK/time.txt" "$CLK_TCK")
   fi
   rate=$(grep "99th" "$RESULTS/raw/$name-produce.out" | tail -1 | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')
   printf '%s\t%s\tproduce\t%s\t%s\t%s\t%s\t-\t%s\t%s\n' "$rep" "$build" "$case" "$n" $((after - before)) "$rate" "$load" \
     $((m1 - m0 - client)) >> "$RESULTS/samples.tsv"
-  load=$(cut -d' ' -f1 /proc/loadavg); before=$(cpu_ticks "$pid")
+  load=$(cut -d' ' -f1 /proc/loadavg); before=$(kp_cpu_ticks "$pid")
   java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$boot" --topic "$topic" \
     --messages "$n" --timeout 60000 > "$RESULTS/raw/$name-consume.out" 2> "$RESULTS/raw/$name-consume.err"
-  after=$(cpu_ticks "$pid")
+  after=$(kp_cpu_ticks "$pid")
   # the values line: ..., data.consumed.in.nMsg (5), nMsg.sec (6), ..., fetch.nMsg.sec (10)
   local values; values=$(grep -A1 "^start.time" "$RESULTS/raw/$name-consume.out" | tail -1)
   printf '%s\t%s\tconsume\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$rep" "$build" "$case" "$n" $((after - before)) \
@@ -107,9 +106,9 @@ run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, 
 }
 
 # the warm client's gates (kp_gated_run), in run's locals: the counters around the counted run only
-gate_opened() { m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); client=$(cpu_ticks "$KP_TOOL_PID"); }
+gate_opened() { m0=$(kp_machine_ticks); before=$(kp_cpu_ticks "$pid"); client=$(kp_cpu_ticks "$KP_TOOL_PID"); }
 gate_closed() {
-  after=$(cpu_ticks "$pid"); client=$(( $(cpu_ticks "$KP_TOOL_PID" 2>/dev/null || echo "$client") - client ))
+  after=$(kp_cpu_ticks "$pid"); client=$(( $(kp_cpu_ticks "$KP_TOOL_PID" 2>/dev/null || echo "$client") - client ))
   sync; m1=$(kp_machine_ticks)
 }
 

@@ -134,7 +134,6 @@ KP_BUSBAR_ARGS=${BUSBAR_ARGS:-} kp_start_busbar "$DATA_DIR/busbar" fsync "$BUSBA
 log "Kafka pid $KAFKA_PID at $KAFKA_BOOTSTRAP; Busbar pid $BUSBAR_PID at $BUSBAR_BOOTSTRAP"
 
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime + stime, after "pid (comm) "
 pid_of() { if [ "$1" = kafka ]; then echo "$KAFKA_PID"; else echo "$BUSBAR_PID"; fi; }
 bootstrap_of() { if [ "$1" = kafka ]; then echo "$KAFKA_BOOTSTRAP"; else echo "$BUSBAR_BOOTSTRAP"; fi; }
 printf 'rep\tbroker\tkind\tcase\trecords\tcpu_ticks\tclk_tck\twall_s\traw\tmachine_ticks\tclient_ticks\n' \
@@ -161,9 +160,9 @@ measured() {
   pid=$(pid_of "$broker")
   if [ "${GATED:-0}" = 1 ]; then measured_gated "$@"; return; fi
   [ "$kind" = produce ] && profile_start "$broker"
-  m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
+  m0=$(kp_machine_ticks); before=$(kp_cpu_ticks "$pid"); t0=$(date +%s.%N)
   { time "$@" > "$RAW/$name.out" 2> "$RAW/$name.err" || rc=$?; } 2> "$WORK/time.txt"
-  t1=$(date +%s.%N); after=$(cpu_ticks "$pid")
+  t1=$(date +%s.%N); after=$(kp_cpu_ticks "$pid")
   sync; m1=$(kp_machine_ticks)
   client=$(kp_time_ticks "$WORK/time.txt" "$CLK_TCK")
   [ "$kind" = produce ] && profile_stop "$broker" "busbar-$case-rep$rep"
@@ -179,11 +178,11 @@ measured_gated() {
 }
 gate_opened() {
   if [ "$kind" = produce ]; then profile_start "$broker"; fi
-  m0=$(kp_machine_ticks); before=$(cpu_ticks "$pid"); client=$(cpu_ticks "$KP_TOOL_PID"); t0=$(date +%s.%N)
+  m0=$(kp_machine_ticks); before=$(kp_cpu_ticks "$pid"); client=$(kp_cpu_ticks "$KP_TOOL_PID"); t0=$(date +%s.%N)
 }
 gate_closed() {
-  t1=$(date +%s.%N); after=$(cpu_ticks "$pid")
-  client=$(( $(cpu_ticks "$KP_TOOL_PID" 2>/dev/null || echo "$client") - client ))
+  t1=$(date +%s.%N); after=$(kp_cpu_ticks "$pid")
+  client=$(( $(kp_cpu_ticks "$KP_TOOL_PID" 2>/dev/null || echo "$client") - client ))
   sync; m1=$(kp_machine_ticks)
   if [ "$kind" = produce ]; then profile_stop "$broker" "busbar-$case-rep$rep"; fi
 }
@@ -249,7 +248,7 @@ fi
 # idle baseline: what each broker burns with no client, which lands in every run's CPU figure
 IDLE_S=${IDLE_S:-5}
 for b in kafka busbar; do
-  before=$(cpu_ticks "$(pid_of "$b")"); sleep "$IDLE_S"; after=$(cpu_ticks "$(pid_of "$b")")
+  before=$(kp_cpu_ticks "$(pid_of "$b")"); sleep "$IDLE_S"; after=$(kp_cpu_ticks "$(pid_of "$b")")
   echo "$b idle CPU: $(( (after - before) * 1000 / CLK_TCK / IDLE_S )) ms/s over ${IDLE_S} s" | tee -a "$RESULTS/idle.txt" >&2
 done
 

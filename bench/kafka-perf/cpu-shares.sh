@@ -38,7 +38,6 @@ KP_BUSBAR_ARGS=${BUSBAR_ARGS:-} kp_start_busbar "$WORK/data" fsync "$RESULTS/bro
   echo "busbar arguments: ${BUSBAR_ARGS:-none}; uptime: $(uptime)"
 } | tee "$RESULTS/environment.txt" >&2
 
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$BUSBAR_PID/stat"; }
 produce() { # produce TOPIC PARTITIONS SIZE RECORDS OUT
   kp_create_topic "$BUSBAR_BOOTSTRAP" "$1" "$2"
   java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$1" --num-records "$4" \
@@ -55,9 +54,9 @@ for c in $CASES; do
     name="$c-r$r"
     # jcmd splits its arguments at '=': the agent's options go quoted
     jcmd "$BUSBAR_PID" JVMTI.agent_load "$PROFILER_SO" '"start,event=cpu,interval=1ms"' >/dev/null
-    before=$(cpu_ticks)
+    before=$(kp_cpu_ticks "$BUSBAR_PID")
     produce "$name" "$partitions" "$size" "$n" "$RESULTS/raw/$name.out"
-    after=$(cpu_ticks)
+    after=$(kp_cpu_ticks "$BUSBAR_PID")
     jcmd "$BUSBAR_PID" JVMTI.agent_load "$PROFILER_SO" "\"stop,file=$WORK/$name.collapsed,collapsed\"" >/dev/null
     gzip -9 -c "$WORK/$name.collapsed" > "$RESULTS/collapsed/$name.collapsed.gz"
     rate=$(grep "99th" "$RESULTS/raw/$name.out" | tail -1 | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')

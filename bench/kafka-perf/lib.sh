@@ -11,6 +11,8 @@ kp_machine_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8; exit }' /proc/s
 # TIMEFORMAT='%3U %3S' (user and system seconds, the command's children included)
 kp_time_ticks() { awk -v hz="$2" '{ printf "%d", ($1 + $2) * hz }' "$1"; }
 
+kp_cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # a process's utime + stime (ticks)
+
 kp_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 kp_resolve_tools() { # kafka-tools 4.1.2 (ProducerPerformance, ConsumerPerformance, EndToEndLatency, TopicCommand)
