@@ -13,8 +13,9 @@
 # Environment (defaults): A_ROOT (this checkout), A_CONFIG, B_CONFIG, A_ARGS, B_ARGS (none), RECORDS_100 (1000000),
 #   RECORDS_1K (200000), REPS (5), CASES ("p1-100 p4-100 p1-1k p4-1k": partitions-record size), WARMUP_RECORDS
 #   (1000000 x 100 B, then a fifth of it x 1 KiB, to each broker), RESULTS (a fresh /tmp/busbar-ab.* directory),
-#   WARM_CLIENT (1: each producer run is the counted second run of a warm client JVM, as in compare.sh; 0: one cold
-#   ProducerPerformance JVM per run, as before 2026-12-05 17:30 UTC).
+#   WARM_CLIENT (4: each producer run is the counted last run of a client JVM that made 4 uncounted runs first, as in
+#   compare.sh; 1 was the default from 2026-12-05 17:30 to 2026-12-06; 0: one cold ProducerPerformance JVM per run, as
+#   before 2026-12-05 17:30 UTC).
 # Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat) just before and after each run. Machine
 # CPU per record less the client (produce): the whole machine's busy CPU from just before the run to after a sync(1)
 # that follows it, less the producer tool's own CPU: the broker, the other (idle) broker and the kernel threads that
@@ -40,8 +41,8 @@ trap cleanup EXIT
 kp_resolve_tools
 classpath_of() { echo "$1/bus-kafka/target/classes:$1/bus-core/target/classes:$(cat "$1/bus-kafka/target/broker-classpath.txt")"; }
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -f "$ROOT/pom.xml" -pl bus-kafka -am test-compile >&2
-WARM_CLIENT=${WARM_CLIENT:-1}
-[ "$WARM_CLIENT" = 0 ] || kp_warm_client "$WORK/warm-client"
+WARM_CLIENT=${WARM_CLIENT:-4}
+[ "$WARM_CLIENT" = 0 ] || kp_warm_client "$WORK/warm-client" "$WARM_CLIENT"
 
 start() { # start NAME CHECKOUT CONFIG ARGS: sets PID and BOOTSTRAP
   local name=$1 checkout=$2 config=$3 log="$RESULTS/$1-broker.log" extra=()
@@ -80,7 +81,7 @@ run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, 
   local producer=(--topic "$topic" --num-records "$n" --record-size "$size" --throughput -1
     --producer-props bootstrap.servers="$boot" acks=all)
   load=$(cut -d' ' -f1 /proc/loadavg)
-  if [ "$WARM_CLIENT" = 1 ]; then
+  if [ "$WARM_CLIENT" -gt 0 ]; then
     kp_create_topic "$boot" "$topic-warm" "$partitions"
     kp_gated_run "$WORK" "$RESULTS/raw/$name-produce.out" "$RESULTS/raw/$name-produce.err" gate_opened gate_closed \
       java -Xmx1g "${WARM_PRODUCER[@]}" "${producer[@]}" || echo "WARNING: $name exited with $?" >&2

@@ -154,10 +154,12 @@ max_load = float(read("max-load.txt").strip() or "1.0")
 if m and float(m.group(1)) > max_load:
     out.append(f"* **load average {m.group(1)} > {max_load:g} at the end: the machine got busy during the run**")
 out.append("")
-warm = re.search(r"^warm client: 1$", read("environment.txt"), re.M)
+warm = re.search(r"^warm client: (\d+)$", read("environment.txt"), re.M)
+warm_runs = int(warm.group(1)) if warm else 0
 out.append("Produce: ProducerPerformance, acks=all, idempotent (client defaults), --throughput -1"
-           + ("; each run is the second in a warm client JVM (src/WarmProducerPerformance.java), the first not counted, "
-              "and every figure covers the second run only" if warm else "; one cold client JVM per run") +
+           + (f"; each run is the last of {warm_runs + 1} in one client JVM (src/WarmProducerPerformance.java), the "
+              f"first {warm_runs} not counted, and every figure covers the last run only" if warm_runs
+              else "; one cold client JVM per run") +
            ". Kafka: default configuration (no fsync); Busbar: --durability fsync (fsync before acknowledging).")
 out.append("")
 out.append("| row | Kafka rec/s | Busbar rec/s (ratio) | broker CPU µs/record Kafka → Busbar (ratio) "

@@ -30,11 +30,13 @@
 #   MAX_LOAD (1.0), FORCE (0): refuse to start when the 1-minute load average is above MAX_LOAD unless FORCE=1
 #   PROFILE (0)            1: async-profiler (tools.profiler:async-profiler:4.1) on Busbar's broker
 #   SKIP_BUILD (0)         1: use the bus-kafka classes already built
-#   WARM_CLIENT (1)        1: each producer run (throughput and fixed-rate rows) is the second ProducerPerformance run in
-#                          one JVM (src/WarmProducerPerformance.java; the first, on TOPIC-warm, is not counted), and
-#                          every CPU figure covers that second run only; 0: one cold ProducerPerformance JVM per run,
-#                          as before 2026-12-05 17:00 UTC, whose C1/C2 compiler threads take 4-5 CPU seconds of the
-#                          2-core machine during a 1 KiB run (client-threads.sh)
+#   WARM_CLIENT (4)        N > 0: each producer run (throughput and fixed-rate rows) is the last of N + 1
+#                          ProducerPerformance runs in one JVM (src/WarmProducerPerformance.java; the first N, on
+#                          TOPIC-warm, are not counted), and every CPU figure covers that last run only. 1 was the
+#                          default from 2026-12-05 17:00 to 2026-12-06; its client's C2 compiler still took a third of
+#                          the machine in the counted run. 0: one cold ProducerPerformance JVM per run, as before
+#                          2026-12-05 17:00 UTC, whose C1/C2 compiler threads take 4-5 CPU seconds of the 2-core
+#                          machine during a 1 KiB run (client-threads.sh)
 #   BUSBAR_ARGS ()         further BusbarBroker arguments, e.g. "--log-preallocate-bytes 8388608" (environment.txt)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,7 +52,7 @@ WARMUP_RECORDS_1K=${WARMUP_RECORDS_1K:-400000}
 MAX_LOAD=${MAX_LOAD:-1.0}
 FORCE=${FORCE:-0}
 PROFILE=${PROFILE:-0}
-WARM_CLIENT=${WARM_CLIENT:-1}
+WARM_CLIENT=${WARM_CLIENT:-4}
 RESULTS=${RESULTS:-$HERE/results/$(date +%Y%m%d-%H%M%S)}
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
@@ -93,8 +95,8 @@ trap cleanup EXIT
 kp_resolve_tools
 kp_resolve_kafka
 kp_build_busbar
-if [ "$WARM_CLIENT" = 1 ]; then
-  kp_warm_client "$WORK/warm-client"; PRODUCER_TOOL=("${WARM_PRODUCER[@]}")
+if [ "$WARM_CLIENT" -gt 0 ]; then
+  kp_warm_client "$WORK/warm-client" "$WARM_CLIENT"; PRODUCER_TOOL=("${WARM_PRODUCER[@]}")
 else
   PRODUCER_TOOL=(-cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance)
 fi
@@ -158,7 +160,7 @@ measured() {
   local broker=$1 rep=$2 kind=$3 case=$4 records=$5 name=$6; shift 7
   local pid before after t0 t1 m0 m1 client rc=0 TIMEFORMAT='%3U %3S'
   pid=$(pid_of "$broker")
-  if [ "${GATED:-0}" = 1 ]; then measured_gated "$@"; return; fi
+  if [ "${GATED:-0}" -gt 0 ]; then measured_gated "$@"; return; fi
   [ "$kind" = produce ] && profile_start "$broker"
   m0=$(kp_machine_ticks); before=$(kp_cpu_ticks "$pid"); t0=$(date +%s.%N)
   { time "$@" > "$RAW/$name.out" 2> "$RAW/$name.err" || rc=$?; } 2> "$WORK/time.txt"

@@ -111,17 +111,17 @@ kp_create_topic() {
     --topic "$topic" --partitions "$partitions" --replication-factor 1 "$@" >/dev/null 2>&1
 }
 
-# kp_warm_client DIR: compiles src/WarmProducerPerformance.java into DIR (TOOLS_CP first); sets WARM_PRODUCER, the java
-# arguments that run it with its gates
+# kp_warm_client DIR RUNS: compiles src/WarmProducerPerformance.java into DIR (TOOLS_CP first); sets WARM_PRODUCER, the
+# java arguments that run it with its gates after RUNS uncounted warm-up runs
 kp_warm_client() {
   mkdir -p "$1"
   javac -d "$1" -cp "$TOOLS_CP" "$ROOT/bench/kafka-perf/src/WarmProducerPerformance.java"
-  WARM_PRODUCER=(-Dwarm.gate=true -cp "$1:$TOOLS_CP" WarmProducerPerformance)
+  WARM_PRODUCER=(-Dwarm.gate=true -Dwarm.runs="$2" -cp "$1:$TOOLS_CP" WarmProducerPerformance)
 }
 
 # kp_gated_run WORK_DIR OUT ERR AT_START AT_END COMMAND...: runs a gated WarmProducerPerformance command (its
-# uncounted first run, then the counted one) with its stdout relayed to OUT through a FIFO, and calls the function
-# AT_START while the tool waits before the counted run (after a sync, so that the first run's write-back stays out
+# uncounted warm-up runs, then the counted one) with its stdout relayed to OUT through a FIFO, and calls the function
+# AT_START while the tool waits before the counted run (after a sync, so that the warm-up's write-back stays out
 # of the count) and AT_END while it waits after it; KP_TOOL_PID is the tool's pid. A blocking read relays the
 # output: polling a file for the gate lines took a third of a core in the middle of the measurement. Returns the
 # tool's exit status, or 3 when it ended before its first gate (AT_START and AT_END not called).

@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
- * Kafka's ProducerPerformance run twice in one JVM: first on TOPIC-warm with the same arguments (not reported as the
- * result), then on TOPIC. The second run's producer starts in a JVM whose JIT has compiled the client, so its rate,
- * percentiles and CPU describe the broker rather than the client's compiler: a cold ProducerPerformance JVM on this
- * 2-core machine spent 4-5 CPU seconds of a 7-9 second 1 KiB run in its C1 and C2 compiler threads, CPU the broker
- * under test then lacks (bench/kafka-perf/client-threads.sh). ProducerPerformance 4.1.2 has no --warmup-records.
- * Both topics must exist.
+ * Kafka's ProducerPerformance run several times in one JVM: {@code -Dwarm.runs} times (4) on TOPIC-warm with the same
+ * arguments (not reported as the result), then once on TOPIC. The last run's producer starts in a JVM whose JIT has
+ * compiled the client, so its rate, percentiles and CPU describe the broker rather than the client's compiler: a cold
+ * ProducerPerformance JVM on this 2-core machine spent 4-5 CPU seconds of a 7-9 second 1 KiB run in its C1 and C2
+ * compiler threads, CPU the broker under test then lacks (bench/kafka-perf/client-threads.sh). One warm-up run is not
+ * enough: each run builds a new KafkaProducer, whose first batches deoptimize code compiled in the run before
+ * ("made not entrant": doSend, RecordAccumulator.tryAppend, the selector loop), and C2 still took 3.3-3.5 CPU seconds
+ * of a 5.5 second counted run at 1 partition x 100 B; after 4 warm-up runs it took 0.1-0.8 s.
+ * ProducerPerformance 4.1.2 has no --warmup-records. Both topics must exist.
  *
  * <p>With {@code -Dwarm.gate=true} it prints {@code # measured} and waits for a line on standard input before the
  * measured run, and prints {@code # done} and waits for another after it, so that compare.sh reads the broker's, the
@@ -31,8 +34,11 @@ public class WarmProducerPerformance {
                 warmUp[i + 1] = warmUp[i + 1] + "-warm";
             }
         }
-        System.out.println("# warm-up");
-        ProducerPerformance.main(warmUp);
+        int warmUpRuns = Integer.getInteger("warm.runs", 4);
+        for (int run = 0; run < warmUpRuns; run++) {
+            System.out.println("# warm-up");
+            ProducerPerformance.main(warmUp);
+        }
         System.out.println("# measured");
         System.out.flush();
         if (gated) {
