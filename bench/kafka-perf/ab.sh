@@ -14,7 +14,7 @@
 #   RECORDS_1K (200000), REPS (5), CASES ("p1-100 p4-100 p1-1k p4-1k": partitions-record size), WARMUP_RECORDS
 #   (1000000 x 100 B, then a fifth of it x 1 KiB, to each broker), RESULTS (a fresh /tmp/busbar-ab.* directory),
 #   WARM_CLIENT (4: each producer run is the counted last run of a client JVM that made 4 uncounted runs first, as in
-#   compare.sh; 1 was the default from 2026-12-05 17:30 to 2026-12-06; 0: one cold ProducerPerformance JVM per run, as
+#   compare.sh; 1 was the default from 2026-12-05 17:30 to 20:22 UTC; 0: one cold ProducerPerformance JVM per run, as
 #   before 2026-12-05 17:30 UTC).
 # Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat) just before and after each run. Machine
 # CPU per record less the client (produce): the whole machine's busy CPU from just before the run to after a sync(1)

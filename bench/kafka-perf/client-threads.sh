@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Where the producer client's CPU goes: per-thread CPU of the ProducerPerformance JVM (its /proc/<pid>/task/*/stat,
-# read every second; each thread's last reading) against Kafka 4.1.2 (default configuration) and Busbar (--durability
-# fsync), one cold client JVM per run, then the same with the warm client of compare.sh (src/WarmProducerPerformance.java,
-# whose figures include its uncounted first run). Brokers alternate; REPS runs of each. See docs/performance.md,
-# "The client's compiler".
+# Where the producer client's CPU goes: per-thread CPU of the ProducerPerformance JVM against Kafka 4.1.2 (default
+# configuration) and Busbar (--durability fsync). A cold client is one ProducerPerformance JVM per run, its threads
+# read every second (/proc/<pid>/task/*/stat; each thread's last reading). A warm client is compare.sh's
+# (src/WarmProducerPerformance.java with WARM_RUNS uncounted runs first), its threads read at the gates before and
+# after the counted run, so its figures cover the counted run only. Brokers alternate; REPS runs of each. See
+# docs/performance.md, "The client's compiler".
 #
 #   bench/kafka-perf/client-threads.sh
-#   CASE_PARTITIONS=4 RECORD_SIZE=100 RECORDS=1000000 bench/kafka-perf/client-threads.sh
+#   CASE_PARTITIONS=1 RECORD_SIZE=100 RECORDS=1000000 CLIENTS=warm WARM_RUNS=1 bench/kafka-perf/client-threads.sh
 #
-# Environment (defaults): CASE_PARTITIONS (1), RECORD_SIZE (1024), RECORDS (200000), REPS (3), SKIP_BUILD (0),
-# RESULTS (bench/kafka-perf/results/<date-time>-client-threads)
+# Environment (defaults): CASE_PARTITIONS (1), RECORD_SIZE (1024), RECORDS (200000), REPS (3), CLIENTS ("cold warm"),
+# WARM_RUNS (4), SKIP_BUILD (0), RESULTS (bench/kafka-perf/results/<date-time>-client-threads)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/kafka-perf"
 P=${CASE_PARTITIONS:-1}; SIZE=${RECORD_SIZE:-1024}; N=${RECORDS:-200000}; REPS=${REPS:-3}
+CLIENTS=${CLIENTS:-cold warm}; WARM_RUNS=${WARM_RUNS:-4}
 RESULTS=${RESULTS:-$HERE/results/$(date +%Y%m%d-%H%M%S)-client-threads}
 mkdir -p "$RESULTS/raw"
 WORK=$(mktemp -d /tmp/busbar-client-threads.XXXXXX)
@@ -22,30 +24,41 @@ WORK=$(mktemp -d /tmp/busbar-client-threads.XXXXXX)
 KAFKA_PID=""; BUSBAR_PID=""
 trap 'kp_stop "$KAFKA_PID"; kp_stop "$BUSBAR_PID"; rm -rf "$WORK"' EXIT
 kp_resolve_tools; kp_resolve_kafka; kp_build_busbar
-mkdir -p "$WORK/warm-client"
-javac -d "$WORK/warm-client" -cp "$TOOLS_CP" "$HERE/src/WarmProducerPerformance.java"
+kp_warm_client "$WORK/warm-client" "$WARM_RUNS"
 kp_start_kafka "$WORK/kafka" no "$RESULTS/kafka-broker.log"
 kp_start_busbar "$WORK/busbar" fsync "$RESULTS/busbar-broker.log"
 { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cpus: $(nproc); commit: $(git -C "$ROOT" rev-parse --short HEAD)"
-  echo "records: $N x $SIZE B on $P partition(s); reps: $REPS; load: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$RESULTS/environment.txt"
+  echo "records: $N x $SIZE B on $P partition(s); reps: $REPS; clients: $CLIENTS; warm-up runs of the warm client: $WARM_RUNS"
+  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$RESULTS/environment.txt"
 printf 'client\tbroker\trep\trecords_per_s\tthread\tcpu_ticks\n' > "$RESULTS/threads.tsv"
 
+# every thread of process $1: tid, name, utime + stime (ticks); one awk, so that reading takes little of the CPU it measures
+thread_ticks() {
+  awk '{ c = $0; sub(/^[^(]*\(/, "", c); sub(/\).*$/, "", c); r = $0; sub(/^.*\) /, "", r); split(r, f, " ")
+         n = split(FILENAME, p, "/"); print p[n - 1] "\t" c "\t" f[12] + f[13] }' /proc/"$1"/task/*/stat 2>/dev/null || true
+}
+gate_opened() { thread_ticks "$KP_TOOL_PID" > "$WORK/start.snap"; }
+gate_closed() { thread_ticks "$KP_TOOL_PID" > "$WORK/end.snap"; }
+
 run() { # run CLIENT(cold|warm) BROKER BOOTSTRAP REP
-  local client=$1 broker=$2 boot=$3 rep=$4 main=() pid
+  local client=$1 broker=$2 boot=$3 rep=$4 pid
   local topic="$client-$broker-$rep" name="$client-$broker-$rep"
+  local producer=(--topic "$topic" --num-records "$N" --record-size "$SIZE" --throughput -1
+    --producer-props bootstrap.servers="$boot" acks=all)
   kp_create_topic "$boot" "$topic" "$P"; kp_create_topic "$boot" "$topic-warm" "$P"
-  if [ "$client" = warm ]; then main=(-cp "$WORK/warm-client:$TOOLS_CP" WarmProducerPerformance)
-  else main=(-cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance); fi
-  java -Xmx1g "${main[@]}" --topic "$topic" --num-records "$N" --record-size "$SIZE" --throughput -1 \
-    --producer-props bootstrap.servers="$boot" acks=all > "$RESULTS/raw/$name.out" 2>&1 &
-  pid=$!
-  # one awk per reading: the sampler must not take the CPU it measures
-  while kill -0 "$pid" 2>/dev/null; do
-    awk '{ c = $0; sub(/^[^(]*\(/, "", c); sub(/\).*$/, "", c); r = $0; sub(/^.*\) /, "", r); split(r, f, " ")
-           print FILENAME "\t" c "\t" f[12] + f[13] }' /proc/"$pid"/task/*/stat >> "$WORK/$name.snaps" 2>/dev/null || true
-    sleep 1
-  done
-  wait "$pid" || true
+  if [ "$client" = warm ]; then
+    # the counted run's threads: each one's CPU at the closing gate less its CPU at the opening one (0 if born later)
+    kp_gated_run "$WORK" "$RESULTS/raw/$name.out" "$RESULTS/raw/$name.err" gate_opened gate_closed \
+      java -Xmx1g "${WARM_PRODUCER[@]}" "${producer[@]}" || echo "WARNING: $name exited with $?" >&2
+    awk -F'\t' 'NR == FNR { s[$1] = $3; next } { print $1 "\t" $2 "\t" $3 - s[$1] }' \
+      "$WORK/start.snap" "$WORK/end.snap" > "$WORK/$name.snaps"
+  else
+    java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance "${producer[@]}" \
+      > "$RESULTS/raw/$name.out" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do thread_ticks "$pid" >> "$WORK/$name.snaps"; sleep 1; done
+    wait "$pid" || true
+  fi
   local rate
   rate=$(grep 'records sent' "$RESULTS/raw/$name.out" | tail -1 | sed -E 's/.* ([0-9.]+) records\/sec.*/\1/')
   awk -F'\t' -v c="$client" -v b="$broker" -v r="$rep" -v rate="$rate" \
@@ -55,7 +68,7 @@ run() { # run CLIENT(cold|warm) BROKER BOOTSTRAP REP
   sync
 }
 
-for client in cold warm; do
+for client in $CLIENTS; do
   for rep in $(seq 1 "$REPS"); do
     if [ $((rep % 2)) = 1 ]; then run $client kafka "$KAFKA_BOOTSTRAP" "$rep"; run $client busbar "$BUSBAR_BOOTSTRAP" "$rep"
     else run $client busbar "$BUSBAR_BOOTSTRAP" "$rep"; run $client kafka "$KAFKA_BOOTSTRAP" "$rep"; fi
@@ -89,5 +102,5 @@ def med(c, b, f):
 for g in groups:
     print(f"| {g} | " + " | ".join(f"{med(c, b, lambda k: runs[k][g]) / hz:.2f}" for c, b in cols) + " |")
 print("| all threads | " + " | ".join(f"{med(c, b, lambda k: sum(runs[k].values())) / hz:.2f}" for c, b in cols) + " |")
-print("| records/s of the (measured) run | " + " | ".join(f"{med(c, b, lambda k: rates[k]) / 1000:.1f}k" for c, b in cols) + " |")
+print("| records/s of the (counted) run | " + " | ".join(f"{med(c, b, lambda k: rates[k]) / 1000:.1f}k" for c, b in cols) + " |")
 PY

@@ -33,7 +33,7 @@
 #   WARM_CLIENT (4)        N > 0: each producer run (throughput and fixed-rate rows) is the last of N + 1
 #                          ProducerPerformance runs in one JVM (src/WarmProducerPerformance.java; the first N, on
 #                          TOPIC-warm, are not counted), and every CPU figure covers that last run only. 1 was the
-#                          default from 2026-12-05 17:00 to 2026-12-06; its client's C2 compiler still took a third of
+#                          default from 2026-12-05 17:00 to 20:22 UTC; its client's C2 compiler still took a third of
 #                          the machine in the counted run. 0: one cold ProducerPerformance JVM per run, as before
 #                          2026-12-05 17:00 UTC, whose C1/C2 compiler threads take 4-5 CPU seconds of the 2-core
 #                          machine during a 1 KiB run (client-threads.sh)
