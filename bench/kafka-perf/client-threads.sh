@@ -37,8 +37,10 @@ thread_ticks() {
   awk '{ c = $0; sub(/^[^(]*\(/, "", c); sub(/\).*$/, "", c); r = $0; sub(/^.*\) /, "", r); split(r, f, " ")
          n = split(FILENAME, p, "/"); print p[n - 1] "\t" c "\t" f[12] + f[13] }' /proc/"$1"/task/*/stat 2>/dev/null || true
 }
-gate_opened() { thread_ticks "$KP_TOOL_PID" > "$WORK/start.snap"; }
-gate_closed() { thread_ticks "$KP_TOOL_PID" > "$WORK/end.snap"; }
+# the process's own figure also holds the threads that ended (the counted run's producer network thread ends when its
+# producer closes, before the closing gate): what it adds to the live threads is put down as "exited threads"
+gate_opened() { thread_ticks "$KP_TOOL_PID" > "$WORK/start.snap"; process_start=$(kp_cpu_ticks "$KP_TOOL_PID"); }
+gate_closed() { thread_ticks "$KP_TOOL_PID" > "$WORK/end.snap"; process_end=$(kp_cpu_ticks "$KP_TOOL_PID"); }
 
 run() { # run CLIENT(cold|warm) BROKER BOOTSTRAP REP
   local client=$1 broker=$2 boot=$3 rep=$4 pid
@@ -50,8 +52,9 @@ run() { # run CLIENT(cold|warm) BROKER BOOTSTRAP REP
     # the counted run's threads: each one's CPU at the closing gate less its CPU at the opening one (0 if born later)
     kp_gated_run "$WORK" "$RESULTS/raw/$name.out" "$RESULTS/raw/$name.err" gate_opened gate_closed \
       java -Xmx1g "${WARM_PRODUCER[@]}" "${producer[@]}" || echo "WARNING: $name exited with $?" >&2
-    awk -F'\t' 'NR == FNR { s[$1] = $3; next } { print $1 "\t" $2 "\t" $3 - s[$1] }' \
-      "$WORK/start.snap" "$WORK/end.snap" > "$WORK/$name.snaps"
+    awk -F'\t' -v process=$((process_end - process_start)) \
+      'NR == FNR { s[$1] = $3; next } { d = $3 - s[$1]; live += d; print $1 "\t" $2 "\t" d }
+       END { print "exited\texited threads\t" process - live }' "$WORK/start.snap" "$WORK/end.snap" > "$WORK/$name.snaps"
   else
     java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance "${producer[@]}" \
       > "$RESULTS/raw/$name.out" 2>&1 &
@@ -83,6 +86,7 @@ rows = list(csv.DictReader(open(sys.argv[1] + "/threads.tsv"), delimiter="\t"))
 def group(name):
     if name.startswith("C2 Compiler") or name.startswith("C1 Compiler"): return name[:2] + " compiler"
     if name.startswith("kafka-producer"): return "producer network thread (kafka-producer-network-thread)"
+    if name == "exited threads": return "exited threads (warm: the counted run's producer network thread)"
     if name == "java": return "main (record generation, send)"
     if name.startswith("GC ") or name.startswith("G1 "): return "GC"
     return "other"
@@ -92,8 +96,9 @@ for r in rows:
     key = (r["client"], r["broker"], r["rep"])
     runs[key][group(r["thread"])] += int(r["cpu_ticks"])
     rates[key] = float(r["records_per_s"] or 0)
-groups = ["C2 compiler", "C1 compiler", "producer network thread (kafka-producer-network-thread)", "main (record generation, send)", "GC", "other"]
-cols = [(c, b) for c in ("cold", "warm") for b in ("kafka", "busbar")]
+groups = ["C2 compiler", "C1 compiler", "producer network thread (kafka-producer-network-thread)",
+          "exited threads (warm: the counted run's producer network thread)", "main (record generation, send)", "GC", "other"]
+cols = [(c, b) for c in ("cold", "warm") for b in ("kafka", "busbar") if any(k[0] == c for k in runs)]
 print("| client CPU seconds per run (median) | " + " | ".join(f"{c} client, {b}" for c, b in cols) + " |")
 print("|---|" + "---|" * len(cols))
 def med(c, b, f):
