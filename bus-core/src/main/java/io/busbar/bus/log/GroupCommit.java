@@ -90,8 +90,14 @@ abstract class GroupCommit {
         fsyncNanosAverage = average == 0 ? nanos : (7 * average + nanos) / 8;
     }
 
-    /** Records how many appends the commit that just ran completed. */
+    /**
+     * Records how many appends the commit that just ran completed. A commit that completed none does not count: its
+     * appends asked for it after an earlier commit had already covered them, which says nothing about the next round.
+     */
     final void recordRound(int appends) {
+        if (appends == 0) {
+            return;
+        }
         lastRoundAppends = appends;
     }
 }
