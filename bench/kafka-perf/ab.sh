@@ -14,8 +14,8 @@
 #   RECORDS_1K (200000), REPS (5), CASES ("p1-100 p4-100 p1-1k p4-1k": partitions-record size), WARMUP_RECORDS
 #   (1000000 x 100 B, then a fifth of it x 1 KiB, to each broker), RESULTS (a fresh /tmp/busbar-ab.* directory),
 #   WARM_CLIENT (4: each producer run is the counted last run of a client JVM that made 4 uncounted runs first, as in
-#   compare.sh; 1 was the default from 2026-12-05 17:30 to 20:22 UTC; 0: one cold ProducerPerformance JVM per run, as
-#   before 2026-12-05 17:30 UTC).
+#   compare.sh, and so is each consumer run since 2026-12-05 23:30 UTC; 1 was the default from 2026-12-05 17:30 to
+#   20:22 UTC; 0: one cold ProducerPerformance and ConsumerPerformance JVM per run, as before 2026-12-05 17:30 UTC).
 # Broker CPU per record: utime+stime of the broker JVM (/proc/<pid>/stat) just before and after each run. Machine
 # CPU per record less the client (produce): the whole machine's busy CPU from just before the run to after a sync(1)
 # that follows it, less the producer tool's own CPU: the broker, the other (idle) broker and the kernel threads that
@@ -61,7 +61,7 @@ start B "$ROOT" "${B_CONFIG:-}" "${B_ARGS:-}"; B_PID=$PID; B_BOOT=$BOOTSTRAP
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cpus: $(nproc); java: $(java -version 2>&1 | head -1)"
   echo "A: $A_ROOT ($(git -C "$A_ROOT" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout')) config ${A_CONFIG:-none} args ${A_ARGS:-none}"
   echo "B: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD || echo ', uncommitted changes')) config ${B_CONFIG:-none} args ${B_ARGS:-none}"
-  echo "records: $RECORDS_100 x 100 B, $RECORDS_1K x 1 KiB; reps: $REPS; cases: $CASES; warm client: $WARM_CLIENT"
+  echo "records: $RECORDS_100 x 100 B, $RECORDS_1K x 1 KiB; reps: $REPS; cases: $CASES; warm client: $WARM_CLIENT; warm consumer: $WARM_CLIENT"
   # the broker logs nothing without a logging back end: the native library in its memory map tells the transport
   for b in A B; do
     pid=$A_PID; [ $b = B ] && pid=$B_PID
@@ -95,10 +95,17 @@ run() { # run BUILD REP CASE PARTITIONS SIZE RECORDS: produce to a fresh topic, 
   rate=$(grep "99th" "$RESULTS/raw/$name-produce.out" | tail -1 | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')
   printf '%s\t%s\tproduce\t%s\t%s\t%s\t%s\t-\t%s\t%s\n' "$rep" "$build" "$case" "$n" $((after - before)) "$rate" "$load" \
     $((m1 - m0 - client)) >> "$RESULTS/samples.tsv"
-  load=$(cut -d' ' -f1 /proc/loadavg); before=$(kp_cpu_ticks "$pid")
-  java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$boot" --topic "$topic" \
-    --messages "$n" --timeout 60000 > "$RESULTS/raw/$name-consume.out" 2> "$RESULTS/raw/$name-consume.err"
-  after=$(kp_cpu_ticks "$pid")
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  local consumer=(--bootstrap-server "$boot" --topic "$topic" --messages "$n" --timeout 60000)
+  if [ "$WARM_CLIENT" -gt 0 ]; then # its warm-up runs read $topic-warm, which the producer's warm-up runs wrote
+    kp_gated_run "$WORK" "$RESULTS/raw/$name-consume.out" "$RESULTS/raw/$name-consume.err" gate_opened gate_closed \
+      java -Xmx1g "${WARM_CONSUMER[@]}" "${consumer[@]}" || echo "WARNING: $name consume exited with $?" >&2
+  else
+    before=$(kp_cpu_ticks "$pid")
+    java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance "${consumer[@]}" \
+      > "$RESULTS/raw/$name-consume.out" 2> "$RESULTS/raw/$name-consume.err"
+    after=$(kp_cpu_ticks "$pid")
+  fi
   # the values line: ..., data.consumed.in.nMsg (5), nMsg.sec (6), ..., fetch.nMsg.sec (10)
   local values; values=$(grep -A1 "^start.time" "$RESULTS/raw/$name-consume.out" | tail -1)
   printf '%s\t%s\tconsume\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$rep" "$build" "$case" "$n" $((after - before)) \

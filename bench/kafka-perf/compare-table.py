@@ -51,8 +51,11 @@ def parse_produce(text):
 
 
 def parse_consume(text):
-    """ConsumerPerformance: a header 'start.time, end.time, ..., nMsg.sec, ..., fetch.nMsg.sec' and one line of values."""
+    """ConsumerPerformance: a header 'start.time, end.time, ..., nMsg.sec, ..., fetch.nMsg.sec' and one line of values;
+    the warm client (src/WarmConsumerPerformance.java) prints one per run, and only the one after '# measured' counts."""
     lines = [l.strip() for l in text.splitlines() if l.strip()]
+    if "# measured" in lines:
+        lines = lines[lines.index("# measured") + 1:]
     header = None
     for i, l in enumerate(lines):
         if l.startswith("start.time"):
@@ -169,8 +172,14 @@ for case, label in PRODUCE_ROWS:
     k, b = cell_pair("produce", case, "rate", rate)
     out.append(f"| {label} | {k} | {b} | {cpu_cell('produce', case)} | {cpu_cell('produce', case, 'machine_us')} |")
 out.append("")
+warm_consumer = re.search(r"^warm consumer: (\d+)$", read("environment.txt"), re.M)
+warm_consumer_runs = int(warm_consumer.group(1)) if warm_consumer else 0
 out.append("Consume (ConsumerPerformance on the topics just produced; rec/s includes joining the group, fetch-only "
-           "excludes it), producer latency at a fixed rate and end-to-end latency (bench/kafka-perf/src/EndToEndMicros.java: one record in "
+           "excludes it"
+           + (f"; each run is the last of {warm_consumer_runs + 1} in one client JVM (src/WarmConsumerPerformance.java), "
+              f"the first {warm_consumer_runs} reading TOPIC-warm and not counted" if warm_consumer_runs
+              else "; one cold client JVM per run") +
+           "), producer latency at a fixed rate and end-to-end latency (bench/kafka-perf/src/EndToEndMicros.java: one record in "
            "flight, acks=all, 100 B, the consumer long-polling with fetch.min.bytes=1; microsecond clocks).")
 out.append("")
 out.append("| row | Kafka | Busbar (ratio) | broker CPU µs/record Kafka → Busbar (ratio) | fetch-only rec/s Kafka → Busbar (ratio) |")

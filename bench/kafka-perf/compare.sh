@@ -32,7 +32,9 @@
 #   SKIP_BUILD (0)         1: use the bus-kafka classes already built
 #   WARM_CLIENT (4)        N > 0: each producer run (throughput and fixed-rate rows) is the last of N + 1
 #                          ProducerPerformance runs in one JVM (src/WarmProducerPerformance.java; the first N, on
-#                          TOPIC-warm, are not counted), and every CPU figure covers that last run only. 1 was the
+#                          TOPIC-warm, are not counted), and every CPU figure covers that last run only; each consumer
+#                          run likewise (src/WarmConsumerPerformance.java, its N warm-up runs reading TOPIC-warm; since
+#                          2026-12-05 23:30 UTC, "warm consumer" in environment.txt). 1 was the
 #                          default from 2026-12-05 17:00 to 20:22 UTC; its client's C2 compiler still took a third of
 #                          the machine in the counted run. 0: one cold ProducerPerformance JVM per run, as before
 #                          2026-12-05 17:00 UTC, whose C1/C2 compiler threads take 4-5 CPU seconds of the 2-core
@@ -96,9 +98,11 @@ kp_resolve_tools
 kp_resolve_kafka
 kp_build_busbar
 if [ "$WARM_CLIENT" -gt 0 ]; then
-  kp_warm_client "$WORK/warm-client" "$WARM_CLIENT"; PRODUCER_TOOL=("${WARM_PRODUCER[@]}")
+  kp_warm_client "$WORK/warm-client" "$WARM_CLIENT"
+  PRODUCER_TOOL=("${WARM_PRODUCER[@]}"); CONSUMER_TOOL=("${WARM_CONSUMER[@]}")
 else
   PRODUCER_TOOL=(-cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance)
+  CONSUMER_TOOL=(-cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance)
 fi
 
 BUSBAR_JVM=()
@@ -125,6 +129,7 @@ fi
   echo "clock ticks/s: $(getconf CLK_TCK)"
   echo "profile: $PROFILE"
   echo "warm client: $WARM_CLIENT"
+  echo "warm consumer: $WARM_CLIENT"
   echo "busbar arguments: ${BUSBAR_ARGS:-}"
 } > "$RESULTS/environment.txt"
 
@@ -216,8 +221,8 @@ produce() {
       --record-size "$size" --throughput -1 --producer-props bootstrap.servers="$bootstrap" acks=all "$@"
   if [ "$consume" = yes ]; then
     log "rep $rep: $broker consume $case"
-    measured "$broker" "$rep" consume "$case" "$n" "$name-consume" -- \
-      java -Xmx1g -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$bootstrap" \
+    GATED=$WARM_CLIENT measured "$broker" "$rep" consume "$case" "$n" "$name-consume" -- \
+      java -Xmx1g "${CONSUMER_TOOL[@]}" --bootstrap-server "$bootstrap" \
         --topic "$topic" --messages "$n" --timeout 60000
   fi
 }

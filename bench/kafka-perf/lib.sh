@@ -111,12 +111,15 @@ kp_create_topic() {
     --topic "$topic" --partitions "$partitions" --replication-factor 1 "$@" >/dev/null 2>&1
 }
 
-# kp_warm_client DIR RUNS: compiles src/WarmProducerPerformance.java into DIR (TOOLS_CP first); sets WARM_PRODUCER, the
-# java arguments that run it with its gates after RUNS uncounted warm-up runs
+# kp_warm_client DIR RUNS: compiles src/WarmProducerPerformance.java and src/WarmConsumerPerformance.java into DIR
+# (TOOLS_CP first); sets WARM_PRODUCER and WARM_CONSUMER, the java arguments that run each with its gates after RUNS
+# uncounted warm-up runs (the consumer's on TOPIC-warm, which the producer's warm-up runs wrote)
 kp_warm_client() {
   mkdir -p "$1"
-  javac -d "$1" -cp "$TOOLS_CP" "$ROOT/bench/kafka-perf/src/WarmProducerPerformance.java"
+  javac -d "$1" -cp "$TOOLS_CP" "$ROOT/bench/kafka-perf/src/WarmProducerPerformance.java" \
+    "$ROOT/bench/kafka-perf/src/WarmConsumerPerformance.java"
   WARM_PRODUCER=(-Dwarm.gate=true -Dwarm.runs="$2" -cp "$1:$TOOLS_CP" WarmProducerPerformance)
+  WARM_CONSUMER=(-Dwarm.gate=true -Dwarm.runs="$2" -cp "$1:$TOOLS_CP" WarmConsumerPerformance)
 }
 
 # kp_gated_run WORK_DIR OUT ERR AT_START AT_END COMMAND...: runs a gated WarmProducerPerformance command (its
