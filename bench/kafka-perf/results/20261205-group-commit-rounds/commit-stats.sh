@@ -5,7 +5,7 @@
 #   git apply bench/kafka-perf/results/20261205-group-commit-rounds/commit-stats.patch && mvn -B -q install -DskipTests
 #   bash bench/kafka-perf/results/20261205-group-commit-rounds/commit-stats.sh
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
+ROOT=${ROOT_OVERRIDE:-$(cd "$(dirname "$0")/../../../.." && pwd)}
 WORK=${WORK_DIR:-/tmp/commit-stats-work}; rm -rf $WORK; mkdir -p $WORK
 . $ROOT/bench/kafka-perf/lib.sh
 kp_resolve_tools
