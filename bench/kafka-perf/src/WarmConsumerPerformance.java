@@ -1,5 +1,4 @@
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +14,8 @@ import org.apache.kafka.tools.ConsumerPerformance;
  * as much as the broker. TOPIC-warm is the topic the warm producer wrote its uncounted runs to (same partitions, same
  * record size, four times the records), so the counted run is still the first to read TOPIC.
  *
- * <p>{@code -Dwarm.gate=true}: prints {@code # measured} and waits for a line on standard input before the counted run,
+ * <p>Compiled together with {@code WarmProducerPerformance.java}, whose gates it uses (lib.sh {@code kp_warm_client}).
+ * {@code -Dwarm.gate=true}: prints {@code # measured} and waits for a line on standard input before the counted run,
  * and {@code # done} and waits for another after it (compare.sh's and ab.sh's gates, lib.sh {@code kp_gated_run}).
  */
 public class WarmConsumerPerformance {
@@ -27,17 +27,7 @@ public class WarmConsumerPerformance {
             System.out.println("# warm-up");
             ConsumerPerformance.main(warmUpArguments(args, run));
         }
-        System.out.println("# measured");
-        System.out.flush();
-        if (gated) {
-            await(gate);
-        }
-        ConsumerPerformance.main(args);
-        System.out.println("# done");
-        System.out.flush();
-        if (gated) {
-            await(gate);
-        }
+        WarmProducerPerformance.runCounted(gated, gate, () -> ConsumerPerformance.main(args));
     }
 
     /** The arguments with the topic's name + "-warm" and a group of this run's own (each reads from the earliest). */
@@ -56,11 +46,5 @@ public class WarmConsumerPerformance {
         warmUp.add("--group");
         warmUp.add("warm-consumer-" + ProcessHandle.current().pid() + "-" + run);
         return warmUp.toArray(String[]::new);
-    }
-
-    private static void await(BufferedReader gate) throws IOException {
-        if (gate.readLine() == null) {
-            throw new IOException("standard input closed before the gate opened (-Dwarm.gate=true)");
-        }
     }
 }

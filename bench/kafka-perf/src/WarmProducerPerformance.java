@@ -39,12 +39,25 @@ public class WarmProducerPerformance {
             System.out.println("# warm-up");
             ProducerPerformance.main(warmUp);
         }
+        runCounted(gated, gate, () -> ProducerPerformance.main(args));
+    }
+
+    /** One run of a perf tool's main. */
+    interface Run {
+        void run() throws Exception;
+    }
+
+    /**
+     * The counted run between the gates: prints {@code # measured}, waits for a line (when gated), runs, prints
+     * {@code # done} and waits for another. Shared with {@code WarmConsumerPerformance}, compiled beside this file.
+     */
+    static void runCounted(boolean gated, BufferedReader gate, Run counted) throws Exception {
         System.out.println("# measured");
         System.out.flush();
         if (gated) {
             await(gate);
         }
-        ProducerPerformance.main(args);
+        counted.run();
         System.out.println("# done");
         System.out.flush();
         if (gated) {
