@@ -122,7 +122,7 @@ kp_warm_client() {
   WARM_CONSUMER=(-Dwarm.gate=true -Dwarm.runs="$2" -cp "$1:$TOOLS_CP" WarmConsumerPerformance)
 }
 
-# kp_gated_run WORK_DIR OUT ERR AT_START AT_END COMMAND...: runs a gated WarmProducerPerformance command (its
+# kp_gated_run WORK_DIR OUT ERR AT_START AT_END COMMAND...: runs a gated Warm{Producer,Consumer}Performance command (its
 # uncounted warm-up runs, then the counted one) with its stdout relayed to OUT through a FIFO, and calls the function
 # AT_START while the tool waits before the counted run (after a sync, so that the warm-up's write-back stays out
 # of the count) and AT_END while it waits after it; KP_TOOL_PID is the tool's pid. A blocking read relays the
