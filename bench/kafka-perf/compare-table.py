@@ -269,6 +269,15 @@ for (kind, case, broker), lst in sorted(samples.items()):
             warnings.append(f"{broker} consume {case} rep {p['rep']}: {p['consumed']} of {p['records']} records read")
         if kind == "e2e" and "p99" not in p:
             warnings.append(f"{broker} e2e rep {p['rep']}: no percentiles (failed run?)")
+# the host slowdown seen in sessions 9 and 14: for minutes, both brokers need several times the CPU per record (and
+# run at a third of the rate) while an fdatasync takes its usual time; a repetition caught in it skews its median
+SLOWDOWN = 3.0
+for (kind, case, broker), lst in sorted(samples.items()):
+    cpus = [p["cpu_us"] for p in lst if kind in ("produce", "consume") and p.get("cpu_us")]
+    for p in lst:
+        if cpus and p.get("cpu_us") and p["cpu_us"] > SLOWDOWN * min(cpus):
+            warnings.append(f"{broker} {kind} {case} rep {p['rep']}: broker CPU per record {p['cpu_us'] / min(cpus):.1f}× "
+                            f"its best repetition's: the host slowed down (see docs/performance.md); rerun when quiet")
 if warnings:
     out.append("")
     out.append("Warnings:")

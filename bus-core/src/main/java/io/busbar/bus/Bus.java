@@ -38,10 +38,10 @@ public interface Bus extends AutoCloseable {
     BusAdmin admin();
 
     /**
-     * How long this bus's own fsyncs take, for metrics; empty where the bus keeps no log of its own (on a Kafka
-     * cluster the brokers fsync).
+     * This bus's own fsyncs (how long they take, how many appends they acknowledge), for metrics; empty where the bus
+     * keeps no log of its own (on a Kafka cluster the brokers fsync).
      */
-    default Optional<LatencyHistogram> fsyncLatency() {
+    default Optional<FsyncStats> fsyncStats() {
         return Optional.empty();
     }
 

@@ -38,10 +38,10 @@ class LatencyHistogramTest {
     @Test
     void theEmbeddedBusRecordsItsFsyncs() {
         try (Bus bus = Bus.open(BusConfig.builder(dir).durability(Durability.FSYNC).build())) {
-            long before = bus.fsyncLatency().orElseThrow().snapshot().count();
+            long before = bus.fsyncStats().orElseThrow().latency().snapshot().count();
             bus.admin().createTopic("fsynced", 1, Map.of());
             bus.producer().send("fsynced", BusRecord.of("k", "v")).join();
-            assertThat(bus.fsyncLatency().orElseThrow().snapshot().count()).isGreaterThan(before);
+            assertThat(bus.fsyncStats().orElseThrow().latency().snapshot().count()).isGreaterThan(before);
         }
     }
 }

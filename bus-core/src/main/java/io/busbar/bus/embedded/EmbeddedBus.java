@@ -7,7 +7,7 @@ import io.busbar.bus.BusConfig;
 import io.busbar.bus.BusConsumer;
 import io.busbar.bus.BusProducer;
 import io.busbar.bus.ConsumerConfig;
-import io.busbar.bus.LatencyHistogram;
+import io.busbar.bus.FsyncStats;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
 import io.busbar.bus.UnknownTopicException;
@@ -164,8 +164,8 @@ public final class EmbeddedBus implements Bus {
     }
 
     @Override
-    public Optional<LatencyHistogram> fsyncLatency() {
-        return Optional.of(storage.fsyncLatency());
+    public Optional<FsyncStats> fsyncStats() {
+        return Optional.of(storage.fsyncStats());
     }
 
     /** Set by the Kafka listener of this JVM while it serves (see {@link #kafkaClientProperties()}). */

@@ -1,7 +1,7 @@
 package io.busbar.bus.embedded;
 
 import io.busbar.bus.BusConfig;
-import io.busbar.bus.LatencyHistogram;
+import io.busbar.bus.FsyncStats;
 import io.busbar.bus.StorageException;
 import io.busbar.bus.TopicConfig;
 import io.busbar.bus.TopicPartition;
@@ -57,8 +57,8 @@ final class LogStorage implements AutoCloseable {
         }
     }
 
-    LatencyHistogram fsyncLatency() {
-        return scheduler.fsyncLatency();
+    FsyncStats fsyncStats() {
+        return scheduler.fsyncStats();
     }
 
     /** Call after every log is closed. */

@@ -1,7 +1,10 @@
 package io.busbar.bus.log;
 
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * When a group commit runs: appends ask for one with {@link #requestCommit()}, and it runs once on a
@@ -15,16 +18,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * flight gets them answered together. A lone producer with one request in flight never waits (its rounds cover one
  * append), so its latency is one fsync. Nothing is acknowledged earlier: the delay only moves when the fsync starts.
  *
+ * <p>Early start: a delayed commit starts before its delay is over once as many appends have asked for it as the
+ * largest of the last four rounds covered, if it is the only group commit under way on its scheduler. With one
+ * partition and a steady number of requests in flight (a Kafka producer's five), the round is then complete, and
+ * waiting out the rest of the delay would only add latency: measured at 1 partition × 1 KiB, a round waited 150-200 µs
+ * after its last request had arrived. The largest of four rather than the last, and only when no other log commits:
+ * where rounds vary (a producer's batches spread over several partitions), an early start cut rounds short, with more
+ * fsyncs for the same appends, and its fsync on the I/O thread held back the answers of the other partitions (0.82-0.88×
+ * the rate at 4 partitions × 1 KiB). It starts on the thread of that last append, in an {@link InlineCommitScope} when
+ * one is open. Whoever claims the delayed commit first, the timer or an early start, runs it; the other does nothing.
+ *
  * <p>Thread-safe.
  */
 abstract class GroupCommit {
     /** Upper bound of the commit delay. */
     static final long MAX_COMMIT_DELAY_NANOS = 1_000_000;
+    /** Rounds whose largest says how many appends make a complete round (early start). */
+    private static final int RECENT_ROUNDS = 4;
 
     private final LogScheduler scheduler;
     private final AtomicBoolean commitScheduled = new AtomicBoolean();
+    /** Appends that asked since the scheduled commit was requested (the one that requested it included). */
+    private final AtomicInteger appendsAsking = new AtomicInteger();
+    /** The pending delayed commit's ticket, 0 when none is pending: the timer and an early start claim it by CAS. */
+    private final AtomicLong delayedCommitTicket = new AtomicLong();
+    private long lastTicket; // guarded by commitScheduled: only the thread that set it issues a ticket
+    private volatile ScheduledFuture<?> delayedCommitTimer;
     /** Appends the last commit completed: more than one means appends are pipelined or concurrent. */
     private volatile int lastRoundAppends;
+    /** The most appends one of the last {@link #RECENT_ROUNDS} rounds completed: a round this big is complete. */
+    private volatile int fullRoundAppends;
+    private final int[] recentRounds = new int[RECENT_ROUNDS]; // guarded by itself
+    private int nextRecentRound; // guarded by recentRounds
     /** Moving average of the fsync time, for the commit delay. */
     private volatile long fsyncNanosAverage;
 
@@ -44,34 +69,76 @@ abstract class GroupCommit {
      * that would start at once is left to the appending thread instead.
      */
     final void requestCommit() {
+        int asking = appendsAsking.incrementAndGet();
         if (commitScheduled.compareAndSet(false, true)) {
+            scheduler.commitRequested();
             long delay = commitDelayNanos();
-            if (delay == 0 && InlineCommitScope.defer(this)) {
-                return; // the appending thread runs it when its scope ends
+            if (delay == 0) {
+                if (!InlineCommitScope.defer(this)) {
+                    schedule();
+                } // else the appending thread runs it when its scope ends
+            } else {
+                scheduleDelayed(delay);
             }
-            schedule(delay);
+        } else if (asking >= fullRoundAppends && scheduler.oneCommitInProgress()) {
+            startEarly();
+        }
+    }
+
+    private void scheduleDelayed(long delay) {
+        long ticket = ++lastTicket;
+        delayedCommitTicket.set(ticket);
+        try {
+            delayedCommitTimer = scheduler.scheduleNanos(() -> {
+                if (delayedCommitTicket.compareAndSet(ticket, 0)) {
+                    runGroupCommit();
+                }
+            }, delay);
+        } catch (RejectedExecutionException e) {
+            // the shared scheduler was stopped first: fsync on the caller's thread rather than never
+            if (delayedCommitTicket.compareAndSet(ticket, 0)) {
+                runGroupCommit();
+            }
+        }
+    }
+
+    /** Claims the pending delayed commit, if the timer has not, and starts it now (see the class comment). */
+    private void startEarly() {
+        long ticket = delayedCommitTicket.get();
+        if (ticket == 0 || !delayedCommitTicket.compareAndSet(ticket, 0)) {
+            return;
+        }
+        ScheduledFuture<?> timer = delayedCommitTimer;
+        if (timer != null) {
+            timer.cancel(false); // it would find its ticket gone and do nothing; cancelling frees the queue slot
+        }
+        if (!InlineCommitScope.defer(this)) {
+            schedule();
         }
     }
 
     /** A commit deferred by an {@link InlineCommitScope} that goes to the scheduler after all. */
     final void scheduleGroupCommit() {
-        schedule(0);
+        schedule();
     }
 
     /** A commit deferred by an {@link InlineCommitScope}, or one due now, run on the calling thread. */
     final void runGroupCommit() {
         // cleared before the commit reads the durable end: an append after this point schedules the next commit
         commitScheduled.set(false);
-        commit();
+        // an append that asks between these two lines is not counted for the next round: its early start may come
+        // one append late (the timer still starts it), never early
+        appendsAsking.set(0);
+        try {
+            commit();
+        } finally {
+            scheduler.commitFinished();
+        }
     }
 
-    private void schedule(long delay) {
+    private void schedule() {
         try {
-            if (delay > 0) {
-                scheduler.scheduleNanos(this::runGroupCommit, delay);
-            } else {
-                scheduler.execute(this::runGroupCommit);
-            }
+            scheduler.execute(this::runGroupCommit);
         } catch (RejectedExecutionException e) {
             // the shared scheduler was stopped first: fsync on the caller's thread rather than never
             runGroupCommit();
@@ -85,19 +152,29 @@ abstract class GroupCommit {
 
     /** Records one fsync's time: the shared fsync histogram and the average the commit delay uses. */
     final void recordFsync(long nanos) {
-        scheduler.fsyncLatency().record(nanos);
+        scheduler.fsyncStats().latency().record(nanos);
         long average = fsyncNanosAverage;
         fsyncNanosAverage = average == 0 ? nanos : (7 * average + nanos) / 8;
     }
 
     /**
-     * Records how many appends the commit that just ran completed. A commit that completed none does not count: its
+     * Records how many appends the commit that just ran completed (for the commit delay and the metrics). A commit that completed none does not count: its
      * appends asked for it after an earlier commit had already covered them, which says nothing about the next round.
      */
     final void recordRound(int appends) {
         if (appends == 0) {
             return;
         }
+        scheduler.fsyncStats().recordAcknowledged(appends);
         lastRoundAppends = appends;
+        synchronized (recentRounds) { // once a round, uncontended: commits of one log rarely overlap
+            recentRounds[nextRecentRound] = appends;
+            nextRecentRound = (nextRecentRound + 1) % RECENT_ROUNDS;
+            int most = 0;
+            for (int round : recentRounds) {
+                most = Math.max(most, round);
+            }
+            fullRoundAppends = most;
+        }
     }
 }

@@ -1,6 +1,6 @@
 package io.busbar.bus.log;
 
-import io.busbar.bus.LatencyHistogram;
+import io.busbar.bus.FsyncStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,9 @@ public final class LogScheduler implements AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     /** One thread, started on first use and stopped after a minute idle. */
     private final ThreadPoolExecutor preallocator;
-    private final LatencyHistogram fsyncLatency = new LatencyHistogram();
+    private final FsyncStats fsyncStats = new FsyncStats();
+    /** Group commits of this scheduler's logs requested and not yet finished (see {@link GroupCommit}'s early start). */
+    private final AtomicInteger commitsInProgress = new AtomicInteger();
 
     /** Threads of a bus's scheduler unless {@code busbar.log.flush.threads} says otherwise. */
     public static final int DEFAULT_THREADS = 2;
@@ -59,8 +61,21 @@ public final class LogScheduler implements AutoCloseable {
     }
 
     /** The fsync rounds of every log on this scheduler. */
-    public LatencyHistogram fsyncLatency() {
-        return fsyncLatency;
+    public FsyncStats fsyncStats() {
+        return fsyncStats;
+    }
+
+    void commitRequested() {
+        commitsInProgress.incrementAndGet();
+    }
+
+    void commitFinished() {
+        commitsInProgress.decrementAndGet();
+    }
+
+    /** Whether exactly one group commit of this scheduler's logs is requested and not finished. */
+    boolean oneCommitInProgress() {
+        return commitsInProgress.get() == 1;
     }
 
     void execute(Runnable task) {

@@ -277,6 +277,88 @@ class SegmentedLogTest {
     }
 
     @Test
+    void aDelayedCommitStartsOnTheAppendingThreadOnceAsManyAppendsAskedAsTheLastRoundCovered() throws Exception {
+        SegmentedLog log = (SegmentedLog) open();
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release)); // the timer cannot fire: only an early start can commit
+        try {
+            appendInOneScope(log, "a", "b"); // a round of two, on this thread: the next commit is delayed
+            assertThat(log.highWatermark()).isEqualTo(2);
+            long roundsBefore = log.fsyncRounds();
+
+            AppendResult c = appendInOneScope(log, "c");
+            assertThat(c.durable()).as("one of the two appends the last round covered").isNotDone();
+            AppendResult d = appendInOneScope(log, "d");
+
+            assertThat(d.durable()).as("the second one starts the commit at its scope's end").isCompletedWithValue(4L);
+            assertThat(c.durable()).isCompletedWithValue(4L);
+            assertThat(log.fsyncRounds() - roundsBefore).isEqualTo(1);
+            release.countDown();
+            // the cancelled timer's slot: even had it fired, it would have found the commit claimed
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(LogFlusher.MAX_COMMIT_DELAY_NANOS) + 20);
+            assertThat(log.fsyncRounds() - roundsBefore).isEqualTo(1);
+            assertThat(TestBatches.valuesOf(log.read(0, 1000, true).records())).containsExactly("a", "b", "c", "d");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void whileAnotherLogCommitsADelayedCommitWaitsOutItsDelayOnTheScheduler() throws Exception {
+        SegmentedLog one = (SegmentedLog) open();
+        SegmentedLog two = (SegmentedLog) PartitionLogs.open(dir.resolve("orders-1"), new TopicPartition("orders", 1),
+                TopicConfig.DEFAULT, LogOptions.DEFAULT, scheduler);
+        opened.add(two);
+        InlineCommitScope.begin(); // a round of two for each log: their next commits are delayed
+        for (String value : List.of("a", "b")) {
+            one.append(TestBatches.values(1, value));
+            two.append(TestBatches.values(1, value));
+        }
+        InlineCommitScope.end();
+        one.awaitHighWatermarkAbove(1).get(10, TimeUnit.SECONDS);
+        two.awaitHighWatermarkAbove(1).get(10, TimeUnit.SECONDS);
+        assertThat(one.commitDelayNanos()).isPositive();
+        assertThat(two.commitDelayNanos()).isPositive();
+
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler.execute(() -> await(release));
+        List<AppendResult> results = new ArrayList<>();
+        List<CompletableFuture<Thread>> completedOn = new ArrayList<>();
+        try {
+            for (String value : List.of("c", "d")) { // as many as the last round: alone, each log would start early
+                InlineCommitScope.begin();
+                results.add(one.append(TestBatches.values(1, value)));
+                results.add(two.append(TestBatches.values(1, value)));
+                InlineCommitScope.end();
+            }
+            // each found the other log's commit under way: neither starts early, and their timers are blocked
+            assertThat(results).allSatisfy(r -> assertThat(r.durable()).isNotDone());
+            results.forEach(r -> completedOn.add(r.durable().thenApply(hw -> Thread.currentThread())));
+        } finally {
+            release.countDown();
+        }
+        Thread appender = Thread.currentThread();
+        for (CompletableFuture<Thread> on : completedOn) {
+            assertThat(on.get(10, TimeUnit.SECONDS)).isNotSameAs(appender);
+        }
+        assertThat(one.highWatermark()).isEqualTo(4);
+        assertThat(two.highWatermark()).isEqualTo(4);
+    }
+
+    private static AppendResult appendInOneScope(PartitionLog log, String... values) {
+        InlineCommitScope.begin();
+        try {
+            AppendResult last = null;
+            for (String value : values) {
+                last = log.append(TestBatches.values(1, value));
+            }
+            return last;
+        } finally {
+            InlineCommitScope.end();
+        }
+    }
+
+    @Test
     void withoutAnInlineCommitScopeTheSchedulerCommits() throws Exception {
         PartitionLog log = open();
         CountDownLatch release = new CountDownLatch(1);

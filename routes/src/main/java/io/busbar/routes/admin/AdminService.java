@@ -75,7 +75,7 @@ public final class AdminService implements BusbarService {
         Bus bus = context.bus();
         Path dataDir = settings.getPath(RuntimeKeys.DATA_DIR);
         registry = context.metrics();
-        bus.fsyncLatency().ifPresent(l -> registry.getPrometheusRegistry().register(new FsyncLatencyCollector(l)));
+        bus.fsyncStats().ifPresent(f -> registry.getPrometheusRegistry().register(new FsyncCollector(f)));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

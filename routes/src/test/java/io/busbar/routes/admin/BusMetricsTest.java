@@ -34,7 +34,7 @@ class BusMetricsTest {
     void open() {
         bus = TestBackend.current().open(BusConfig.builder(dir).build());
         registry = PrometheusRegistries.create();
-        registry.getPrometheusRegistry().register(new FsyncLatencyCollector(bus.fsyncLatency().orElseThrow()));
+        registry.getPrometheusRegistry().register(new FsyncCollector(bus.fsyncStats().orElseThrow()));
         metrics = new BusMetrics(bus.admin(), registry, dir, new PipelineEvents(registry), new MetricsHistory());
         bus.admin().createTopic("metered", 2, Map.of());
         for (int i = 0; i < 10; i++) {
@@ -91,6 +91,16 @@ class BusMetricsTest {
         assertThat(value("busbar_log_fsync_seconds_bucket{le=\"+Inf\"}")).isEqualTo(rounds);
         assertThat(value("busbar_log_fsync_seconds_sum")).isPositive();
         assertThat(registry.scrape()).contains("# TYPE busbar_log_fsync_seconds histogram");
+    }
+
+    @Test
+    void acknowledgedAppendsCountEveryAcknowledgedSendOnceAcrossTheFsyncRounds() {
+        double acknowledged = value("busbar_log_fsync_acknowledged_appends_total");
+        assertThat(acknowledged).isGreaterThanOrEqualTo(10); // the ten sends of the set-up, one after the other
+        double rounds = value("busbar_log_fsync_seconds_count");
+        bus.producer().send("metered", BusRecord.of("k", "one more").withPartition(0)).join();
+        assertThat(value("busbar_log_fsync_acknowledged_appends_total")).isEqualTo(acknowledged + 1);
+        assertThat(value("busbar_log_fsync_seconds_count")).isGreaterThanOrEqualTo(rounds + 1);
     }
 
     @Test
