@@ -158,8 +158,9 @@ abstract class GroupCommit {
     }
 
     /**
-     * Records how many appends the commit that just ran completed (for the commit delay and the metrics). A commit that completed none does not count: its
-     * appends asked for it after an earlier commit had already covered them, which says nothing about the next round.
+     * Records how many appends the commit that just ran completed, for the commit delay, the early start and the
+     * metrics. A commit that completed none does not count: its appends asked for it after an earlier commit had
+     * already covered them, which says nothing about the next round.
      */
     final void recordRound(int appends) {
         if (appends == 0) {
