@@ -181,5 +181,19 @@ for kind, case in keys:
         sel = [r for r in rows if r["kind"] == kind and r["case"] == case and r["build"] == b]
         cells.append(" · ".join(f"{float(r['rate'])/1000:.1f}k/{cpu_us(r):.2f}/{r['load1']}" for r in sel))
     print(f"| {kind} | {case} | {cells[0]} | {cells[1]} |")
+# the host slowdown of sessions 9 and 14 (both builds at a third of the rate, several times the CPU per record, for
+# minutes), as compare-table.py flags it: a run above 3x its best repetition's CPU per record skews its median
+slow = []
+for kind, case in keys:
+    for b in "AB":
+        # produce runs only: a consume run at 100 B takes a few clock ticks of broker CPU, too few to compare
+        sel = [r for r in rows if kind == "produce" and r["kind"] == kind and r["case"] == case and r["build"] == b
+               and int(r["cpu_ticks"]) > 0]
+        best = min((cpu_us(r) for r in sel), default=0)
+        slow += [f"rep {r['rep']} {b} {kind} {case}: {cpu_us(r) / best:.1f}x its best repetition's CPU per record"
+                 for r in sel if best and cpu_us(r) > 3 * best]
+if slow:
+    print()
+    print("**Warning: the host slowed down during this run; rerun when quiet.** " + "; ".join(slow))
 PY
 echo "samples, raw outputs and broker logs: $RESULTS" >&2
