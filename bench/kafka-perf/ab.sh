@@ -144,8 +144,10 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 
-python3 - "$RESULTS" "$CLK_TCK" <<'PY' | tee "$RESULTS/table.md"
+python3 - "$RESULTS" "$CLK_TCK" "$ROOT/bench/kafka-perf" <<'PY' | tee "$RESULTS/table.md"
 import csv, statistics, sys
+sys.path.insert(0, sys.argv[3])
+from slowdown import slowdowns
 rows = [r for r in csv.DictReader(open(sys.argv[1] + "/samples.tsv"), delimiter="\t") if r["rep"] != "0"]
 tck = int(sys.argv[2])
 def cpu_us(r): return int(r["cpu_ticks"]) * 1e6 / tck / int(r["records"])
@@ -181,17 +183,12 @@ for kind, case in keys:
         sel = [r for r in rows if r["kind"] == kind and r["case"] == case and r["build"] == b]
         cells.append(" · ".join(f"{float(r['rate'])/1000:.1f}k/{cpu_us(r):.2f}/{r['load1']}" for r in sel))
     print(f"| {kind} | {case} | {cells[0]} | {cells[1]} |")
-# the host slowdown of sessions 9 and 14 (both builds at a third of the rate, several times the CPU per record, for
-# minutes), as compare-table.py flags it: a run above 3x its best repetition's CPU per record skews its median
 slow = []
 for kind, case in keys:
     for b in "AB":
-        # produce runs only: a consume run at 100 B takes a few clock ticks of broker CPU, too few to compare
-        sel = [r for r in rows if kind == "produce" and r["kind"] == kind and r["case"] == case and r["build"] == b
-               and int(r["cpu_ticks"]) > 0]
-        best = min((cpu_us(r) for r in sel), default=0)
-        slow += [f"rep {r['rep']} {b} {kind} {case}: {cpu_us(r) / best:.1f}x its best repetition's CPU per record"
-                 for r in sel if best and cpu_us(r) > 3 * best]
+        sel = [r for r in rows if r["kind"] == kind and r["case"] == case and r["build"] == b]
+        slow += [f"rep {r['rep']} {b} {kind} {case}: {slower:.1f}x its best repetition's CPU per record"
+                 for r, slower in zip(sel, slowdowns(kind, [cpu_us(r) for r in sel])) if slower]
 if slow:
     print()
     print("**Warning: the host slowed down during this run; rerun when quiet.** " + "; ".join(slow))

@@ -11,6 +11,8 @@ import re
 import statistics
 import sys
 
+from slowdown import slowdowns
+
 RESULTS = sys.argv[1]
 
 PRODUCE_ROWS = [
@@ -269,16 +271,11 @@ for (kind, case, broker), lst in sorted(samples.items()):
             warnings.append(f"{broker} consume {case} rep {p['rep']}: {p['consumed']} of {p['records']} records read")
         if kind == "e2e" and "p99" not in p:
             warnings.append(f"{broker} e2e rep {p['rep']}: no percentiles (failed run?)")
-# the host slowdown seen in sessions 9 and 14: for minutes, both brokers need several times the CPU per record (and
-# run at a third of the rate) while an fdatasync takes its usual time; a repetition caught in it skews its median
-SLOWDOWN = 3.0
 for (kind, case, broker), lst in sorted(samples.items()):
-    # produce runs only: a consume run at 100 B takes a few clock ticks of broker CPU, too few to compare
-    cpus = [p["cpu_us"] for p in lst if kind == "produce" and p.get("cpu_us")]
-    for p in lst:
-        if cpus and p.get("cpu_us") and p["cpu_us"] > SLOWDOWN * min(cpus):
-            warnings.append(f"{broker} {kind} {case} rep {p['rep']}: broker CPU per record {p['cpu_us'] / min(cpus):.1f}× "
-                            f"its best repetition's: the host slowed down (see docs/performance.md); rerun when quiet")
+    for p, slower in zip(lst, slowdowns(kind, [p.get("cpu_us") for p in lst])):
+        if slower:
+            warnings.append(f"{broker} {kind} {case} rep {p['rep']}: broker CPU per record {slower:.1f}× its best "
+                            f"repetition's: the host slowed down (see docs/performance.md); rerun when quiet")
 if warnings:
     out.append("")
     out.append("Warnings:")
