@@ -39,7 +39,8 @@ public final class KafkaClusterBus implements Bus {
     private KafkaClusterBus(KafkaBusConfig config) {
         this.config = config;
         this.admin = Admin.create(new HashMap<>(config.clientProperties()));
-        this.topics = new TopicAutoCreator(admin, config);
+        this.busAdmin = new KafkaClusterAdmin(admin, config);
+        this.topics = new TopicAutoCreator(busAdmin, config);
         try {
             // as the embedded bus does at open: sources load their positions from it before they ever store one
             this.topics.ensureCompacted(POSITIONS_TOPIC);
@@ -48,7 +49,6 @@ public final class KafkaClusterBus implements Bus {
             throw e;
         }
         this.producer = new KafkaClusterProducer(new KafkaProducer<>(producerProperties(config)), topics);
-        this.busAdmin = new KafkaClusterAdmin(admin, config);
     }
 
     public static KafkaClusterBus connect(KafkaBusConfig config) {

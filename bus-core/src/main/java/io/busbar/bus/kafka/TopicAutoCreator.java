@@ -1,27 +1,27 @@
 package io.busbar.bus.kafka;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Creates missing topics on the cluster with Busbar's partition count and replication factor, once per topic.
- * Thread-safe.
+ * Creates missing topics on the cluster with Busbar's partition count and replication factor, once per topic, before
+ * the first produce or subscribe. Thread-safe.
+ *
+ * <p>Creation goes through {@link KafkaClusterAdmin#createTopicIfAbsent}, which returns only once every partition's
+ * leader answers ListOffsets. Returning when CreateTopics succeeds is not enough: a producer's first, pipelined
+ * request can then reach the leader before it has applied the new partition, get NOT_LEADER_OR_FOLLOWER, and on
+ * Kafka 3.x brokers every idempotent retry after it OUT_OF_ORDER_SEQUENCE_NUMBER (KAFKA-15591), so the send never
+ * succeeds.
  */
 final class TopicAutoCreator {
-    private final Admin admin;
+    private final KafkaClusterAdmin admin;
     private final KafkaBusConfig config;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-    TopicAutoCreator(Admin admin, KafkaBusConfig config) {
+    TopicAutoCreator(KafkaClusterAdmin admin, KafkaBusConfig config) {
         this.admin = admin;
         this.config = config;
     }
@@ -30,7 +30,8 @@ final class TopicAutoCreator {
         if (!config.autoCreateTopics() || known.contains(topic)) {
             return;
         }
-        create(new NewTopic(topic, config.defaultPartitions(), config.replicationFactor()));
+        admin.createTopicIfAbsent(topic, config.defaultPartitions(), Map.of());
+        known.add(topic);
     }
 
     /**
@@ -38,27 +39,8 @@ final class TopicAutoCreator {
      * whatever {@code autoCreateTopics} says: like Kafka Connect's internal topics, it is not the user's to create.
      */
     void ensureCompacted(String topic) {
-        create(new NewTopic(topic, 1, config.replicationFactor())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-    }
-
-    private void create(NewTopic newTopic) {
-        String topic = newTopic.name();
-        try {
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                admin.createTopics(List.of(newTopic)).all().get(30, TimeUnit.SECONDS);
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw KafkaErrors.translate(e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw KafkaErrors.translate(e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new io.busbar.bus.BusException("Timed out creating topic '" + topic + "' on the Kafka cluster: check"
-                    + " busbar.kafka.bootstrap.servers and that the cluster is up", e);
-        }
+        admin.createTopicIfAbsent(topic, 1,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         known.add(topic);
     }
 }
