@@ -28,12 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * the rate at 4 partitions × 1 KiB). It starts on the thread of that last append, in an {@link InlineCommitScope} when
  * one is open. Whoever claims the delayed commit first, the timer or an early start, runs it; the other does nothing.
  *
- * <p>One commit at a time: an append that asks while this log's commit runs gets the next commit, which the running
- * one starts as it ends (after the commit delay, if any, as above), covering every append that came during its fsync.
- * Before, that next commit started at once on another scheduler thread (or the appending I/O thread) and waited there
- * for the running one's lock: at 4 partitions × 100 B, 60-75% of rounds then covered a single append, and a blocked
- * I/O thread read no requests meanwhile.
- *
  * <p>Thread-safe.
  */
 abstract class GroupCommit {
@@ -42,23 +36,13 @@ abstract class GroupCommit {
     /** Rounds whose largest says how many appends make a complete round (early start). */
     private static final int RECENT_ROUNDS = 4;
 
-    private static final int IDLE = 0;
-    private static final int RUNNING = 1;
-    private static final int RUNNING_FOLLOW_UP = 2;
-
     private final LogScheduler scheduler;
     private final AtomicBoolean commitScheduled = new AtomicBoolean();
-    /**
-     * IDLE, RUNNING (a commit of this log is under way), or RUNNING_FOLLOW_UP (and an append asked for the next one,
-     * which the running commit schedules when it ends). Commits of one log never overlap (see the class comment).
-     */
-    private final AtomicInteger phase = new AtomicInteger(IDLE);
     /** Appends that asked since the scheduled commit was requested (the one that requested it included). */
     private final AtomicInteger appendsAsking = new AtomicInteger();
     /** The pending delayed commit's ticket, 0 when none is pending: the timer and an early start claim it by CAS. */
     private final AtomicLong delayedCommitTicket = new AtomicLong();
-    /** Guarded by commitScheduled: issued by the thread that set it, or by the commit it left a follow-up. */
-    private long lastTicket;
+    private long lastTicket; // guarded by commitScheduled: only the thread that set it issues a ticket
     private volatile ScheduledFuture<?> delayedCommitTimer;
     /** Appends the last commit completed: more than one means appends are pipelined or concurrent. */
     private volatile int lastRoundAppends;
@@ -88,9 +72,6 @@ abstract class GroupCommit {
         int asking = appendsAsking.incrementAndGet();
         if (commitScheduled.compareAndSet(false, true)) {
             scheduler.commitRequested();
-            if (phase.compareAndSet(RUNNING, RUNNING_FOLLOW_UP)) {
-                return; // the running commit starts this one when it ends
-            }
             long delay = commitDelayNanos();
             if (delay == 0) {
                 if (!InlineCommitScope.defer(this)) {
@@ -143,10 +124,7 @@ abstract class GroupCommit {
 
     /** A commit deferred by an {@link InlineCommitScope}, or one due now, run on the calling thread. */
     final void runGroupCommit() {
-        // before commitScheduled is cleared, so that an append asking after that finds this commit running; a
-        // follow-up finds RUNNING already set by the commit before it
-        phase.compareAndSet(IDLE, RUNNING);
-        // cleared before the commit reads the durable end: an append after this point asks for the next commit
+        // cleared before the commit reads the durable end: an append after this point schedules the next commit
         commitScheduled.set(false);
         // an append that asks between these two lines is not counted for the next round: its early start may come
         // one append late (the timer still starts it), never early
@@ -155,24 +133,6 @@ abstract class GroupCommit {
             commit();
         } finally {
             scheduler.commitFinished();
-            if (!phase.compareAndSet(RUNNING, IDLE)) {
-                // RUNNING_FOLLOW_UP, which only this thread changes: an append asked while this commit ran
-                phase.set(RUNNING);
-                startFollowUp();
-            }
-        }
-    }
-
-    /**
-     * The commit an append asked for while the last one ran: it waits out the commit delay like any other, so that a
-     * round of pipelined requests is not cut in two by one that arrived early, and may start early.
-     */
-    private void startFollowUp() {
-        long delay = commitDelayNanos();
-        if (delay == 0) {
-            schedule();
-        } else {
-            scheduleDelayed(delay);
         }
     }
 

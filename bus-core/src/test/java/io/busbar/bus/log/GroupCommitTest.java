@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,66 +89,6 @@ class GroupCommitTest {
             assertThat(commit.commits).isEqualTo(3);
         } finally {
             release.countDown();
-        }
-    }
-
-    @Test
-    void appendsAskingWhileACommitRunsGetOneFollowUpAfterItNeverAConcurrentCommit() throws Exception {
-        try (LogScheduler twoThreads = new LogScheduler(2)) {
-            CountDownLatch firstRunning = new CountDownLatch(1);
-            CountDownLatch releaseFirst = new CountDownLatch(1);
-            CountDownLatch secondDone = new CountDownLatch(1);
-            AtomicInteger running = new AtomicInteger();
-            AtomicInteger mostRunning = new AtomicInteger();
-            AtomicInteger commits = new AtomicInteger();
-            GroupCommit commit = new GroupCommit(twoThreads) {
-                @Override
-                void commit() {
-                    mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-                    int n = commits.incrementAndGet();
-                    if (n == 1) {
-                        firstRunning.countDown();
-                        awaitQuietly(releaseFirst);
-                    }
-                    recordRound(1); // rounds of one: no commit delay, every commit due at once
-                    running.decrementAndGet();
-                    if (n == 2) {
-                        secondDone.countDown();
-                    }
-                }
-            };
-            commit.requestCommit();
-            assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
-            for (int i = 0; i < 3; i++) {
-                commit.requestCommit(); // the scheduler's second thread is free: only the rule keeps them waiting
-            }
-            Thread.sleep(200);
-            assertThat(commits.get()).as("no commit starts while this log's commit runs").isEqualTo(1);
-
-            releaseFirst.countDown();
-            assertThat(secondDone.await(10, TimeUnit.SECONDS)).as("the follow-up ran").isTrue();
-            Thread.sleep(200);
-            assertThat(commits.get()).as("one follow-up covers the three that asked").isEqualTo(2);
-            assertThat(mostRunning.get()).isEqualTo(1);
-
-            commit.requestCommit(); // idle again: a new request starts a commit of its own
-            awaitCommits(commits, 3);
-        }
-    }
-
-    private static void awaitCommits(AtomicInteger commits, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (commits.get() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertThat(commits.get()).isEqualTo(expected);
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
