@@ -80,7 +80,7 @@ final class LogFlusher extends GroupCommit {
         this.recoveryPoint = recoveryPoint;
         this.checkpointedSegment = segments.floor(recoveryPoint).baseOffset();
         this.intervalFlush = options.durability() == Durability.INTERVAL
-                ? scheduler.scheduleAtFixedRate(() -> flush(false), options.flushIntervalMs()) : null;
+                ? scheduler.scheduleAtFixedRate(() -> flush(false).run(), options.flushIntervalMs()) : null;
     }
 
 
@@ -127,15 +127,16 @@ final class LogFlusher extends GroupCommit {
     }
 
     @Override
-    void commit() {
-        flush(true);
+    Runnable commit() {
+        return flush(true);
     }
 
     /**
      * Called by the journal after an fsync that made it durable up to {@code journalEnd}: moves the high watermark over
-     * the appends it covers and completes them. Returns how many; if appends remain, the log waits for the next fsync.
+     * the appends it covers and adds what completes them to {@code acknowledgements}, for the journal to run once its
+     * commit is finished. Returns how many; if appends remain, the log waits for the next fsync.
      */
-    int journalSynced(long journalEnd) {
+    int journalSynced(long journalEnd, List<Runnable> acknowledgements) {
         awaitingJournal.set(false);
         List<PendingAppend> done = new ArrayList<>();
         lock.lock();
@@ -153,13 +154,14 @@ final class LogFlusher extends GroupCommit {
             lock.unlock();
         }
         if (!pending.isEmpty() && awaitingJournal.compareAndSet(false, true)) {
-            // written after this fsync read the journal's end; the commit their appends asked for may already have
-            // drained the queue (commits overlap on the scheduler's threads), so ask for one that sees this log
+            // written after this fsync read the journal's end; the commit their appends asked for may be this one, which
+            // drained the queue before they joined it, so ask for one that sees this log (this commit's follow-up)
             journal.awaitSync(this);
             journal.requestCommit();
         }
         if (!done.isEmpty()) {
-            complete(done, done.get(done.size() - 1).endOffset());
+            long highWatermarkOffset = done.get(done.size() - 1).endOffset();
+            acknowledgements.add(() -> complete(done, highWatermarkOffset));
         }
         return done.size();
     }
@@ -214,13 +216,14 @@ final class LogFlusher extends GroupCommit {
      * fsyncs every segment from the recovery point to the log end as of now and moves the recovery point; with
      * {@code completeDurable} (FSYNC) also the high watermark, completing the appends it covers.
      */
-    private void flush(boolean completeDurable) {
+    /** Returns what completes the appends it made durable (see {@link GroupCommit#commit()}). */
+    private Runnable flush(boolean completeDurable) {
         List<PendingAppend> done = new ArrayList<>();
         HighWatermark.Position end;
         lock.lock();
         try {
             if (closed || failure != null) {
-                return;
+                return NOTHING_TO_ACKNOWLEDGE;
             }
             end = logEnd.get();
             if (end.offset() > recoveryPoint) {
@@ -232,7 +235,7 @@ final class LogFlusher extends GroupCommit {
                     fsyncRounds.incrementAndGet();
                 } catch (IOException e) {
                     failFlush(e);
-                    return;
+                    return NOTHING_TO_ACKNOWLEDGE;
                 }
             }
             if (completeDurable) {
@@ -245,7 +248,8 @@ final class LogFlusher extends GroupCommit {
         } finally {
             lock.unlock();
         }
-        complete(done, end.offset());
+        long highWatermarkOffset = end.offset();
+        return () -> complete(done, highWatermarkOffset);
     }
 
     /** Completes each with the high watermark the commit moved to. */

@@ -374,15 +374,18 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         waiting.add(log);
     }
 
-    /** The group commit: fdatasyncs what was written (older files first), then tells the waiting logs. */
+    /**
+     * The group commit: fdatasyncs what was written (older files first), then tells the waiting logs; returns their
+     * acknowledgements.
+     */
     @Override
-    void commit() {
+    Runnable commit() {
         long durable;
         syncLock.lock();
         try {
             if (failure != null) {
                 failWaiting(failure);
-                return;
+                return NOTHING_TO_ACKNOWLEDGE;
             }
             List<JournalFile> unsynced = new ArrayList<>(2);
             writeLock.lock();
@@ -411,7 +414,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             }
         } catch (IOException e) {
             fail(e);
-            return;
+            return NOTHING_TO_ACKNOWLEDGE;
         } finally {
             syncLock.unlock();
         }
@@ -419,11 +422,13 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         for (LogFlusher log = waiting.poll(); log != null; log = waiting.poll()) {
             ready.add(log);
         }
+        List<Runnable> acknowledgements = new ArrayList<>(ready.size());
         int completed = 0;
         for (LogFlusher log : ready) {
-            completed += log.journalSynced(durable);
+            completed += log.journalSynced(durable, acknowledgements);
         }
         recordRound(completed);
+        return () -> acknowledgements.forEach(Runnable::run);
     }
 
     private void fail(IOException e) {
@@ -508,7 +513,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         try {
             ByteBuffer none = ByteBuffer.allocate(0);
             write(header(CLOSED, key, none), none);
-            commit();
+            commit().run();
             if (failure != null) {
                 throw new IOException("the log journal " + dir + " failed", failure);
             }
