@@ -1,3 +1,5 @@
+import com.sun.nio.file.ExtendedOpenOption;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
@@ -17,7 +19,11 @@ import java.nio.file.StandardOpenOption;
  *   <li>{@code sparse}: the file was extended first with {@code setLength} (a hole, as Kafka's {@code log.preallocate});</li>
  *   <li>{@code zero}: the file was zero-filled and fsynced first, outside the timing;</li>
  *   <li>{@code ahead}: a background thread zero-fills {@code chunk} bytes ahead of each writer and fdatasyncs them, as
- *       SegmentPreallocation does; its CPU counts in the process figure.</li>
+ *       SegmentPreallocation does; its CPU counts in the process figure;</li>
+ *   <li>{@code direct}: as {@code zero}, but the file is opened with O_DIRECT ({@code ExtendedOpenOption.DIRECT}) and
+ *       written from a block-aligned buffer: no page-cache copy and no write-back, the fdatasync only flushes the
+ *       disk's cache (SIZE must be a multiple of the file system's block size). What a storage engine doing its own
+ *       caching (as Redpanda does) would pay per append; Busbar's segments do not work this way.</li>
  * </ul>
  * Prints the wall time per fdatasync per writer, the writers' own CPU per fdatasync (user + system) and the whole
  * process's CPU ticks (filler included).
@@ -41,9 +47,13 @@ public class FdatasyncProbe {
             files[t] = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             locks[t] = new Object();
             long total = (long) n * size;
-            if (mode.equals("zero")) {
+            if (mode.equals("zero") || mode.equals("direct")) {
                 writeZeros(files[t], 0, total);
                 files[t].force(true);
+            }
+            if (mode.equals("direct")) {
+                files[t].close();
+                files[t] = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
             } else if (mode.equals("sparse")) {
                 try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
                     f.setLength(total);
@@ -68,11 +78,13 @@ public class FdatasyncProbe {
             int w = t;
             writers[t] = new Thread(() -> {
                 try {
-                    ByteBuffer batch = ByteBuffer.allocateDirect(size);
+                    int block = (int) Files.getFileStore(dir).getBlockSize();
+                    ByteBuffer batch = ByteBuffer.allocateDirect(size + block).alignedSlice(block);
+                    batch.limit(size);
                     long cpuStart = mx.getCurrentThreadCpuTime();
                     long position = 0;
                     for (int i = 0; i < n; i++) {
-                        batch.clear();
+                        batch.clear().limit(size);
                         batch.putLong(0, i);
                         if (position + size > zeroed[w]) {
                             synchronized (locks[w]) {
