@@ -214,9 +214,9 @@ final class LogFlusher extends GroupCommit {
 
     /**
      * fsyncs every segment from the recovery point to the log end as of now and moves the recovery point; with
-     * {@code completeDurable} (FSYNC) also the high watermark, completing the appends it covers.
+     * {@code completeDurable} (FSYNC) also the high watermark. Returns what completes the appends it made durable, to
+     * run once the commit counts as finished (see {@link GroupCommit#commit()}).
      */
-    /** Returns what completes the appends it made durable (see {@link GroupCommit#commit()}). */
     private Runnable flush(boolean completeDurable) {
         List<PendingAppend> done = new ArrayList<>();
         HighWatermark.Position end;
