@@ -104,6 +104,19 @@ kp_stop() { # kp_stop PID: SIGTERM and wait (both brokers shut down cleanly on S
   wait "$1" 2>/dev/null || true
 }
 
+# kp_side_by_side RESULTS WARM_RUNS: the client tools, the Kafka 4.1.2 broker, this checkout's build and the warm
+# client (kp_warm_client), then Kafka (default configuration) and Busbar (--durability fsync) started under $WORK with
+# their logs in RESULTS. Sets KAFKA_PID, KAFKA_BOOTSTRAP, BUSBAR_PID, BUSBAR_BOOTSTRAP, and an EXIT trap that stops both
+# and removes $WORK.
+kp_side_by_side() {
+  KAFKA_PID=""; BUSBAR_PID=""
+  trap 'kp_stop "$KAFKA_PID"; kp_stop "$BUSBAR_PID"; rm -rf "$WORK"' EXIT
+  kp_resolve_tools; kp_resolve_kafka; kp_build_busbar
+  kp_warm_client "$WORK/warm-client" "$2"
+  kp_start_kafka "$WORK/kafka" no "$1/kafka-broker.log"
+  kp_start_busbar "$WORK/busbar" fsync "$1/busbar-broker.log"
+}
+
 # kp_create_topic BOOTSTRAP TOPIC PARTITIONS [--config K=V ...]
 kp_create_topic() {
   local bootstrap=$1 topic=$2 partitions=$3; shift 3

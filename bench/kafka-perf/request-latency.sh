@@ -19,12 +19,7 @@ mkdir -p "$RESULTS/raw"
 WORK=$(mktemp -d /tmp/busbar-request-latency.XXXXXX)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
-KAFKA_PID=""; BUSBAR_PID=""
-trap 'kp_stop "$KAFKA_PID"; kp_stop "$BUSBAR_PID"; rm -rf "$WORK"' EXIT
-kp_resolve_tools; kp_resolve_kafka; kp_build_busbar
-kp_warm_client "$WORK/warm-client" "$WARM_RUNS"
-kp_start_kafka "$WORK/kafka" no "$RESULTS/kafka-broker.log"
-kp_start_busbar "$WORK/busbar" fsync "$RESULTS/busbar-broker.log"
+kp_side_by_side "$RESULTS" "$WARM_RUNS"
 { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cpus: $(nproc); commit: $(git -C "$ROOT" rev-parse --short HEAD)"
   echo "case: $P partitions x $SIZE B, $N records; reps: $REPS; warm runs: $WARM_RUNS; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$RESULTS/environment.txt"
