@@ -171,6 +171,7 @@ final class LogFlusher extends GroupCommit {
      * so that every journal entry this log wrote before the call is in fsynced segments.
      */
     void checkpoint() throws IOException {
+        writeBackUnlocked();
         lock.lock();
         try {
             if (closed || failure != null) {
@@ -185,6 +186,41 @@ final class LogFlusher extends GroupCommit {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The bulk of a checkpoint's fsync, done before it takes the lock: the segments' write-back (a journal file's worth
+     * of records, tens of ms). The journal's commit takes the lock to acknowledge this log's appends
+     * ({@link #journalSynced}), and would otherwise wait that long with every other log's acknowledgements behind it;
+     * the fsync under the lock then finds little left to write. A segment removed or closed meanwhile (retention, the
+     * log closing) fails its fsync here; that is left to the fsync under the lock, which reports real failures.
+     */
+    private void writeBackUnlocked() {
+        List<LogSegment> unsynced = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed || failure != null) {
+                return;
+            }
+            long last = logEnd.get().segment().baseOffset();
+            for (LogSegment s : segments.from(recoveryPoint - 1)) {
+                if (s.baseOffset() > last) {
+                    break;
+                }
+                unsynced.add(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (LogSegment s : unsynced) {
+            try {
+                s.records().channel().force(false);
+            } catch (IOException e) {
+                LOG.debug("{}: checkpoint write-back of segment {} left to the locked fsync: {}", partition,
+                        s.baseOffset(), e.toString());
+                return;
+            }
         }
     }
 

@@ -107,6 +107,17 @@ final class SegmentPreallocation {
         }
     }
 
+    /** Writes {@code bytes} zeros at {@code at} (at most one piece, {@value #PIECE} bytes); returns the end. */
+    static long writeZeros(FileChannel channel, long at, long bytes) throws IOException {
+        ByteBuffer zeros = ZEROS.duplicate();
+        zeros.limit((int) Math.min(PIECE, bytes));
+        long position = at;
+        while (zeros.hasRemaining()) {
+            position += channel.write(zeros, position);
+        }
+        return position;
+    }
+
     private void fill() {
         try {
             long end = recordsEnd.getAsInt();
@@ -119,13 +130,7 @@ final class SegmentPreallocation {
                     if (stopped || start >= target) {
                         break;
                     }
-                    ByteBuffer zeros = ZEROS.duplicate();
-                    zeros.limit((int) Math.min(PIECE, target - start));
-                    long at = start;
-                    while (zeros.hasRemaining()) {
-                        at += channel.write(zeros, at);
-                    }
-                    zeroedEnd = at;
+                    zeroedEnd = writeZeros(channel, start, Math.min(PIECE, target - start));
                     wrote = true;
                 } finally {
                     lock.unlock();

@@ -138,6 +138,85 @@ class LogJournalTest {
     }
 
     @Test
+    void filesAfterTheFirstAreZeroFilledAheadAndTheirUnusedZerosEndTheReplayQuietly() throws Exception {
+        Path data = root.resolve("data");
+        int fileBytes = 8192;
+        LogJournal journal = journal(data, fileBytes);
+        SegmentedLog log = log(data, 0, journal);
+        for (int i = 0; i < 200; i++) {
+            awaitSpare(journal); // so that every roll finds the spare ready
+            log.append(TestBatches.values(i, "v-" + i)).durable().join();
+        }
+        List<Path> journalFiles = files(data.resolve("journal"), LogJournal.SUFFIX);
+        Path active = journalFiles.get(journalFiles.size() - 1);
+        // 200 entries of ~90 bytes fill two 8 KiB files and part of a third: the file written now is longer than
+        // what was written to it, by the zeros it was filled with
+        assertThat(Long.parseLong(active.getFileName().toString().substring(0, 20))).as("rolled").isGreaterThan(2);
+        assertThat(Files.size(active)).as("the active file, zero-filled to its full size").isEqualTo(fileBytes);
+        byte[] bytes = Files.readAllBytes(active);
+        assertThat(java.nio.ByteBuffer.wrap(bytes).getInt(0)).as("an entry's size at the start").isPositive();
+        assertThat(bytes[fileBytes - 1]).as("zeros at the end").isZero();
+
+        Path crashed = crashCopy(data);
+        LogJournal recovered = journal(crashed, fileBytes);
+        SegmentedLog again = log(crashed, 0, recovered);
+        recovered.finishRecovery();
+        assertThat(readAll(again)).containsExactlyElementsOf(values("v-", 200));
+        assertThat(again.append(TestBatches.values(200, "next")).baseOffset()).isEqualTo(200);
+    }
+
+    @Test
+    void aFileEndingInARollMarkerGoesOnInTheNextOneAndOneEndingInZerosDoesNot() throws Exception {
+        for (boolean marker : new boolean[] {true, false}) {
+            Path data = root.resolve("data-" + marker);
+            LogJournal journal = journal(data, LogJournal.DEFAULT_FILE_BYTES);
+            SegmentedLog log = log(data, 0, journal);
+            appendDurably(log, "v-", 12);
+            Path crashed = crashLosingSegmentWrites(data);
+            // the journal as a roll into zero-filled files leaves it: entries 0-5, the roll marker (or, in a file whose
+            // roll never reached the disk, none) and zeros in one file; entries 6-11 and zeros in the next
+            Path journalFile = files(crashed.resolve("journal"), LogJournal.SUFFIX).get(0);
+            byte[] bytes = Files.readAllBytes(journalFile);
+            int split = 0;
+            for (int entry = 0; entry < 6; entry++) {
+                split += 8 + java.nio.ByteBuffer.wrap(bytes, split, 4).getInt();
+            }
+            java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(4096);
+            first.put(bytes, 0, split);
+            if (marker) {
+                first.put(rollMarker());
+            }
+            Files.write(journalFile, first.array());
+            String name = journalFile.getFileName().toString();
+            long generation = Long.parseLong(name.substring(0, name.length() - LogJournal.SUFFIX.length()));
+            Files.write(journalFile.resolveSibling(String.format("%020d%s", generation + 1, LogJournal.SUFFIX)),
+                    java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(bytes, split, bytes.length), 4096));
+
+            LogJournal recovered = journal(crashed, LogJournal.DEFAULT_FILE_BYTES);
+            SegmentedLog again = log(crashed, 0, recovered);
+            recovered.finishRecovery();
+
+            assertThat(readAll(again)).as("marker: " + marker).isEqualTo(values("v-", marker ? 12 : 6));
+        }
+    }
+
+    /** A roll marker as the journal writes it: size 3, CRC32C of type and key length, type 3, no key. */
+    private static byte[] rollMarker() {
+        byte[] typeAndKey = {3, 0, 0};
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(typeAndKey);
+        return java.nio.ByteBuffer.allocate(11).putInt(3).putInt((int) crc.getValue()).put(typeAndKey).array();
+    }
+
+    private static void awaitSpare(LogJournal journal) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!journal.spareReady()) {
+            assertThat(System.nanoTime()).as("the spare journal file zero-filled within 10 s").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
     void aClosedLogsEntriesAreNeverReplayedIntoALaterLogOfTheSameName() throws Exception {
         Path data = root.resolve("data");
         LogJournal journal = journal(data, LogJournal.DEFAULT_FILE_BYTES);
