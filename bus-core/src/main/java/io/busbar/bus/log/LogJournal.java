@@ -37,12 +37,13 @@ import java.util.zip.CRC32C;
  * starts and every log fsyncs its segments up to its end ({@link LogFlusher#checkpoint()}), after which the older
  * files hold nothing that is not in fsynced segments and are deleted.
  *
- * <p>Zero-filled files: every file after the first of a run is a spare zero-filled and fsynced ahead of time on the
+ * <p>Zero-filled files: once a file is half full, the next one is zero-filled and fsynced ahead of time on the
  * scheduler's preallocation thread ({@code next.journal.zeroed}, renamed into place at the roll), so that the group
  * commit's fdatasync writes data over blocks already on the disk: it commits no new file size and no block
  * allocation, which on ext4 is a journal commit waited for on every fsync (docs/performance.md measured 70-84 µs of
  * CPU per 16 KiB append and fdatasync growing a file, 33-46 µs over zeros). This writes each journal byte twice, zeros
- * first. When the spare is not ready in time the next file grows as it is written, which is only slower.
+ * first; a bus that never fills half a file writes no zeros. When the spare is not ready in time the next file grows
+ * as it is written, which is only slower.
  *
  * <p>Recovery: at open the files are read in order up to the first entry that is incomplete or fails its checksum
  * (everything after it was never acknowledged: an acknowledgement waits for an fsync covering everything before it);
@@ -107,6 +108,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
     private final AtomicBoolean fillingSpare = new AtomicBoolean();
     /** Guarded by writeLock: the spare is whole and fsynced, ready for the next roll. */
     private boolean spareReady;
+    /** Guarded by writeLock: the active file asked for the spare (once it was half full). */
+    private boolean spareRequested;
     private volatile StorageException failure;
     /** Guarded by syncLock and writeLock. */
     private boolean closed;
@@ -134,7 +137,6 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             Files.deleteIfExists(journal.spare);
             JournalFile first = journal.create(generation + 1, 0);
             journal.files.add(first);
-            journal.fillSpare();
             return journal;
         } catch (IOException e) {
             throw new StorageException("Cannot open the log journal in " + dir + ": " + e
@@ -365,6 +367,10 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             }
             writeAtEnd(active, header, body);
             end += size;
+            if (!spareRequested && end - active.start > fileBytes / 2) {
+                spareRequested = true;
+                fillSpare();
+            }
             return end;
         } finally {
             writeLock.unlock();
@@ -408,8 +414,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         end += MARKER_BYTES;
         JournalFile next = create(active.generation + 1, end);
         files.add(next);
+        spareRequested = false;
         scheduler().execute(this::checkpoint);
-        fillSpare();
         return next;
     }
 
@@ -435,7 +441,10 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         return new JournalFile(generation, path, channel, start);
     }
 
-    /** Has the next spare zero-filled on the preallocation thread, unless one is ready or being filled. */
+    /**
+     * Guarded by writeLock: has the next spare zero-filled on the preallocation thread, unless one is ready or being
+     * filled.
+     */
     private void fillSpare() {
         if (!spareReady && fillingSpare.compareAndSet(false, true) && !scheduler().preallocate(this::zeroFillSpare)) {
             fillingSpare.set(false); // the scheduler is shutting down: the next file, if any, grows
@@ -470,14 +479,9 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         }
     }
 
-    /** Whether a zero-filled spare is ready for the next roll (for tests). */
-    boolean spareReady() {
-        writeLock.lock();
-        try {
-            return spareReady;
-        } finally {
-            writeLock.unlock();
-        }
+    /** Whether the next file is being zero-filled (for tests). */
+    boolean fillingSpare() {
+        return fillingSpare.get();
     }
 
     /** A log with appends waiting: the next commit tells it how far the journal is durable. */

@@ -144,7 +144,7 @@ class LogJournalTest {
         LogJournal journal = journal(data, fileBytes);
         SegmentedLog log = log(data, 0, journal);
         for (int i = 0; i < 200; i++) {
-            awaitSpare(journal); // so that every roll finds the spare ready
+            awaitSpare(journal); // so that every roll finds the spare ready (its filling starts halfway through a file)
             log.append(TestBatches.values(i, "v-" + i)).durable().join();
         }
         List<Path> journalFiles = files(data.resolve("journal"), LogJournal.SUFFIX);
@@ -210,7 +210,7 @@ class LogJournalTest {
 
     private static void awaitSpare(LogJournal journal) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!journal.spareReady()) {
+        while (journal.fillingSpare()) {
             assertThat(System.nanoTime()).as("the spare journal file zero-filled within 10 s").isLessThan(deadline);
             Thread.sleep(1);
         }
