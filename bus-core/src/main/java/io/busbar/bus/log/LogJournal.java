@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -37,26 +38,29 @@ import java.util.zip.CRC32C;
  * starts and every log fsyncs its segments up to its end ({@link LogFlusher#checkpoint()}), after which the older
  * files hold nothing that is not in fsynced segments and are deleted.
  *
- * <p>Zero-filled files: once a file is half full, the next one is zero-filled and fsynced ahead of time on the
- * scheduler's preallocation thread ({@code next.journal.zeroed}, renamed into place at the roll), so that the group
- * commit's fdatasync writes data over blocks already on the disk: it commits no new file size and no block
- * allocation, which on ext4 is a journal commit waited for on every fsync (docs/performance.md measured 70-84 µs of
- * CPU per 16 KiB append and fdatasync growing a file, 33-46 µs over zeros). This writes each journal byte twice, zeros
- * first; a bus that never fills half a file writes no zeros. When the spare is not ready in time the next file grows
- * as it is written, which is only slower.
+ * <p>Recycled files: a file the checkpoint no longer needs becomes the next file ({@code next.journal.spare}, renamed
+ * into place at the roll), as PostgreSQL recycles its WAL segments, so that the group commit's fdatasync writes data
+ * over blocks already on the disk: it commits no new file size and no block allocation, which on ext4 is a journal
+ * commit waited for on every fsync (docs/performance.md measured 70-84 µs of CPU per 16 KiB append and fdatasync
+ * growing a file, 33-46 µs over written blocks). Until a file is free (the first rolls of a run), the next file is
+ * zero-filled and fsynced ahead of time on the scheduler's preallocation thread once the active one is half full; a
+ * bus that never fills half a file writes no zeros. When neither is ready at a roll, the next file grows as it is
+ * written, which is only slower. An entry's checksum includes its file's generation, so what a recycled file held
+ * before is never read as an entry of its new generation.
  *
  * <p>Recovery: at open the files are read in order up to the first entry that is incomplete or fails its checksum
  * (everything after it was never acknowledged: an acknowledgement waits for an fsync covering everything before it);
  * a file goes on in the next one only if it ends with a roll marker, or (a file written before the markers, which
- * grew as it was written) if its entries fill it to the last byte. Zeros where the next entry would be are the unused
- * rest of a zero-filled file: the journal ends there, and later files hold nothing acknowledged (a file's roll marker
- * is fsynced before anything in the next file is acknowledged). Each log, when it opens, takes its entries
+ * grew as it was written) if its entries fill it to the last byte. Zeros, or entries of another generation, where the
+ * next entry would be are the unused rest of a zero-filled or recycled file: the journal ends there, and later files
+ * hold nothing acknowledged (a file's roll marker is fsynced before anything in the next file is acknowledged). Each log, when it opens, takes its entries
  * ({@link #claim}) and appends those past its recovered end, then fsyncs them. {@link #finishRecovery()} deletes the
  * files read once every log has opened.
  *
  * <p>Files: {@code <dir>/<generation, 20 digits>.journal}. An entry is {@code int size} (of what follows the checksum),
- * {@code int crc} (CRC32C of the entry's header and of the part of each record batch its own CRC leaves out: base
- * offset, length, leader epoch, magic, CRC), {@code byte type} ({@code 1}: record batches of one log; {@code 2}: the
+ * {@code int crc} (CRC32C of the file's generation as a {@code long}, of the entry's header and of the part of each
+ * record batch its own CRC leaves out: base offset, length, leader epoch, magic, CRC; files written before the
+ * generation was included are read with the checksum without it), {@code byte type} ({@code 1}: record batches of one log; {@code 2}: the
  * log closed, its earlier entries are in fsynced segments; {@code 3}: the roll marker, the journal goes on in the next
  * file), {@code short} key length, the key (the log's directory name; empty in a roll marker), then the record batches
  * exactly as appended to the segment, offsets assigned.
@@ -69,11 +73,13 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
     static final String SUFFIX = ".journal";
     /** A file is rolled, and the logs checkpointed, once it holds this much. */
     public static final long DEFAULT_FILE_BYTES = 64L * 1024 * 1024;
-    private static final byte BATCHES = 1;
+    static final byte BATCHES = 1;
     private static final byte CLOSED = 2;
-    private static final byte ROLLED = 3;
-    /** The zero-filled file the next roll renames into place (not a journal file until then). */
-    static final String SPARE = "next.journal.zeroed";
+    static final byte ROLLED = 3;
+    /** The recycled or zero-filled file the next roll renames into place (not a journal file until then). */
+    static final String SPARE = "next.journal.spare";
+    /** The checksum of an entry written before it included the file's generation. */
+    private static final long NO_GENERATION = 0;
     /** size and crc. */
     private static final int PREFIX = 8;
     /** type and key length. */
@@ -104,8 +110,9 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
     private final Set<LogFlusher> logs = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean checkpointing = new AtomicBoolean();
     private final Path spare;
-    /** Set while the spare is being zero-filled. */
+    /** Set while the spare is being zero-filled or recycled. */
     private final AtomicBoolean fillingSpare = new AtomicBoolean();
+    private final AtomicLong recycledFiles = new AtomicLong();
     /** Guarded by writeLock: the spare is whole and fsynced, ready for the next roll. */
     private boolean spareReady;
     /** Guarded by writeLock: the active file asked for the spare (once it was half full). */
@@ -133,7 +140,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         try {
             LogFiles.createDirectoriesDurably(dir);
             long generation = journal.recover();
-            // a spare left by the last run may be half filled; its zeros are not trusted
+            // a spare left by the last run may be half filled, or hold entries of a generation this run reuses
             Files.deleteIfExists(journal.spare);
             JournalFile first = journal.create(generation + 1, 0);
             journal.files.add(first);
@@ -181,7 +188,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             int position = 0;
             boolean rolled = false;
             while (position < bytes.limit() && !rolled) {
-                int next = readEntry(bytes, position, byLog);
+                int next = readEntry(bytes, position, generation(file), byLog);
                 if (next < 0) {
                     break;
                 }
@@ -203,7 +210,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
                         + " appends, cut off", torn, validBytes);
             } else {
                 LOG.warn("Truncating log journal file {} at byte {}: the rest is a write the crash cut short or never"
-                        + " finished, never acknowledged", torn, validBytes);
+                        + " finished, or what the file held before it was recycled; never acknowledged", torn,
+                        validBytes);
             }
             try (FileChannel channel = FileChannel.open(torn, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 channel.truncate(validBytes);
@@ -232,7 +240,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
      * Reads the entry at {@code position} into {@code byLog}; returns the position after it, or -1 when there is no
      * whole, valid entry there.
      */
-    private static int readEntry(ByteBuffer bytes, int position, Map<String, List<MemoryRecords>> byLog) {
+    private static int readEntry(ByteBuffer bytes, int position, long generation,
+                                 Map<String, List<MemoryRecords>> byLog) {
         if (bytes.limit() - position < PREFIX + HEADER) {
             return -1;
         }
@@ -261,8 +270,11 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             return -1; // a batch header the crash left half written (a size of zero, say)
         }
         // the batches are whole now, so the checksum can follow their length fields as the writer did
-        if (batchBytes != batches.limit()
-                || checksum(bytes.duplicate().position(body).limit(body + HEADER + keyLength), batches) != crc) {
+        if (batchBytes != batches.limit()) {
+            return -1;
+        }
+        ByteBuffer typeAndKey = bytes.duplicate().position(body).limit(body + HEADER + keyLength);
+        if (checksum(generation, typeAndKey, batches) != crc && checksum(NO_GENERATION, typeAndKey, batches) != crc) {
             return -1;
         }
         String key = new String(bytes.array(), body + HEADER, keyLength, StandardCharsets.UTF_8);
@@ -326,25 +338,27 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
      * nothing stays written (or, if that cannot be undone, the journal fails until the bus reopens).
      */
     long append(byte[] key, MemoryRecords records) throws IOException {
-        ByteBuffer batches = records.buffer().duplicate();
-        return write(header(BATCHES, key, batches), batches);
+        return write(BATCHES, key, records.buffer().duplicate());
     }
 
-    /** An entry's size, checksum, type and key, to be written before {@code batches}. */
-    private static ByteBuffer header(byte type, byte[] key, ByteBuffer batches) {
+    /** An entry's size, checksum, type and key, to be written before {@code batches} in the file of {@code generation}. */
+    static ByteBuffer header(long generation, byte type, byte[] key, ByteBuffer batches) {
         ByteBuffer header = ByteBuffer.allocate(PREFIX + HEADER + key.length);
         header.putInt(HEADER + key.length + batches.remaining()).putInt(0).put(type)
                 .putShort((short) key.length).put(key).flip();
-        header.putInt(4, checksum(header.duplicate().position(PREFIX), batches));
+        header.putInt(4, checksum(generation, header.duplicate().position(PREFIX), batches));
         return header;
     }
 
     /**
-     * CRC32C of an entry's type and key and of the bytes of each batch that its own CRC leaves out; {@code batches}
-     * must hold whole batches (their length fields are followed).
+     * CRC32C of the file's generation (unless {@link #NO_GENERATION}), of an entry's type and key and of the bytes of
+     * each batch that its own CRC leaves out; {@code batches} must hold whole batches (their length fields are followed).
      */
-    private static int checksum(ByteBuffer typeAndKey, ByteBuffer batches) {
+    private static int checksum(long generation, ByteBuffer typeAndKey, ByteBuffer batches) {
         CRC32C checksum = new CRC32C();
+        if (generation != NO_GENERATION) {
+            checksum.update(ByteBuffer.allocate(Long.BYTES).putLong(0, generation));
+        }
         checksum.update(typeAndKey.duplicate());
         int start = batches.position();
         for (int at = 0; at < batches.remaining(); at += batches.getInt(start + at + 8) + 12) {
@@ -353,8 +367,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         return (int) checksum.getValue();
     }
 
-    private long write(ByteBuffer header, ByteBuffer body) throws IOException {
-        long size = header.remaining() + body.remaining();
+    private long write(byte type, byte[] key, ByteBuffer body) throws IOException {
+        long size = PREFIX + HEADER + key.length + body.remaining();
         writeLock.lock();
         try {
             StorageException failed = failure;
@@ -365,7 +379,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             if (end > active.start && end - active.start + size + MARKER_BYTES > fileBytes) {
                 active = roll(active);
             }
-            writeAtEnd(active, header, body);
+            writeAtEnd(active, header(active.generation, type, key, body), body);
             end += size;
             if (!spareRequested && end - active.start > fileBytes / 2) {
                 spareRequested = true;
@@ -410,7 +424,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
      */
     private JournalFile roll(JournalFile active) throws IOException {
         ByteBuffer none = ByteBuffer.allocate(0);
-        writeAtEnd(active, header(ROLLED, NO_KEY, none), none);
+        writeAtEnd(active, header(active.generation, ROLLED, NO_KEY, none), none);
         end += MARKER_BYTES;
         JournalFile next = create(active.generation + 1, end);
         files.add(next);
@@ -477,6 +491,43 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         } finally {
             fillingSpare.set(false);
         }
+    }
+
+    /**
+     * Makes a file the checkpoint let go the spare, unless one is ready or being zero-filled; returns whether it did.
+     * Its old entries stay: their checksums name its old generation.
+     */
+    private boolean recycle(Path file) {
+        writeLock.lock();
+        try {
+            if (closed || spareReady || !fillingSpare.compareAndSet(false, true)) {
+                return false;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        try {
+            LogFiles.rename(file, spare); // durable with the directory's fsync at the roll that uses it
+            writeLock.lock();
+            try {
+                spareReady = !closed;
+            } finally {
+                writeLock.unlock();
+            }
+            recycledFiles.incrementAndGet();
+            return true;
+        } catch (IOException e) {
+            LOG.warn("Recycling log journal file {} as the next one failed ({}); deleting it instead", file,
+                    e.toString());
+            return false;
+        } finally {
+            fillingSpare.set(false);
+        }
+    }
+
+    /** How many files this journal recycled (for tests). */
+    long recycledFiles() {
+        return recycledFiles.get();
     }
 
     /** Whether the next file is being zero-filled (for tests). */
@@ -608,7 +659,9 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
                 }
                 for (JournalFile f : older) {
                     f.channel.close();
-                    Files.delete(f.path);
+                    if (!recycle(f.path)) {
+                        Files.delete(f.path);
+                    }
                 }
                 LogFiles.fsyncDirectory(dir);
             }
@@ -626,8 +679,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
      */
     void logClosed(byte[] key, LogFlusher log) throws IOException {
         try {
-            ByteBuffer none = ByteBuffer.allocate(0);
-            write(header(CLOSED, key, none), none);
+            write(CLOSED, key, ByteBuffer.allocate(0));
             commit().run();
             if (failure != null) {
                 throw new IOException("the log journal " + dir + " failed", failure);
@@ -677,13 +729,17 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         }
     }
 
+    private static long generation(Path file) {
+        String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+    }
+
     private static TreeMap<Long, Path> journalFiles(Path dir) throws IOException {
         TreeMap<Long, Path> byGeneration = new TreeMap<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path file : stream) {
-                String name = file.getFileName().toString();
                 try {
-                    byGeneration.put(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())), file);
+                    byGeneration.put(generation(file), file);
                 } catch (NumberFormatException e) {
                     LOG.warn("Ignoring {} in the log journal directory: not a journal file name", file);
                 }

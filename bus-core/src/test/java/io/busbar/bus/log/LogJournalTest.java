@@ -138,60 +138,42 @@ class LogJournalTest {
     }
 
     @Test
-    void filesAfterTheFirstAreZeroFilledAheadAndTheirUnusedZerosEndTheReplayQuietly() throws Exception {
+    void theNextFileIsZeroFilledAheadUntilACheckpointedOneCanBeRecycled() throws Exception {
         Path data = root.resolve("data");
         int fileBytes = 8192;
         LogJournal journal = journal(data, fileBytes);
         SegmentedLog log = log(data, 0, journal);
-        for (int i = 0; i < 200; i++) {
-            awaitSpare(journal); // so that every roll finds the spare ready (its filling starts halfway through a file)
-            log.append(TestBatches.values(i, "v-" + i)).durable().join();
+        int appended = 0;
+        while (activeFile(data).getFileName().toString().compareTo(String.format("%020d", 2)) < 0) {
+            awaitSpare(journal); // so that the roll finds the spare ready (its filling starts halfway through a file)
+            log.append(TestBatches.values(appended, "v-" + appended++)).durable().join();
         }
-        List<Path> journalFiles = files(data.resolve("journal"), LogJournal.SUFFIX);
-        Path active = journalFiles.get(journalFiles.size() - 1);
-        // 200 entries of ~90 bytes fill two 8 KiB files and part of a third: the file written now is longer than
-        // what was written to it, by the zeros it was filled with
-        assertThat(Long.parseLong(active.getFileName().toString().substring(0, 20))).as("rolled").isGreaterThan(2);
-        assertThat(Files.size(active)).as("the active file, zero-filled to its full size").isEqualTo(fileBytes);
-        byte[] bytes = Files.readAllBytes(active);
-        assertThat(java.nio.ByteBuffer.wrap(bytes).getInt(0)).as("an entry's size at the start").isPositive();
-        assertThat(bytes[fileBytes - 1]).as("zeros at the end").isZero();
+        // the second file: no checkpointed file was free yet, so it was zero-filled to its full size ahead of the appends
+        byte[] second = Files.readAllBytes(activeFile(data));
+        assertThat(second).as("the second file").hasSize(fileBytes);
+        assertThat(java.nio.ByteBuffer.wrap(second).getInt(0)).as("an entry's size at the start").isPositive();
+        assertThat(second[fileBytes - 1]).as("zeros at the end").isZero();
+        while (journal.recycledFiles() == 0 || activeFile(data).getFileName().toString()
+                .compareTo(String.format("%020d", 4)) < 0) {
+            assertThat(appended).as("a checkpointed file recycled within 2,000 appends").isLessThan(2000);
+            awaitSpare(journal);
+            log.append(TestBatches.values(appended, "v-" + appended++)).durable().join();
+        }
 
         Path crashed = crashCopy(data);
         LogJournal recovered = journal(crashed, fileBytes);
         SegmentedLog again = log(crashed, 0, recovered);
         recovered.finishRecovery();
-        assertThat(readAll(again)).containsExactlyElementsOf(values("v-", 200));
-        assertThat(again.append(TestBatches.values(200, "next")).baseOffset()).isEqualTo(200);
+        assertThat(readAll(again)).containsExactlyElementsOf(values("v-", appended));
+        assertThat(again.append(TestBatches.values(appended, "next")).baseOffset()).isEqualTo(appended);
     }
 
     @Test
     void aFileEndingInARollMarkerGoesOnInTheNextOneAndOneEndingInZerosDoesNot() throws Exception {
         for (boolean marker : new boolean[] {true, false}) {
-            Path data = root.resolve("data-" + marker);
-            LogJournal journal = journal(data, LogJournal.DEFAULT_FILE_BYTES);
-            SegmentedLog log = log(data, 0, journal);
-            appendDurably(log, "v-", 12);
-            Path crashed = crashLosingSegmentWrites(data);
-            // the journal as a roll into zero-filled files leaves it: entries 0-5, the roll marker (or, in a file whose
+            // as a roll into a zero-filled file leaves the journal: entries 0-5, the roll marker (or, in a file whose
             // roll never reached the disk, none) and zeros in one file; entries 6-11 and zeros in the next
-            Path journalFile = files(crashed.resolve("journal"), LogJournal.SUFFIX).get(0);
-            byte[] bytes = Files.readAllBytes(journalFile);
-            int split = 0;
-            for (int entry = 0; entry < 6; entry++) {
-                split += 8 + java.nio.ByteBuffer.wrap(bytes, split, 4).getInt();
-            }
-            java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(4096);
-            first.put(bytes, 0, split);
-            if (marker) {
-                first.put(rollMarker());
-            }
-            Files.write(journalFile, first.array());
-            String name = journalFile.getFileName().toString();
-            long generation = Long.parseLong(name.substring(0, name.length() - LogJournal.SUFFIX.length()));
-            Files.write(journalFile.resolveSibling(String.format("%020d%s", generation + 1, LogJournal.SUFFIX)),
-                    java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(bytes, split, bytes.length), 4096));
-
+            Path crashed = twelveEntriesSplitAfterSix(marker, 12);
             LogJournal recovered = journal(crashed, LogJournal.DEFAULT_FILE_BYTES);
             SegmentedLog again = log(crashed, 0, recovered);
             recovered.finishRecovery();
@@ -200,12 +182,78 @@ class LogJournalTest {
         }
     }
 
-    /** A roll marker as the journal writes it: size 3, CRC32C of type and key length, type 3, no key. */
-    private static byte[] rollMarker() {
-        byte[] typeAndKey = {3, 0, 0};
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(typeAndKey);
-        return java.nio.ByteBuffer.allocate(11).putInt(3).putInt((int) crc.getValue()).put(typeAndKey).array();
+    @Test
+    void whatARecycledFileHeldBeforeIsNeverReplayed() throws Exception {
+        // the second file is a recycled one: entries 6-8 of its new generation, then what it held before, entries
+        // whose checksums are whole but name an earlier generation
+        Path crashed = twelveEntriesSplitAfterSix(true, 9);
+        LogJournal recovered = journal(crashed, LogJournal.DEFAULT_FILE_BYTES);
+        SegmentedLog again = log(crashed, 0, recovered);
+        recovered.finishRecovery();
+
+        assertThat(readAll(again)).isEqualTo(values("v-", 9));
+    }
+
+    /**
+     * A crash's data directory whose log lost its segment writes and whose journal holds its 12 appends in two files:
+     * entries 0-5, the roll marker (if {@code marker}) and zeros in one; in the next, entries 6 to
+     * {@code resealed - 1} written for that file, then the rest as written for the first.
+     */
+    private Path twelveEntriesSplitAfterSix(boolean marker, int resealed) throws IOException {
+        Path data = root.resolve("data-" + marker + "-" + resealed);
+        LogJournal journal = journal(data, LogJournal.DEFAULT_FILE_BYTES);
+        SegmentedLog log = log(data, 0, journal);
+        appendDurably(log, "v-", 12);
+        Path crashed = crashLosingSegmentWrites(data);
+        Path journalFile = files(crashed.resolve("journal"), LogJournal.SUFFIX).get(0);
+        String name = journalFile.getFileName().toString();
+        long generation = Long.parseLong(name.substring(0, name.length() - LogJournal.SUFFIX.length()));
+        byte[] bytes = Files.readAllBytes(journalFile);
+        int six = entriesEnd(bytes, 6);
+        int reseal = entriesEnd(bytes, resealed);
+
+        java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(4096).put(bytes, 0, six);
+        if (marker) {
+            java.nio.ByteBuffer none = java.nio.ByteBuffer.allocate(0);
+            first.put(LogJournal.header(generation, LogJournal.ROLLED, new byte[0], none));
+        }
+        Files.write(journalFile, first.array());
+        java.nio.ByteBuffer next = java.nio.ByteBuffer.allocate(4096)
+                .put(resealed(bytes, six, reseal, generation + 1)).put(bytes, reseal, bytes.length - reseal);
+        Files.write(journalFile.resolveSibling(String.format("%020d%s", generation + 1, LogJournal.SUFFIX)),
+                next.array());
+        return crashed;
+    }
+
+    /** The position after the first {@code count} entries of a journal file. */
+    private static int entriesEnd(byte[] journalFile, int count) {
+        int end = 0;
+        for (int entry = 0; entry < count; entry++) {
+            end += 8 + java.nio.ByteBuffer.wrap(journalFile).getInt(end);
+        }
+        return end;
+    }
+
+    /** The entries between {@code from} and {@code to}, written again as the journal writes them in {@code generation}. */
+    private static byte[] resealed(byte[] journalFile, int from, int to, long generation) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(journalFile);
+        for (int at = from; at < to; at += 8 + bytes.getInt(at)) {
+            int body = at + 8;
+            byte type = bytes.get(body);
+            byte[] key = java.util.Arrays.copyOfRange(journalFile, body + 3, body + 3 + bytes.getShort(body + 1));
+            java.nio.ByteBuffer batches = bytes.duplicate().position(body + 3 + key.length).limit(at + 8 + bytes.getInt(at))
+                    .slice();
+            java.nio.ByteBuffer header = LogJournal.header(generation, type, key, batches);
+            out.write(header.array(), 0, header.limit());
+            out.write(journalFile, batches.arrayOffset(), batches.remaining());
+        }
+        return out.toByteArray();
+    }
+
+    private static Path activeFile(Path data) throws IOException {
+        List<Path> journalFiles = files(data.resolve("journal"), LogJournal.SUFFIX);
+        return journalFiles.get(journalFiles.size() - 1);
     }
 
     private static void awaitSpare(LogJournal journal) throws InterruptedException {
