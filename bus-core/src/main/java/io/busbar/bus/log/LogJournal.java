@@ -36,7 +36,7 @@ import java.util.zip.CRC32C;
  * request to several partitions costs one fsync instead of one per partition. The segments are written through the
  * page cache and fsynced only at checkpoints: when a journal file passes {@link #DEFAULT_FILE_BYTES}, the next one
  * starts and every log fsyncs its segments up to its end ({@link LogFlusher#checkpoint()}), after which the older
- * files hold nothing that is not in fsynced segments and are deleted.
+ * files hold nothing that is not in fsynced segments and are recycled or deleted.
  *
  * <p>Recycled files: a file the checkpoint no longer needs becomes the next file ({@code next.journal.spare}, renamed
  * into place at the roll), as PostgreSQL recycles its WAL segments, so that the group commit's fdatasync writes data
@@ -53,17 +53,17 @@ import java.util.zip.CRC32C;
  * a file goes on in the next one only if it ends with a roll marker, or (a file written before the markers, which
  * grew as it was written) if its entries fill it to the last byte. Zeros, or entries of another generation, where the
  * next entry would be are the unused rest of a zero-filled or recycled file: the journal ends there, and later files
- * hold nothing acknowledged (a file's roll marker is fsynced before anything in the next file is acknowledged). Each log, when it opens, takes its entries
- * ({@link #claim}) and appends those past its recovered end, then fsyncs them. {@link #finishRecovery()} deletes the
- * files read once every log has opened.
+ * hold nothing acknowledged (a file's roll marker is fsynced before anything in the next file is acknowledged). Each
+ * log, when it opens, takes its entries ({@link #claim}) and appends those past its recovered end, then fsyncs them.
+ * {@link #finishRecovery()} deletes the files read once every log has opened.
  *
  * <p>Files: {@code <dir>/<generation, 20 digits>.journal}. An entry is {@code int size} (of what follows the checksum),
  * {@code int crc} (CRC32C of the file's generation as a {@code long}, of the entry's header and of the part of each
  * record batch its own CRC leaves out: base offset, length, leader epoch, magic, CRC; files written before the
- * generation was included are read with the checksum without it), {@code byte type} ({@code 1}: record batches of one log; {@code 2}: the
- * log closed, its earlier entries are in fsynced segments; {@code 3}: the roll marker, the journal goes on in the next
- * file), {@code short} key length, the key (the log's directory name; empty in a roll marker), then the record batches
- * exactly as appended to the segment, offsets assigned.
+ * generation was included are read with the checksum without it), {@code byte type} ({@code 1}: record batches of
+ * one log; {@code 2}: the log closed, its earlier entries are in fsynced segments; {@code 3}: the roll marker, the
+ * journal goes on in the next file), {@code short} key length, the key (the log's directory name; empty in a roll
+ * marker), then the record batches exactly as appended to the segment, offsets assigned.
  *
  * <p>Locks: the log's append lock, then {@code writeLock} (the file written and its end). A commit takes
  * {@code syncLock}, then {@code writeLock} briefly; it fsyncs holding only {@code syncLock}. Thread-safe.
@@ -113,7 +113,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
     /** Set while the spare is being zero-filled or recycled. */
     private final AtomicBoolean fillingSpare = new AtomicBoolean();
     private final AtomicLong recycledFiles = new AtomicLong();
-    /** Guarded by writeLock: the spare is whole and fsynced, ready for the next roll. */
+    /** Guarded by writeLock: the spare (a recycled file, or a whole, fsynced zero-filled one) is ready. */
     private boolean spareReady;
     /** Guarded by writeLock: the active file asked for the spare (once it was half full). */
     private boolean spareRequested;
@@ -341,7 +341,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         return write(BATCHES, key, records.buffer().duplicate());
     }
 
-    /** An entry's size, checksum, type and key, to be written before {@code batches} in the file of {@code generation}. */
+    /** An entry's size, checksum, type and key, written before {@code batches} in the file of {@code generation}. */
     static ByteBuffer header(long generation, byte type, byte[] key, ByteBuffer batches) {
         ByteBuffer header = ByteBuffer.allocate(PREFIX + HEADER + key.length);
         header.putInt(HEADER + key.length + batches.remaining()).putInt(0).put(type)
@@ -352,7 +352,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
 
     /**
      * CRC32C of the file's generation (unless {@link #NO_GENERATION}), of an entry's type and key and of the bytes of
-     * each batch that its own CRC leaves out; {@code batches} must hold whole batches (their length fields are followed).
+     * each batch that its own CRC leaves out; {@code batches} must hold whole batches (their length fields are
+     * followed).
      */
     private static int checksum(long generation, ByteBuffer typeAndKey, ByteBuffer batches) {
         CRC32C checksum = new CRC32C();
@@ -419,8 +420,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
     }
 
     /**
-     * Guarded by writeLock: ends the active file with a roll marker, starts the next file (the zero-filled spare when
-     * it is ready) and has the logs checkpoint the older ones.
+     * Guarded by writeLock: ends the active file with a roll marker, starts the next file (the spare, recycled or
+     * zero-filled, when it is ready) and has the logs checkpoint the older ones.
      */
     private JournalFile roll(JournalFile active) throws IOException {
         ByteBuffer none = ByteBuffer.allocate(0);

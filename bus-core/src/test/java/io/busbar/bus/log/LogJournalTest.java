@@ -148,7 +148,7 @@ class LogJournalTest {
             awaitSpare(journal); // so that the roll finds the spare ready (its filling starts halfway through a file)
             log.append(TestBatches.values(appended, "v-" + appended++)).durable().join();
         }
-        // the second file: no checkpointed file was free yet, so it was zero-filled to its full size ahead of the appends
+        // the second file: no checkpointed file was free yet, so it was zero-filled to its full size ahead of appends
         byte[] second = Files.readAllBytes(activeFile(data));
         assertThat(second).as("the second file").hasSize(fileBytes);
         assertThat(java.nio.ByteBuffer.wrap(second).getInt(0)).as("an entry's size at the start").isPositive();
@@ -234,7 +234,7 @@ class LogJournalTest {
         return end;
     }
 
-    /** The entries between {@code from} and {@code to}, written again as the journal writes them in {@code generation}. */
+    /** The entries between {@code from} and {@code to}, written again as the journal would in {@code generation}. */
     private static byte[] resealed(byte[] journalFile, int from, int to, long generation) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(journalFile);
@@ -242,8 +242,8 @@ class LogJournalTest {
             int body = at + 8;
             byte type = bytes.get(body);
             byte[] key = java.util.Arrays.copyOfRange(journalFile, body + 3, body + 3 + bytes.getShort(body + 1));
-            java.nio.ByteBuffer batches = bytes.duplicate().position(body + 3 + key.length).limit(at + 8 + bytes.getInt(at))
-                    .slice();
+            java.nio.ByteBuffer batches = bytes.duplicate().position(body + 3 + key.length)
+                    .limit(at + 8 + bytes.getInt(at)).slice();
             java.nio.ByteBuffer header = LogJournal.header(generation, type, key, batches);
             out.write(header.array(), 0, header.limit());
             out.write(journalFile, batches.arrayOffset(), batches.remaining());
