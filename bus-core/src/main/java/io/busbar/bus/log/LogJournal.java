@@ -628,6 +628,9 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
                 List<JournalFile> older = new ArrayList<>();
                 writeLock.lock();
                 try {
+                    if (closed) {
+                        return; // a roll's checkpoint that ran after close(), which took the files
+                    }
                     older.addAll(files);
                     older.remove(older.size() - 1);
                 } finally {
