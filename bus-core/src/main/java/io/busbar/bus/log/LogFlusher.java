@@ -197,19 +197,13 @@ final class LogFlusher extends GroupCommit {
      * log closing) fails its fsync here; that is left to the fsync under the lock, which reports real failures.
      */
     private void writeBackUnlocked() {
-        List<LogSegment> unsynced = new ArrayList<>();
+        List<LogSegment> unsynced;
         lock.lock();
         try {
             if (closed || failure != null) {
                 return;
             }
-            long last = logEnd.get().segment().baseOffset();
-            for (LogSegment s : segments.from(recoveryPoint - 1)) {
-                if (s.baseOffset() > last) {
-                    break;
-                }
-                unsynced.add(s);
-            }
+            unsynced = unflushedUpTo(logEnd.get().segment().baseOffset());
         } finally {
             lock.unlock();
         }
@@ -298,14 +292,26 @@ final class LogFlusher extends GroupCommit {
         }
     }
 
-    /** Guarded by lock. Starts at the segment holding the last flushed record: it may have rolled since. */
+    /** Guarded by lock. */
     private void flushSegmentsUpTo(LogSegment last) throws IOException {
-        for (LogSegment s : segments.from(recoveryPoint - 1)) {
-            if (s.baseOffset() > last.baseOffset()) {
-                break;
-            }
+        for (LogSegment s : unflushedUpTo(last.baseOffset())) {
             s.flush(s != last);
         }
+    }
+
+    /**
+     * Guarded by lock: the segments from the one holding the last flushed record (it may have rolled since) to the one
+     * starting at {@code lastBaseOffset}.
+     */
+    private List<LogSegment> unflushedUpTo(long lastBaseOffset) {
+        List<LogSegment> unflushed = new ArrayList<>(2);
+        for (LogSegment s : segments.from(recoveryPoint - 1)) {
+            if (s.baseOffset() > lastBaseOffset) {
+                break;
+            }
+            unflushed.add(s);
+        }
+        return unflushed;
     }
 
     /** Guarded by lock: moves the recovery point to {@code end} and checkpoints it whatever segment holds it. */

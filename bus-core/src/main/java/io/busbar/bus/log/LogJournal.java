@@ -175,7 +175,8 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
         Path torn = null;
         int validBytes = 0;
         boolean unusedZeros = false;
-        for (Path file : existing.values()) {
+        for (Map.Entry<Long, Path> generationAndFile : existing.entrySet()) {
+            Path file = generationAndFile.getValue();
             if (torn != null) {
                 LOG.warn("Deleting log journal file {}: it follows the journal's end in {} ({}), so nothing in it was"
                         + " acknowledged", file, torn, unusedZeros ? "zeros and no roll marker: that roll never reached"
@@ -188,7 +189,7 @@ public final class LogJournal extends GroupCommit implements AutoCloseable {
             int position = 0;
             boolean rolled = false;
             while (position < bytes.limit() && !rolled) {
-                int next = readEntry(bytes, position, generation(file), byLog);
+                int next = readEntry(bytes, position, generationAndFile.getKey(), byLog);
                 if (next < 0) {
                     break;
                 }

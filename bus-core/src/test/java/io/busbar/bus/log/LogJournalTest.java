@@ -117,12 +117,8 @@ class LogJournalTest {
         // byte is damaged, so every entry after it, in this file or the next, must be dropped
         Path journalFile = files(crashed.resolve("journal"), LogJournal.SUFFIX).get(0);
         byte[] bytes = Files.readAllBytes(journalFile);
-        int split = 0;
-        for (int entry = 0; entry < 6; entry++) {
-            split += 8 + java.nio.ByteBuffer.wrap(bytes, split, 4).getInt();
-        }
-        String name = journalFile.getFileName().toString();
-        long generation = Long.parseLong(name.substring(0, name.length() - LogJournal.SUFFIX.length()));
+        int split = entriesEnd(bytes, 6);
+        long generation = generationOf(journalFile);
         Files.write(journalFile.resolveSibling(String.format("%020d%s", generation + 1, LogJournal.SUFFIX)),
                 java.util.Arrays.copyOfRange(bytes, split, bytes.length));
         byte[] firstFile = java.util.Arrays.copyOf(bytes, split);
@@ -206,8 +202,7 @@ class LogJournalTest {
         appendDurably(log, "v-", 12);
         Path crashed = crashLosingSegmentWrites(data);
         Path journalFile = files(crashed.resolve("journal"), LogJournal.SUFFIX).get(0);
-        String name = journalFile.getFileName().toString();
-        long generation = Long.parseLong(name.substring(0, name.length() - LogJournal.SUFFIX.length()));
+        long generation = generationOf(journalFile);
         byte[] bytes = Files.readAllBytes(journalFile);
         int six = entriesEnd(bytes, 6);
         int reseal = entriesEnd(bytes, resealed);
@@ -223,6 +218,11 @@ class LogJournalTest {
         Files.write(journalFile.resolveSibling(String.format("%020d%s", generation + 1, LogJournal.SUFFIX)),
                 next.array());
         return crashed;
+    }
+
+    private static long generationOf(Path journalFile) {
+        String name = journalFile.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.length() - LogJournal.SUFFIX.length()));
     }
 
     /** The position after the first {@code count} entries of a journal file. */
